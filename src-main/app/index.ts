@@ -1,0 +1,43 @@
+/** Electron main process: lifecycle only; everything else lives in services shared with the host. */
+import { app, BrowserWindow, session } from 'electron';
+import { createDispatcher } from '../ipc/dispatch';
+import { EventBus } from '../ipc/event-bus';
+import { createHandlers } from '../ipc/handlers';
+import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
+import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { createMainWindow, rendererEntry } from './window';
+
+const events = new EventBus();
+const project: string | null = null;
+
+app.enableSandbox();
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+void app.whenReady().then(() => {
+  // No remote content: only our own files load, each answered with the strict CSP.
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    const url = details.url;
+    const local = url.startsWith('file://') || url.startsWith('devtools://') || url.startsWith('data:') || url.startsWith('blob:');
+    callback({ cancel: !local });
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const dispatcher = createDispatcher(createHandlers({ transport: 'electron', project: () => project }), (m) => console.error(m));
+  registerElectronIpc(dispatcher, events, rendererEntry());
+  attachWindowEvents(createMainWindow().webContents, events);
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) attachWindowEvents(createMainWindow().webContents, events);
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,24 @@
+/** `eader` — the workbench's services, headless. Subcommands register themselves below. */
+import { Command } from 'commander';
+import { registerServe } from './serve';
+
+export function buildCli(): Command {
+  const program = new Command('eader')
+    .description('EADER Workbench: weakly-supervised segmentation by adversarial erasing, headless.')
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+  registerServe(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  await buildCli().parseAsync(argv, { from: 'user' });
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.(js|ts|mjs)$/.test(process.argv[1]);
+if (isEntry) {
+  runCli(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`eader: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

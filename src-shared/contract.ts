@@ -1,0 +1,42 @@
+/**
+ * The one typed contract between the renderer and the main side.
+ * Every channel names a zod input and output schema; both transports (Electron IPC and the
+ * WebSocket host) dispatch through the same table, so a channel exists everywhere or nowhere.
+ */
+import { z } from 'zod';
+import { AppInfo } from './domain/app-info';
+import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
+
+/** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */
+export const DEFAULT_MAX_INPUT_BYTES = 1 << 20;
+
+export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  maxInputBytes?: number;
+}
+
+const channel = <I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> => spec;
+
+const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
+
+export const contract = {
+  'app:info': channel({ input: NoInput, output: AppInfo }),
+  'app:ping': channel({
+    input: z.object({ sentAt: z.number() }).strict(),
+    output: z.object({ sentAt: z.number(), receivedAt: z.number() }),
+  }),
+  'app:echo-bytes': channel({
+    input: z.object({ bytes: z.instanceof(Uint8Array) }).strict(),
+    output: z.object({ length: z.number().int(), checksum: z.number().int() }),
+    maxInputBytes: 8 << 20,
+  }),
+} as const satisfies Record<ChannelName, ChannelSpec>;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
+
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
+export { isChannel };

@@ -1,0 +1,40 @@
+/** The answer of every renderer→main call: a value, or an error with a stable code. */
+export const ERROR_CODES = [
+  'UNKNOWN_CHANNEL',
+  'INVALID_INPUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHORIZED',
+  'FORBIDDEN_PATH',
+  'NOT_FOUND',
+  'BAD_DATA',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape };
+
+/** An error a service throws on purpose; its code and message reach the renderer unchanged. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function ok<T>(value: T): Envelope<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string): Envelope<never> {
+  return { ok: false, error: { code, message } };
+}

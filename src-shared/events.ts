@@ -1,0 +1,15 @@
+/** Main→renderer events: one map, one typed payload each. */
+import { z } from 'zod';
+import { BackendInfo } from './domain/app-info';
+import { EVENT_NAMES, isEventName, type EventName } from './names';
+
+export const events = {
+  'app:notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'app:backend': BackendInfo,
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type Events = typeof events;
+export type { EventName };
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export { EVENT_NAMES, isEventName };

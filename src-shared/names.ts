@@ -1,0 +1,20 @@
+/**
+ * Channel and event names alone, with no schemas: the preload imports these, so it stays small.
+ * contract.ts and events.ts are typed against these lists, so the compiler keeps them in step.
+ */
+export const CHANNEL_NAMES = ['app:info', 'app:ping', 'app:echo-bytes'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export const EVENT_NAMES = ['app:notice', 'app:backend'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);
+const eventSet: ReadonlySet<string> = new Set(EVENT_NAMES);
+
+export function isChannel(name: unknown): name is ChannelName {
+  return typeof name === 'string' && channelSet.has(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && eventSet.has(name);
+}
