@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
-const alias = { '@shared': resolve(__dirname, 'src-shared') };
+const alias = { '@shared': resolve(import.meta.dirname, 'src-shared') };
 
 export default defineConfig({
   main: {
@@ -12,9 +12,9 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           // Electron's main process (imports electron).
-          index: resolve(__dirname, 'src-main/app/index.ts'),
+          index: resolve(import.meta.dirname, 'src-main/app/index.ts'),
           // The headless front: `eader` CLI and the WebSocket host (no electron).
-          cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          cli: resolve(import.meta.dirname, 'src-main/cli/index.ts'),
         },
       },
     },
@@ -26,19 +26,19 @@ export default defineConfig({
       // A sandboxed preload cannot require packages: bundle zod and the contract into it.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'src-main/preload/index.ts') },
+        input: { index: resolve(import.meta.dirname, 'src-main/preload/index.ts') },
         // CommonJS, so that the window can run with sandbox: true.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'src-renderer'),
+    root: resolve(import.meta.dirname, 'src-renderer'),
     resolve: { alias },
     plugins: [vue()],
     build: {
       outDir: 'out/renderer',
-      rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },
   },
 });

@@ -5,6 +5,7 @@ import { EventBus } from '../ipc/event-bus';
 import { createHandlers } from '../ipc/handlers';
 import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
 import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
 const events = new EventBus();
@@ -20,9 +21,7 @@ app.on('web-contents-created', (_event, contents) => {
 void app.whenReady().then(() => {
   // No remote content: only our own files load, each answered with the strict CSP.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    const local = url.startsWith('file://') || url.startsWith('devtools://') || url.startsWith('data:') || url.startsWith('blob:');
-    callback({ cancel: !local });
+    callback({ cancel: !isLocalUrl(details.url) });
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
@@ -30,7 +29,7 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const dispatcher = createDispatcher(createHandlers({ transport: 'electron', project: () => project }), (m) => console.error(m));
-  registerElectronIpc(dispatcher, events, rendererEntry());
+  registerElectronIpc(dispatcher, rendererEntry());
   attachWindowEvents(createMainWindow().webContents, events);
 
   app.on('activate', () => {

@@ -1,18 +1,8 @@
 /** The hardened main window: isolated, sandboxed, no Node, no navigation, no new windows. */
-import { BrowserWindow, shell, type WebPreferences } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
 import { appRoot } from '../services/paths';
-
-export const SECURE_WEB_PREFERENCES: WebPreferences = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  spellcheck: false,
-};
+import { SECURE_WEB_PREFERENCES } from './security';
 
 export function rendererEntry(): string {
   return join(appRoot(), 'out/renderer/index.html');

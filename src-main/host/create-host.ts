@@ -5,7 +5,7 @@ import { createHandlers } from '../ipc/handlers';
 import { rendererDir } from '../services/paths';
 import { startHost, type HostOptions, type RunningHost } from './server';
 
-export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log'>> & {
+export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes'>> & {
   project?: string | null;
 };
 

@@ -41,7 +41,12 @@ export function createDispatcher(handlers: Handlers, log: (msg: string) => void 
       try {
         const handler = handlers[channel] as (i: unknown) => unknown;
         const value = await handler(parsed.data);
-        return ok(value as ChannelOutput<typeof channel>);
+        const checked = spec.output.safeParse(value);
+        if (!checked.success) {
+          log(`handler for ${channel} answered outside its contract: ${describeIssues(checked.error)}`);
+          return fail('INTERNAL', `"${channel}" produced an invalid answer: ${describeIssues(checked.error)}`);
+        }
+        return ok(checked.data as ChannelOutput<typeof channel>);
       } catch (error) {
         if (error instanceof ApiError) return fail(error.code, error.message);
         const message = error instanceof Error ? error.message : String(error);

@@ -1,19 +1,12 @@
 /** Electron transport: one invoke channel, checked sender, the shared dispatcher. */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE } from '@shared/ipc-names';
 import { fail } from '@shared/envelope';
 import type { Dispatcher } from './dispatch';
 import type { EventBus } from './event-bus';
+import { senderAllowed } from './sender-check';
 
-/** Only frames showing our own renderer file may call the main side. */
-export function senderAllowed(frameUrl: string | undefined, rendererFile: string): boolean {
-  if (!frameUrl) return false;
-  const expected = pathToFileURL(rendererFile).href;
-  return frameUrl.split(/[?#]/)[0] === expected;
-}
-
-export function registerElectronIpc(dispatcher: Dispatcher, events: EventBus, rendererFile: string): void {
+export function registerElectronIpc(dispatcher: Dispatcher, rendererFile: string): void {
   ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, channel: unknown, input: unknown) => {
     if (!senderAllowed(event.senderFrame?.url, rendererFile)) {
       return fail('UNAUTHORIZED', 'IPC from an unexpected frame was refused.');
