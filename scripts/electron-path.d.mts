@@ -1,0 +1,1 @@
+export declare function findElectronBinary(env?: NodeJS.ProcessEnv): string | null;
