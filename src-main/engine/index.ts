@@ -1,0 +1,45 @@
+/**
+ * The EADER engine: tfjs only, no electron, no file formats beyond local weight files.
+ *
+ * Usage (trainer process):
+ *   await tf.setBackend(...)                       // see ./backend (owned separately)
+ *   const model = await EaderModel.create({ numClasses: K, ...settings });   // zod-validated
+ *   const rng = makeRng(model.config.seed);
+ *   const batch = makeTrainBatch(rgbImages, datasetLabels, model.config, rng); // {images [B,S,S,3], labels [B,K]}
+ *   const r = model.step(batch);                   // {step, phase, losses:{bce,reg,adv,advBce,total}, pairs}
+ *   disposeBatch(batch);
+ *   const state = model.getState();                // plain typed arrays + JSON → checkpoint
+ *   model.setState(state);                         // resume (weights, BN stats, optimizer moments, step)
+ *
+ * Inference:
+ *   const x = imageToTensor(rgb, size?)            // [1,H,W,3], ImageNet-normalised (caller disposes)
+ *   model.predict(x)                               // Float32Array [B*K] sigmoid probabilities
+ *   model.cams(x, [[0, 4]], {width, height}?)      // per image, per engine class: cam in [0,1]
+ *   model.erasureSample(x3d, [0, 4])               // per class: cam, soft mask, erased RGB, adversary prob
+ *   pseudoMask(cams, w, h, threshold)              // Uint8Array, dataset class indices (0 = background)
+ *   new ConfusionMatrix(K + 1).add(gt, pred); .scores()  // IoU/precision/recall, mIoU incl. background
+ *
+ * Class indices: the engine's logits are the K foreground classes, 0-based. Dataset class c ≥ 1
+ * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and pseudoMask do the conversion.
+ * Tensors passed in stay owned by the caller; every method returning plain data leaks nothing.
+ */
+export {
+  EaderConfigSchema,
+  OptimizerConfig,
+  PAPER_DEFAULTS,
+  QUICK_PRESET,
+  resolveConfig,
+  type AdversaryKind,
+  type BackboneKind,
+  type CamMode,
+  type EaderConfig,
+  type EaderConfigInput,
+  type OptimizerKind,
+} from './config';
+export type { ClassCam, EngineState, ErasureRound, LossTerms, Phase, StepResult, TensorDtype, TensorRecord } from './types';
+export { EaderModel, type TrainBatch } from './eader-model';
+export { makeRng, type Rng } from './rng';
+export { TrainingPhase } from './schedule';
+export { IMAGENET_MEAN, IMAGENET_STD, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';
+export { ConfusionMatrix, type ClassScore, type SegmentationScores } from './metrics';
+export { BACKGROUND_SCORE, pseudoMask, type PseudoMaskCam } from './pseudo-mask';
