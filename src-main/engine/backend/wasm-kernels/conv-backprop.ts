@@ -1,0 +1,153 @@
+/**
+ * Conv2D backward kernels for the wasm backend, built on its fast XNNPACK forward conv and
+ * non-transposed matMul:
+ * - dX, stride 1: a forward conv of dy with the flipped, in/out-swapped filter.
+ * - dX, stride > 1: cols = dy · Wᵀ (matMul), then col2im. (No zero-upsampling: no wasted work.)
+ * - dW: cols = im2col(x), then dWᵀ = dyᵀ · cols (matMul), in batch chunks to bound memory.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type ConvGeometry, convGeometry, imagesPerChunk } from './geometry';
+import { col2im, im2col } from './im2col';
+import {
+  type Attrs,
+  type TensorInfo,
+  callKernel,
+  heapView,
+  matMulNN,
+  release,
+  reshapeInfo,
+  transposeInfo,
+} from './heap';
+
+type Strides = number | [number, number];
+type Pad = Parameters<typeof convGeometry>[3];
+type Rounding = Parameters<typeof convGeometry>[4];
+
+/** Rows [b0·rowsPerImage, b1·rowsPerImage) of a [N, cols] tensor, as a new [rows, cols] tensor. */
+function rowBlock(backend: BackendWasm, t: TensorInfo, rowsPerImage: number, cols: number, b0: number, b1: number) {
+  const out = backend.makeOutput([(b1 - b0) * rowsPerImage, cols], 'float32');
+  const src = heapView(backend, t);
+  heapView(backend, out).set(src.subarray(b0 * rowsPerImage * cols, b1 * rowsPerImage * cols));
+  return out;
+}
+
+/** dX for stride 1: conv(dy, flip(W)ᵀ) with pads K-1-pad. Null when the pads would be negative. */
+function dxByForwardConv(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
+  const pads = [g.kH - 1 - g.padTop, g.kH - 1 - g.padBottom, g.kW - 1 - g.padLeft, g.kW - 1 - g.padRight];
+  if (pads.some((p) => p < 0)) return null;
+  const [pt, pb, pl, pr] = pads as [number, number, number, number];
+  const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
+  const swapped = transposeInfo(backend, flipped, [0, 1, 3, 2]); // [kH,kW,outC,inC]
+  release(backend, flipped);
+  const dx = callKernel(
+    backend,
+    'Conv2D',
+    { x: dy, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      dilations: [1, 1],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    } as unknown as Attrs,
+  );
+  release(backend, swapped);
+  return dx;
+}
+
+/** dX for any stride: cols = dy · Wᵀ (XNNPACK matMul), scattered back with col2im. */
+function dxByCol2im(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
+  const kkc = g.kH * g.kW * g.inC;
+  const w2d = reshapeInfo(backend, filter, [kkc, g.outC]);
+  const wT = transposeInfo(backend, w2d, [1, 0]); // [outC, kH·kW·inC]
+  release(backend, w2d);
+  const wT3 = reshapeInfo(backend, wT, [1, g.outC, kkc]);
+  release(backend, wT);
+  const rowsPerImage = g.outH * g.outW;
+  const step = imagesPerChunk(g);
+  const dx = backend.makeOutput([g.batch, g.inH, g.inW, g.inC], 'float32');
+  heapView(backend, dx).fill(0);
+  for (let b0 = 0; b0 < g.batch; b0 += step) {
+    const b1 = Math.min(g.batch, b0 + step);
+    const dyRows =
+      b0 === 0 && b1 === g.batch
+        ? reshapeInfo(backend, dy, [g.batch * rowsPerImage, g.outC])
+        : rowBlock(backend, dy, rowsPerImage, g.outC, b0, b1);
+    const dy3 = reshapeInfo(backend, dyRows, [1, (b1 - b0) * rowsPerImage, g.outC]);
+    const cols = matMulNN(backend, dy3, wT3); // [1, rows, kH·kW·inC]
+    col2im(heapView(backend, cols), g, b0, b1, heapView(backend, dx));
+    // col2im wrote images b0..b1 at their own offsets: the chunk's cols start at row 0.
+    release(backend, dyRows, dy3, cols);
+  }
+  release(backend, wT3);
+  return dx;
+}
+
+export function conv2dBackpropInputWasm(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  inputShape: number[],
+  strides: Strides,
+  pad: Pad,
+  dimRoundingMode?: Rounding,
+): TensorInfo {
+  const g = convGeometry(inputShape, filter.shape, strides, pad, dimRoundingMode);
+  if (g.strideH === 1 && g.strideW === 1) {
+    const dx = dxByForwardConv(backend, dy, filter, g);
+    if (dx) return dx;
+  }
+  return dxByCol2im(backend, dy, filter, g);
+}
+
+export function conv2dBackpropFilterWasm(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: number[],
+  strides: Strides,
+  pad: Pad,
+  dimRoundingMode?: Rounding,
+): TensorInfo {
+  const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode);
+  const kkc = g.kH * g.kW * g.inC;
+  const rowsPerImage = g.outH * g.outW;
+  const step = imagesPerChunk(g);
+  let dwT: TensorInfo | null = null; // [1, outC, kH·kW·inC]
+  for (let b0 = 0; b0 < g.batch; b0 += step) {
+    const b1 = Math.min(g.batch, b0 + step);
+    const rows = (b1 - b0) * rowsPerImage;
+    const cols = backend.makeOutput([1, rows, kkc], 'float32');
+    im2colInto(backend, x, g, b0, b1, cols);
+    const dyRows =
+      b0 === 0 && b1 === g.batch
+        ? reshapeInfo(backend, dy, [rows, g.outC])
+        : rowBlock(backend, dy, rowsPerImage, g.outC, b0, b1);
+    const dyT = transposeInfo(backend, dyRows, [1, 0]);
+    const dyT3 = reshapeInfo(backend, dyT, [1, g.outC, rows]);
+    const part = matMulNN(backend, dyT3, cols);
+    release(backend, cols, dyRows, dyT, dyT3);
+    if (dwT === null) dwT = part;
+    else {
+      const sum = callKernel(backend, 'Add', { a: dwT, b: part });
+      release(backend, dwT, part);
+      dwT = sum;
+    }
+  }
+  if (dwT === null) throw new Error('Conv2DBackpropFilter: empty batch');
+  const dwT2 = reshapeInfo(backend, dwT, [g.outC, kkc]);
+  const dw = transposeInfo(backend, dwT2, [1, 0]);
+  release(backend, dwT, dwT2);
+  const out = reshapeInfo(backend, dw, filterShape);
+  release(backend, dw);
+  return out;
+}
+
+function im2colInto(backend: BackendWasm, x: TensorInfo, g: ConvGeometry, b0: number, b1: number, cols: TensorInfo) {
+  im2col(heapView(backend, x), g, b0, b1, heapView(backend, cols));
+}
