@@ -35,7 +35,7 @@ function lossAndGrads() {
     tf.tidy(() => {
       let h = tf.conv2d(image, vars.w1 as tf.Tensor4D, 2, 'same');
       const { mean, variance } = tf.moments(h, [0, 1, 2]);
-      h = tf.relu(tf.batchNorm(h, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, 1e-5));
+      h = tf.relu(tf.batchNorm(h, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, 1e-5)) as tf.Tensor4D;
       h = tf.maxPool(h, 3, 2, 'same');
       h = tf.relu(tf.conv2d(h, vars.w2 as tf.Tensor4D, 1, 'same'));
       h = tf.conv2d(h, vars.w3 as tf.Tensor4D, 2, 'valid');
