@@ -11,7 +11,7 @@ import type { RgbImage } from '@shared/domain/dataset';
 export class ImageDecodeError extends Error {
   constructor(
     readonly file: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`cannot decode image ${file}: ${reason}`);
     this.name = 'ImageDecodeError';

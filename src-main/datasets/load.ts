@@ -1,0 +1,54 @@
+/** Read one image or one GT mask of an opened dataset, by image id. Read-only. */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { DatasetIndex, ImageRecord, IndexMask, RgbImage } from '@shared/domain/dataset';
+import { decodeIndexedPng } from '../codecs/indexed-png';
+import { decodeImage, type DecodeImageOptions } from './image-io';
+
+const byIdCache = new WeakMap<DatasetIndex, Map<string, ImageRecord>>();
+
+export function findImage(index: DatasetIndex, id: string): ImageRecord {
+  let byId = byIdCache.get(index);
+  if (!byId) {
+    byId = new Map(index.images.map((r) => [r.id, r]));
+    byIdCache.set(index, byId);
+  }
+  const record = byId.get(id);
+  if (!record) throw new Error(`no image with id "${id}" in the dataset at ${index.root}`);
+  return record;
+}
+
+/** Absolute path of a dataset-relative file, refusing anything that leaves the root. */
+export function datasetPath(index: DatasetIndex, file: string): string {
+  const path = resolve(index.root, file);
+  const rel = relative(index.root, path);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`path "${file}" is outside the dataset root`);
+  return path;
+}
+
+export async function loadImage(index: DatasetIndex, id: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
+  const record = findImage(index, id);
+  return decodeImage(datasetPath(index, record.file), options);
+}
+
+/**
+ * The ground-truth mask of an image (class indices, 255 = void), or null when it has none. PNG
+ * ground truth is decoded bit-exact; other kinds (COCO polygons) belong to their own reader.
+ */
+export async function loadGtMask(index: DatasetIndex, id: string): Promise<IndexMask | null> {
+  const record = findImage(index, id);
+  const gt = record.gt;
+  if (!gt) return null;
+  if (gt.kind !== 'png') throw new Error(`ground truth of kind "${gt.kind}" is not read here (image "${id}")`);
+  const path = datasetPath(index, gt.file);
+  let mask: IndexMask;
+  try {
+    mask = decodeIndexedPng(await readFile(path)).mask;
+  } catch (err) {
+    throw new Error(`cannot read mask ${path}: ${(err as Error).message}`);
+  }
+  if ((record.width && mask.width !== record.width) || (record.height && mask.height !== record.height)) {
+    throw new Error(`mask ${path} is ${mask.width}×${mask.height} but its image is ${record.width}×${record.height}`);
+  }
+  return mask;
+}

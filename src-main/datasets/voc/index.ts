@@ -1,0 +1,3 @@
+export { readVocDataset, IMAGE_EXTENSIONS, type ReadVocOptions } from './read-voc';
+export { parseVocAnnotation, type VocAnnotation } from './annotation';
+export { parseClassesText } from './classes';
