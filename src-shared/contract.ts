@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
+import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
 
 /** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */
@@ -17,6 +18,8 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
 }
 
 const channel = <I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> => spec;
+
+const ImageId = z.object({ id: z.string().min(1).max(512) }).strict();
 
 const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
@@ -31,6 +34,15 @@ export const contract = {
     output: z.object({ length: z.number().int(), checksum: z.number().int() }),
     maxInputBytes: 8 << 20,
   }),
+  'dataset:open': channel({
+    input: z.union([z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ demo: z.literal(true) }).strict()]),
+    output: DatasetSummary,
+  }),
+  'dataset:current': channel({ input: NoInput, output: DatasetSummary.nullable() }),
+  'dataset:images': channel({ input: ImageQuery, output: ImagePage }),
+  'dataset:thumbnail': channel({ input: ImageId, output: EncodedImage }),
+  'dataset:image': channel({ input: ImageId.extend({ maxSide: z.number().int().min(64).max(8192).optional() }).strict(), output: EncodedImage }),
+  'dataset:gt': channel({ input: ImageId, output: MaskPayload.nullable() }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

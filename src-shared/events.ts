@@ -1,11 +1,13 @@
 /** Main→renderer events: one map, one typed payload each. */
 import { z } from 'zod';
 import { BackendInfo } from './domain/app-info';
+import { ScanProgress } from './domain/dataset-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
 export const events = {
   'app:notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   'app:backend': BackendInfo,
+  'dataset:progress': ScanProgress,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

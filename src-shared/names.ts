@@ -2,10 +2,20 @@
  * Channel and event names alone, with no schemas: the preload imports these, so it stays small.
  * contract.ts and events.ts are typed against these lists, so the compiler keeps them in step.
  */
-export const CHANNEL_NAMES = ['app:info', 'app:ping', 'app:echo-bytes'] as const;
+export const CHANNEL_NAMES = [
+  'app:info',
+  'app:ping',
+  'app:echo-bytes',
+  'dataset:open',
+  'dataset:current',
+  'dataset:images',
+  'dataset:thumbnail',
+  'dataset:image',
+  'dataset:gt',
+] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

@@ -1,15 +1,12 @@
 /** Electron main process: lifecycle only; everything else lives in services shared with the host. */
 import { app, BrowserWindow, session } from 'electron';
-import { createDispatcher } from '../ipc/dispatch';
-import { EventBus } from '../ipc/event-bus';
-import { createHandlers } from '../ipc/handlers';
 import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
 import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { createWorkbench } from '../services/workbench';
 import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
-const events = new EventBus();
-const project: string | null = null;
+const { events, dispatcher } = createWorkbench('electron', null, (line) => console.error(line));
 
 app.enableSandbox();
 
@@ -28,7 +25,6 @@ void app.whenReady().then(() => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const dispatcher = createDispatcher(createHandlers({ transport: 'electron', project: () => project }), (m) => console.error(m));
   registerElectronIpc(dispatcher, rendererEntry());
   attachWindowEvents(createMainWindow().webContents, events);
 

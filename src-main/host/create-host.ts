@@ -1,8 +1,7 @@
 /** Wires the services into a host: the same handlers Electron uses, a dispatcher, an event bus. */
-import { createDispatcher } from '../ipc/dispatch';
-import { EventBus } from '../ipc/event-bus';
-import { createHandlers } from '../ipc/handlers';
+import type { EventBus } from '../ipc/event-bus';
 import { rendererDir } from '../services/paths';
+import { createWorkbench } from '../services/workbench';
 import { startHost, type HostOptions, type RunningHost } from './server';
 
 export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes'>> & {
@@ -10,10 +9,8 @@ export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' |
 };
 
 export async function serveWorkbench(options: ServeOptions = {}): Promise<RunningHost & { events: EventBus }> {
-  const events = new EventBus();
-  const project = options.project ?? null;
   const log = options.log ?? ((line: string) => console.error(line));
-  const dispatcher = createDispatcher(createHandlers({ transport: 'host', project: () => project }), log);
+  const { events, dispatcher } = createWorkbench('host', options.project ?? null, log);
   const running = await startHost({ ...options, dispatcher, events, rendererDir: options.rendererDir ?? rendererDir(), log });
   return { ...running, events };
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import { createDispatcher, type Handlers } from './dispatch';
 import { createHandlers } from './handlers';
+import { createDatasetSession } from '../services/dataset-session';
 
-const handlers = createHandlers({ transport: 'host', project: () => '/p' });
+const handlers = createHandlers({ transport: 'host', project: () => '/p', datasets: createDatasetSession(() => {}) });
 
 describe('dispatcher', () => {
   const dispatcher = createDispatcher(handlers);

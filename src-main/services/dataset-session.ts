@@ -1,0 +1,174 @@
+/**
+ * The open dataset of a window or host: summary, filtered pages, thumbnails, display images and GT.
+ * Every file it reads is resolved inside the dataset root; the dataset folder is never written.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import sharp from 'sharp';
+import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
+import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
+import { ApiError } from '@shared/envelope';
+import { openDataset, readGtMask } from '../datasets/open-dataset';
+import { resolveInside } from './confine';
+import { ByteLru } from './lru';
+import { resourcesDir } from './paths';
+
+export const THUMB_SIDE = 160;
+const MAX_LISTED_ISSUES = 500;
+
+export interface DatasetSessionDeps {
+  open: (root: string, onProgress?: (p: ScanProgress) => void) => Promise<DatasetIndex>;
+  readGt: (index: DatasetIndex, id: string) => Promise<{ width: number; height: number; data: Uint8Array } | null>;
+  review: (id: string) => ReviewStatus;
+  onProgress: (p: ScanProgress) => void;
+}
+
+export const demoDatasetPath = (): string => resolve(resourcesDir(), 'demo');
+
+export function summarize(index: DatasetIndex, scanMs: number): DatasetSummary {
+  const splits: Record<string, number> = {};
+  const perClass = new Array<number>(index.classes.length).fill(0);
+  let withGt = 0;
+  for (const image of index.images) {
+    for (const s of image.splits) splits[s] = (splits[s] ?? 0) + 1;
+    for (const c of image.labels) if (c < perClass.length) perClass[c] = (perClass[c] ?? 0) + 1;
+    if (image.gt) withGt++;
+  }
+  perClass[0] = withGt;
+  return {
+    format: index.format,
+    root: index.root,
+    classes: index.classes,
+    palette: index.palette,
+    imageCount: index.images.length,
+    withGt,
+    splits,
+    perClass,
+    issueCount: index.issues.length,
+    issues: index.issues.slice(0, MAX_LISTED_ISSUES),
+    scanMs: Math.round(scanMs),
+  };
+}
+
+export class DatasetSession {
+  private index: DatasetIndex | null = null;
+  private summary: DatasetSummary | null = null;
+  private byId = new Map<string, ImageRecord>();
+  private readonly thumbs = new ByteLru<Uint8Array>(64 << 20);
+
+  constructor(private readonly deps: DatasetSessionDeps) {}
+
+  async open(target: { path: string } | { demo: true }): Promise<DatasetSummary> {
+    const root = 'demo' in target ? demoDatasetPath() : resolve(target.path);
+    const info = await stat(root).catch(() => null);
+    if (!info) throw new ApiError('NOT_FOUND', `Nothing at ${root}.`);
+    const started = performance.now();
+    let index: DatasetIndex;
+    try {
+      index = await this.deps.open(root, this.deps.onProgress);
+    } catch (error) {
+      throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
+    }
+    this.index = index;
+    this.byId = new Map(index.images.map((image) => [image.id, image]));
+    this.thumbs.clear();
+    this.summary = summarize(index, performance.now() - started);
+    return this.summary;
+  }
+
+  current(): DatasetSummary | null {
+    return this.summary;
+  }
+
+  dataset(): DatasetIndex {
+    if (!this.index) throw new ApiError('CONFLICT', 'No dataset is open.');
+    return this.index;
+  }
+
+  query(input: ImageQuery): ImagePage {
+    const index = this.dataset();
+    const offset = input.offset ?? 0;
+    const limit = input.limit ?? 200;
+    const search = input.search?.toLowerCase();
+    const matches = index.images.filter(
+      (image) =>
+        (input.classIndex === undefined || image.labels.includes(input.classIndex)) &&
+        (input.split === undefined || image.splits.includes(input.split)) &&
+        (input.hasGt === undefined || (image.gt !== null) === input.hasGt) &&
+        (input.review === undefined || this.deps.review(image.id) === input.review) &&
+        (search === undefined || image.id.toLowerCase().includes(search)),
+    );
+    const items = matches.slice(offset, offset + limit).map((image) => ({
+      id: image.id,
+      labels: image.labels,
+      splits: image.splits,
+      hasGt: image.gt !== null,
+      review: this.deps.review(image.id),
+      width: image.width,
+      height: image.height,
+    }));
+    return { total: matches.length, offset, items };
+  }
+
+  private record(id: string): ImageRecord {
+    const record = this.byId.get(id);
+    if (!record) throw new ApiError('NOT_FOUND', `No image "${id}" in the open dataset.`);
+    return record;
+  }
+
+  /** The image file of a record, confined to the dataset root. */
+  imagePath(id: string): string {
+    return resolveInside(this.dataset().root, this.record(id).file);
+  }
+
+  async thumbnail(id: string): Promise<EncodedImage> {
+    return this.encode(id, THUMB_SIDE, 75, this.thumbs);
+  }
+
+  async image(id: string, maxSide = 2048): Promise<EncodedImage> {
+    return this.encode(id, maxSide, 90, null);
+  }
+
+  private async encode(id: string, maxSide: number, quality: number, cache: ByteLru<Uint8Array> | null): Promise<EncodedImage> {
+    const path = this.imagePath(id);
+    const record = this.record(id);
+    const cached = cache?.get(`${id}@${maxSide}`);
+    try {
+      // .rotate() applies EXIF orientation; downscaling here is for display only, never for GT.
+      const pipeline = sharp(path, { failOn: 'error', limitInputPixels: 1 << 28 }).rotate().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+      const { data, info } = cached ? { data: cached, info: null } : await pipeline.jpeg({ quality }).toBuffer({ resolveWithObject: true });
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      cache?.set(`${id}@${maxSide}`, bytes);
+      const meta = info ?? (await sharp(bytes).metadata());
+      return {
+        bytes,
+        mime: 'image/jpeg',
+        width: meta.width ?? 0,
+        height: meta.height ?? 0,
+        originalWidth: record.width ?? meta.width ?? 0,
+        originalHeight: record.height ?? meta.height ?? 0,
+      };
+    } catch (error) {
+      throw new ApiError('BAD_DATA', `Cannot decode ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async gt(id: string): Promise<MaskPayload | null> {
+    const record = this.record(id);
+    if (!record.gt) return null;
+    try {
+      return await this.deps.readGt(this.dataset(), id);
+    } catch (error) {
+      throw new ApiError('BAD_DATA', `Cannot read the GT mask of "${id}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export function createDatasetSession(onProgress: (p: ScanProgress) => void, review: (id: string) => ReviewStatus = () => 'unreviewed'): DatasetSession {
+  return new DatasetSession({
+    open: (root, progress) => openDataset(root, { onProgress: progress }),
+    readGt: (index, id) => readGtMask(index, id),
+    review,
+    onProgress,
+  });
+}
