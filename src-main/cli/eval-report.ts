@@ -1,0 +1,37 @@
+/** Formatting of segmentation scores (the engine's ConfusionMatrix computes them). */
+import type { SegmentationScores } from '../engine/metrics';
+
+export interface EvalReport {
+  split: string;
+  images: number;
+  missing: string[];
+  miou: number | null;
+  pixelAccuracy: number | null;
+  perClass: { classIndex: number; name: string; iou: number | null; precision: number | null; recall: number | null; support: number }[];
+}
+
+export function buildReport(scores: SegmentationScores, classes: readonly string[], split: string, images: number, missing: string[]): EvalReport {
+  return {
+    split,
+    images,
+    missing,
+    miou: scores.miou,
+    pixelAccuracy: scores.pixelAccuracy,
+    perClass: scores.perClass.map((c) => ({ ...c, name: classes[c.classIndex] ?? `class ${c.classIndex}` })),
+  };
+}
+
+const pct = (v: number | null): string => (v === null ? '    —' : (v * 100).toFixed(1).padStart(5));
+
+export function formatReport(report: EvalReport): string {
+  const width = Math.max(12, ...report.perClass.map((c) => c.name.length));
+  const lines = [`${'class'.padEnd(width)}    IoU   prec    rec`];
+  for (const c of report.perClass) lines.push(`${c.name.padEnd(width)}  ${pct(c.iou)}  ${pct(c.precision)}  ${pct(c.recall)}`);
+  lines.push('-'.repeat(width + 23));
+  lines.push(`${'mIoU'.padEnd(width)}  ${pct(report.miou)}`);
+  lines.push(`${'pixel acc.'.padEnd(width)}  ${pct(report.pixelAccuracy)}`);
+  let note = `${report.images} ${report.split} images; background counts in the mean; void (255) pixels ignored`;
+  if (report.missing.length > 0) note += `; ${report.missing.length} images without a prediction scored as all background`;
+  lines.push(`(${note})`);
+  return lines.join('\n');
+}

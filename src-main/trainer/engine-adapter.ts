@@ -1,0 +1,81 @@
+/** TrainerEngine over the engine's EaderModel facade (src-main/engine). */
+import * as tf from '@tensorflow/tfjs';
+import type { RgbImage } from '@shared/domain/dataset';
+import type { TrainConfig } from '@shared/trainer-protocol';
+import {
+  EaderModel,
+  TrainingPhase,
+  disposeBatch,
+  imageToTensor,
+  makeRng,
+  makeTrainBatch,
+  type AdversaryKind,
+  type BackboneKind,
+  type EaderConfigInput,
+} from '../engine';
+import type { EngineFactory, TrainerEngine } from './engine-port';
+
+/** The engine's settings from a run's TrainConfig. */
+export function engineConfig(config: TrainConfig, numForegroundClasses: number): EaderConfigInput {
+  return {
+    numClasses: numForegroundClasses,
+    alpha: config.alpha,
+    beta: config.beta,
+    omega: config.omega,
+    sigma: config.sigma,
+    optimizer: { kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
+    batchSize: config.batchSize,
+    imageSize: config.imageSize,
+    epochs: config.epochs,
+    locSteps: config.locSteps,
+    advSteps: config.advSteps,
+    cropMinScale: config.cropMinScale,
+    camMode: config.camMethod,
+    backbone: config.backbone as BackboneKind,
+    adversary: config.adversary as AdversaryKind,
+    seed: config.seed,
+  };
+}
+
+/** A per-step seed, so that the crops of step s are the same after a resume. */
+export function stepSeed(seed: number, step: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0;
+}
+
+export const createEngine: EngineFactory = async (config, numForegroundClasses) => {
+  const model = await EaderModel.create(engineConfig(config, numForegroundClasses));
+  const hasAdversary = config.adversary !== 'shared' && config.adversary !== 'none';
+  const schedule = new TrainingPhase(config.locSteps, config.advSteps, hasAdversary);
+  const engine: TrainerEngine = {
+    phaseAt: (step) => schedule.phaseAt(step),
+    trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
+      const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
+      try {
+        return await Promise.resolve(model.step(batch));
+      } finally {
+        disposeBatch(batch);
+      }
+    },
+    exportState: async () => Promise.resolve(model.getState()),
+    importState: async (state) => {
+      model.setState(state);
+      return Promise.resolve();
+    },
+    erasureRounds: async (image, labels) => {
+      const x = imageToTensor(image, { width: model.config.imageSize, height: model.config.imageSize }); // [1,S,S,3]
+      try {
+        const x3 = tf.squeeze(x, [0]) as tf.Tensor3D;
+        try {
+          return await Promise.resolve(model.erasureSample(x3, labels.map((c) => c - 1)));
+        } finally {
+          x3.dispose();
+        }
+      } finally {
+        x.dispose();
+      }
+    },
+    numTensors: () => tf.memory().numTensors,
+    dispose: () => model.dispose(),
+  };
+  return engine;
+};

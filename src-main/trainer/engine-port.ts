@@ -1,0 +1,26 @@
+/**
+ * What the training loop needs from the EADER engine, and nothing more. engine-adapter.ts
+ * implements it over src-main/engine's facade; tests can give the loop a stand-in.
+ */
+import type { RgbImage } from '@shared/domain/dataset';
+import type { TrainConfig } from '@shared/trainer-protocol';
+import type { EngineState, ErasureRound, Phase, StepResult } from '../engine/types';
+
+export interface TrainerEngine {
+  /** Phase of global step `step` (0-based), by the alternating schedule. */
+  phaseAt(step: number): Phase;
+  /**
+   * One optimisation step on decoded images (augmented inside, seeded by `step`, so a resumed run
+   * sees the same crops). `labels` are dataset class indices (1..K), per image.
+   */
+  trainStep(images: RgbImage[], labels: number[][], step: number): Promise<StepResult>;
+  exportState(step: number): Promise<EngineState>;
+  importState(state: EngineState): Promise<void>;
+  /** One erasure round per positive class of one image, at the training size. */
+  erasureRounds(image: RgbImage, labels: number[]): Promise<ErasureRound[]>;
+  /** Live tensor count (tf.memory().numTensors), the leak tripwire. */
+  numTensors(): number;
+  dispose(): void;
+}
+
+export type EngineFactory = (config: TrainConfig, numForegroundClasses: number) => Promise<TrainerEngine>;

@@ -1,0 +1,198 @@
+/**
+ * The training loop, run inside the trainer process (or in-process with `eader train --in-process`):
+ * dataset → seeded shuffled batches of cached decoded images → engine step (augmentation inside),
+ * epochs, pause/resume/stop between steps, metrics.jsonl, checkpoints, erasure-round samples.
+ * Steps are counted globally: checkpoint "step k" means k steps are done; step k+1 comes next.
+ */
+import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
+import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import { makeRng } from '../engine/rng';
+import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
+import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
+import { initBackend } from '../engine/backend';
+import { ImageCache, imagesOfSplit, openDataset } from './dataset-access';
+import type { EngineFactory, TrainerEngine } from './engine-port';
+import { RunControl } from './run-control';
+import { buildSample } from './sample-png';
+import { CheckpointWriter } from './checkpoint-writer';
+import { runVersions } from './versions';
+
+export class TrainerFailure extends Error {
+  constructor(
+    readonly code: 'BAD_CONFIG' | 'BAD_DATA',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrainerIO {
+  emit(message: TrainerMessage): void;
+  control: RunControl;
+}
+
+export interface TrainingResult {
+  step: number;
+  reason: 'completed' | 'stopped' | 'max-steps';
+  runDir: string;
+}
+
+/** Seeded Fisher–Yates order of the training ids for one epoch (same on every resume). */
+export function epochOrder(records: readonly ImageRecord[], seed: number, epoch: number): ImageRecord[] {
+  const order = [...records];
+  const rng = makeRng((Math.imul(seed + 1, 0x27d4eb2f) ^ Math.imul(epoch + 1, 0x165667b1)) >>> 0);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+export function planSteps(config: TrainConfig, trainImages: number): { stepsPerEpoch: number; totalSteps: number } {
+  const stepsPerEpoch = Math.max(1, Math.floor(trainImages / config.batchSize));
+  const byEpochs = stepsPerEpoch * config.epochs;
+  return { stepsPerEpoch, totalSteps: config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs };
+}
+
+async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: string): Promise<TrainConfig> {
+  if (!command.resume) {
+    await createRun(command.runDir, {
+      config: command.config,
+      backend,
+      dataset: { root: index.root, format: index.format, classes: index.classes, trainImages: trainCount },
+      versions: runVersions(),
+    });
+    return command.config;
+  }
+  const record = await readRunRecord(command.runDir);
+  if (record.dataset.classes.join('\n') !== index.classes.join('\n')) {
+    throw new TrainerFailure('BAD_DATA', `The dataset's classes differ from the run's (${record.dataset.classes.length} vs ${index.classes.length}).`);
+  }
+  // The saved config decides the model; only the length of the run may change on resume.
+  return { ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps };
+}
+
+export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory): Promise<TrainingResult> {
+  const paths = runPaths(command.runDir);
+  const backend = await initBackend(command.config.backend === 'auto' ? {} : { force: command.config.backend });
+  const index = await openDataset(command.datasetRoot);
+  const records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
+  if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
+  const config = await prepareRun(command, index, records.length, backend.name);
+  const numForeground = index.classes.length - 1;
+  const engine = await makeEngine(config, numForeground);
+  try {
+    let startStep = 0;
+    let resumedFrom: string | null = null;
+    if (command.resume) {
+      await removeStaleTemps(paths.checkpoints);
+      const latest = await loadLatestCheckpoint(paths.checkpoints);
+      if (latest) {
+        await engine.importState({ step: latest.state.step, tensors: latest.state.tensors, extra: latest.state.extra ?? {} });
+        startStep = latest.state.step;
+        resumedFrom = latest.info.dir;
+      } else {
+        io.emit({ type: 'log', level: 'warning', message: 'No complete checkpoint to resume from: starting at step 0.' });
+      }
+      await truncateMetrics(paths.dir, startStep);
+      await recordResume(paths.dir, startStep, backend.name);
+    }
+    const { stepsPerEpoch, totalSteps } = planSteps(config, records.length);
+    io.emit({ type: 'started', runDir: paths.dir, backend: `${backend.name} (${backend.device})`, startStep, totalSteps, trainImages: records.length, resumedFrom });
+    return await trainSteps({ config, engine, io, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+  } finally {
+    engine.dispose();
+  }
+}
+
+interface LoopState {
+  config: TrainConfig;
+  engine: TrainerEngine;
+  io: TrainerIO;
+  index: DatasetIndex;
+  records: ImageRecord[];
+  startStep: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  numForeground: number;
+  backendName: string;
+  runDir: string;
+}
+
+async function trainSteps(s: LoopState): Promise<TrainingResult> {
+  const { config, engine, io } = s;
+  const cache = new ImageCache(s.index, config.cacheMaxSide);
+  const sampleRecords = s.records.slice(0, config.sampleImages);
+  const checkpoints = new CheckpointWriter(s.runDir, config.keepCheckpoints, engine, io.emit);
+  const started = Date.now();
+  let order: ImageRecord[] = [];
+  let orderEpoch = -1;
+  let secondsPerStep: number | null = null;
+  let step = s.startStep;
+  let stopped = false;
+  while (step < s.totalSteps) {
+    if (!(await io.control.between(() => io.emit({ type: 'state', state: 'paused' })))) {
+      stopped = true;
+      break;
+    }
+    const epoch = Math.floor(step / s.stepsPerEpoch);
+    if (epoch !== orderEpoch) {
+      order = epochOrder(s.records, config.seed, epoch);
+      orderEpoch = epoch;
+    }
+    const first = (step % s.stepsPerEpoch) * config.batchSize;
+    const batch = order.slice(first, first + config.batchSize);
+    const t0 = performance.now();
+    const images = await Promise.all(batch.map((r) => cache.get(r)));
+    const result = await engine.trainStep(
+      images,
+      batch.map((r) => r.labels),
+      step,
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    secondsPerStep = secondsPerStep === null ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
+    step += 1;
+    checkpoints.observe(result.phase === 'localizer' ? result.losses.bce : null);
+    const losses = { ...result.losses };
+    const progress = {
+      type: 'progress' as const,
+      step,
+      totalSteps: s.totalSteps,
+      epoch,
+      epochs: config.epochs,
+      phase: result.phase,
+      losses,
+      imagesPerSecond: batch.length / Math.max(1e-6, secondsPerStep),
+      etaSeconds: secondsPerStep * (s.totalSteps - step),
+      numTensors: engine.numTensors(),
+      backend: s.backendName,
+      elapsedSeconds: (Date.now() - started) / 1000,
+    };
+    await appendMetrics(s.runDir, {
+      step,
+      epoch,
+      phase: result.phase,
+      ...losses,
+      pairs: result.pairs,
+      imagesPerSecond: progress.imagesPerSecond,
+      numTensors: progress.numTensors,
+      time: new Date().toISOString(),
+    });
+    io.emit(progress);
+    const endOfEpoch = step % s.stepsPerEpoch === 0;
+    if (step % config.checkpointEvery === 0 || endOfEpoch) await checkpoints.write(step, epoch);
+    if (config.sampleEvery > 0 && step % config.sampleEvery === 0) await emitSamples(s, cache, sampleRecords, step);
+  }
+  if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / s.stepsPerEpoch));
+  const reason = stopped ? 'stopped' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
+  return { step, reason, runDir: s.runDir };
+}
+
+async function emitSamples(s: LoopState, cache: ImageCache, records: ImageRecord[], step: number): Promise<void> {
+  for (const record of records) {
+    const image = await cache.get(record);
+    const rounds = await s.engine.erasureRounds(image, record.labels);
+    const sample = await buildSample(step, record.id, image, rounds, s.numForeground);
+    if (sample) s.io.emit(sample);
+  }
+}
