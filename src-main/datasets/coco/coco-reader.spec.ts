@@ -83,7 +83,7 @@ describe('COCO reader', () => {
     const index = await readCocoDataset(join(root, 'annotations/instances_val.json'), { verifyImages: true });
     expect(index.root).toBe(root);
     expect(index.images.map((im) => im.id)).not.toContain('broken');
-    expect(reasons(index.issues)).toMatch(/val\/broken\.jpg: cannot read image/);
+    expect(reasons(index.issues)).toMatch(/val\/broken\.jpg: undecodable image/);
   });
 
   it('rasterises GT: polygon + crowd RLE (crowd → 255 except under an instance), compressed RLE', async () => {

@@ -18,7 +18,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DatasetIndex, DatasetIssue, ImageRecord, IndexMask } from '@shared/domain/dataset';
 import { vocPalette } from '../../codecs/voc-palette';
-import { fileNamesIn, posixRelative, stripExtension, verifyImages } from '../folder/image-files';
+import { relativePosix as posixRelative } from '../fs-utils';
+import { fileNamesIn, stripExtension, verifyImages } from '../folder/image-files';
 import { type CocoAnnotation, CocoFormatError, type CocoInstances, parseCocoInstances } from './coco-json';
 import { rasteriseAnnotations } from './coco-mask';
 import { findCocoAnnotationFiles } from './coco-layout';
@@ -43,6 +44,8 @@ export interface ReadCocoOptions {
   imagesDir?: string;
   /** Decode every image header (slower): undecodable images and size mismatches become issues. */
   verifyImages?: boolean;
+  /** Called as image headers are checked (verifyImages only). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** 255 is void and 0 background, so at most 254 categories fit an 8-bit mask. */
@@ -109,7 +112,7 @@ export async function readCocoDataset(path: string, options: ReadCocoOptions = {
       images.push({ id, file: rel, splits: [split], labels, width: im.width, height: im.height, gt: hasMasks ? { kind: 'coco', imageId: im.id } : null });
     }
   }
-  const usable = options.verifyImages ? await verifyImages(root, images, issues) : images;
+  const usable = options.verifyImages ? await verifyImages(root, images, issues, { onProgress: options.onProgress }) : images;
   return { format: 'coco', root, classes, palette: vocPalette(classes.length), images: usable, issues, coco: { sources, categoryIds } };
 }
 
