@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/app/index.ts'),
           // The headless front: `eader` CLI and the WebSocket host (no electron).
           cli: resolve(import.meta.dirname, 'src-main/cli/index.ts'),
+          // The trainer process (utilityProcess or child_process.fork; no electron).
+          trainer: resolve(import.meta.dirname, 'src-main/trainer/entry.ts'),
         },
       },
     },

@@ -1,6 +1,10 @@
 /** `eader` — the workbench's services, headless. Subcommands register themselves below. */
 import { Command } from 'commander';
 import { registerServe } from './serve';
+import { registerTrain } from './train';
+import { registerInfer } from './infer';
+import { registerEval } from './eval';
+import { registerDemo } from './demo';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -8,6 +12,10 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true });
   registerServe(program);
+  registerTrain(program);
+  registerInfer(program);
+  registerEval(program);
+  registerDemo(program);
   return program;
 }
 

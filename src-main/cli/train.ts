@@ -1,0 +1,48 @@
+/** `eader train`: train EADER on a dataset into a run folder. */
+import { Command } from 'commander';
+import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import { runTrain } from './train-run';
+
+interface TrainCliFlags extends TrainFlags {
+  dataset: string;
+  out: string;
+  resume?: boolean;
+  inProcess?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = new Command('train')
+    .description(
+      'Train the localizer and adversary (EADER) on a Pascal VOC dataset. The trainer runs in a child process; ' +
+        'checkpoints go to RUN_DIR/checkpoints, metrics to RUN_DIR/metrics.jsonl.',
+    )
+    .requiredOption('--dataset <dir>', 'dataset root (a VOCdevkit, a VOC20xx folder, or their parent)')
+    .requiredOption('--out <run_dir>', 'run folder to create (or to continue with --resume)')
+    .option('--resume', 'continue the run in --out from its newest complete checkpoint (its saved settings are kept; --epochs/--max-steps may change)')
+    .option('--in-process', 'train in this process instead of a trainer child process (no crash isolation)');
+  addTrainConfigOptions(cmd, 'paper');
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  eader train --dataset ~/data/VOCdevkit --out runs/voc-r50 --backend gpu\n' +
+      '  eader train --dataset resources/demo --out runs/demo --preset quick --epochs 5\n' +
+      '  eader train --dataset resources/demo --out runs/demo --resume --epochs 8',
+  );
+  cmd.action(async (flags: TrainCliFlags) => {
+    const config = configFromFlags(flags);
+    const resumeLength = {
+      ...(flags.epochs !== undefined ? { epochs: config.epochs } : {}),
+      ...(flags.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),
+    };
+    const result = await runTrain({
+      dataset: flags.dataset,
+      out: flags.out,
+      config,
+      resume: flags.resume ?? false,
+      resumeLength,
+      inProcess: flags.inProcess ?? false,
+      handleSignals: true,
+    });
+    console.log(`Run ${result.reason} at step ${result.step}: ${result.runDir}`);
+  });
+  program.addCommand(cmd);
+}
