@@ -75,8 +75,14 @@ async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount
 export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory): Promise<TrainingResult> {
   const paths = runPaths(command.runDir);
   const backend = await initBackend(command.config.backend === 'auto' ? {} : { force: command.config.backend });
-  const index = await openDataset(command.datasetRoot);
-  const records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
+  let index: DatasetIndex;
+  let records: ImageRecord[];
+  try {
+    index = await openDataset(command.datasetRoot);
+    records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
+  } catch (error) {
+    throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
   const config = await prepareRun(command, index, records.length, backend.name);
   const numForeground = index.classes.length - 1;

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUICK_PRESET, type TrainerMessage } from '@shared/trainer-protocol';
+import { defaultTrainerLauncher } from './launch';
+import { TrainerSupervisor, type TrainerChannel } from './supervisor';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'eader-sup-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('TrainerSupervisor with a real trainer process', () => {
+  it('reports a bad dataset as an error outcome with a code, and survives', async () => {
+    const supervisor = new TrainerSupervisor(defaultTrainerLauncher(process.env, 'ignore'));
+    const seen: TrainerMessage[] = [];
+    supervisor.on((m) => seen.push(m));
+    await supervisor.start({ config: { ...QUICK_PRESET, backend: 'cpu' }, datasetRoot: join(dir, 'nope'), runDir: join(dir, 'run'), resume: false });
+    const outcome = await supervisor.outcome;
+    expect(seen[0]?.type).toBe('ready');
+    expect(outcome).toMatchObject({ kind: 'error', code: 'BAD_DATA' });
+    expect(supervisor.running).toBe(false);
+  });
+
+  it('turns a kill into a crashed outcome', async () => {
+    const supervisor = new TrainerSupervisor(defaultTrainerLauncher(process.env, 'ignore'));
+    supervisor.on((m) => {
+      if (m.type === 'ready') supervisor.kill();
+    });
+    const outcome = await supervisor.outcome;
+    expect(outcome).toMatchObject({ kind: 'crashed', signal: 'SIGKILL' });
+  });
+});
+
+describe('TrainerSupervisor validation', () => {
+  function fakeChannel(): { channel: TrainerChannel; emit: (raw: unknown) => void; exit: (code: number) => void; sent: unknown[] } {
+    let onMessage: (raw: unknown) => void = () => undefined;
+    let onExit: (e: { code: number | null; signal: string | null }) => void = () => undefined;
+    const sent: unknown[] = [];
+    return {
+      channel: {
+        pid: 1,
+        postMessage: (m) => sent.push(m),
+        onMessage: (l) => (onMessage = l),
+        onExit: (l) => (onExit = l),
+        kill: () => onExit({ code: null, signal: 'SIGKILL' }),
+      },
+      emit: (raw) => onMessage(raw),
+      exit: (code) => onExit({ code, signal: null }),
+      sent,
+    };
+  }
+
+  it('drops malformed reports (as a warning) and keeps the last error for the outcome', async () => {
+    const fake = fakeChannel();
+    const supervisor = new TrainerSupervisor(() => fake.channel);
+    const seen: TrainerMessage[] = [];
+    supervisor.on((m) => seen.push(m));
+    fake.emit({ type: 'progress', step: 'three' });
+    fake.emit({ type: 'error', code: 'OOM', message: 'OOM when allocating', step: 12 });
+    fake.exit(3);
+    expect(seen.map((m) => m.type)).toEqual(['log', 'error']);
+    expect(await supervisor.outcome).toEqual({ kind: 'error', code: 'OOM', message: 'OOM when allocating', step: 12 });
+  });
+
+  it('sends start only after ready, and nothing after exit', async () => {
+    const fake = fakeChannel();
+    const supervisor = new TrainerSupervisor(() => fake.channel);
+    const started = supervisor.start({ config: QUICK_PRESET, datasetRoot: '/d', runDir: '/r', resume: false });
+    supervisor.pause();
+    expect(fake.sent).toEqual([{ type: 'pause' }]);
+    fake.emit({ type: 'ready', protocol: 1, pid: 1 });
+    await started;
+    expect(fake.sent[1]).toMatchObject({ type: 'start', runDir: '/r' });
+    fake.exit(0);
+    supervisor.stop();
+    expect(fake.sent).toHaveLength(2);
+    expect(await supervisor.outcome).toMatchObject({ kind: 'crashed', exitCode: 0 });
+  });
+});
