@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../index';
+import { setConvBackpropStrategy } from './conv-backprop';
 import { setIm2colChunkFloats } from './geometry';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -67,11 +68,22 @@ describe('wasm conv backward kernels', () => {
     await tf.setBackend('wasm');
   });
 
-  it.each(cases)('match cpu: k$k s$s pad $pad ($h×$w×$ci→$co)', async (c) => {
+  it.each(cases)('match cpu on every path: k$k s$s pad $pad ($h×$w×$ci→$co)', async (c) => {
     const expected = await onBackend('cpu', () => gradients(c));
-    const got = await onBackend('wasm', () => gradients(c));
-    expect(maxError(got.dx, expected.dx)).toBeLessThan(1e-4);
-    expect(maxError(got.dw, expected.dw)).toBeLessThan(1e-4);
+    const paths = [
+      { dx: 'forward-conv', dw: 'dilated-conv' },
+      { dx: 'col2im', dw: 'im2col' },
+    ] as const;
+    try {
+      for (const path of paths) {
+        setConvBackpropStrategy(path);
+        const got = await onBackend('wasm', () => gradients(c));
+        expect(maxError(got.dx, expected.dx), `dx ${path.dx}`).toBeLessThan(1e-4);
+        expect(maxError(got.dw, expected.dw), `dw ${path.dw}`).toBeLessThan(1e-4);
+      }
+    } finally {
+      setConvBackpropStrategy({ dx: 'auto', dw: 'auto' });
+    }
   });
 
   it('gives the same result when the batch is split into im2col chunks', async () => {
@@ -101,15 +113,37 @@ describe('wasm conv backward kernels', () => {
     got.forEach((values, i) => expect(maxError(values, expected[i]!)).toBeLessThan(1e-5));
   });
 
-  it('leaks no tensors and no wasm memory', async () => {
+  it.each([
+    { dx: 'forward-conv', dw: 'dilated-conv', s: 1 },
+    { dx: 'col2im', dw: 'im2col', s: 1 },
+    { dx: 'col2im', dw: 'dilated-conv', s: 2 },
+  ] as const)('leaks no tensors and no wasm memory ($dx, $dw, stride $s)', async ({ dx, dw, s }) => {
     await tf.setBackend('wasm');
-    const c: Case = { b: 2, h: 8, w: 8, ci: 3, co: 4, k: 3, s: 2, pad: 'same' };
-    gradients(c);
-    const before = tf.memory().numTensors;
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
-    gradients(c);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(backend.numDataIds()).toBe(ids);
+    setConvBackpropStrategy({ dx, dw });
+    try {
+      const c: Case = { b: 2, h: 9, w: 9, ci: 3, co: 4, k: 3, s, pad: 'same' };
+      gradients(c);
+      const before = tf.memory().numTensors;
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const ids = backend.numDataIds();
+      gradients(c);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(backend.numDataIds()).toBe(ids);
+    } finally {
+      setConvBackpropStrategy({ dx: 'auto', dw: 'auto' });
+    }
+  });
+
+  it('tiles like the cpu backend', async () => {
+    const run = () => {
+      const x = tf.tensor(random([2, 1, 3], 9), [2, 1, 3]);
+      const out = [tf.tile(x, [2, 4, 1]), tf.tile(x, [1, 1, 3]), tf.tile(x.reshape([6]), [3])];
+      const values = out.map((t) => t.dataSync() as Float32Array);
+      tf.dispose([x, ...out]);
+      return values;
+    };
+    const expected = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    got.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(expected[i]!)));
   });
 });

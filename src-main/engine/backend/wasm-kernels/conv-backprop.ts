@@ -3,7 +3,10 @@
  * non-transposed matMul:
  * - dX, stride 1: a forward conv of dy with the flipped, in/out-swapped filter.
  * - dX, stride > 1: cols = dy · Wᵀ (matMul), then col2im. (No zero-upsampling: no wasted work.)
- * - dW: cols = im2col(x), then dWᵀ = dyᵀ · cols (matMul), in batch chunks to bound memory.
+ * - dW, large stride-1 maps: a dilated forward conv of xᵀ [Ci,H,W,B] with dyᵀ [Ho,Wo,B,Co].
+ * - dW, otherwise: cols = im2col(x), then dWᵀ = dyᵀ · cols (matMul), in batch chunks.
+ * Which path runs per layer comes from timings on this backend (docs/backends.md);
+ * `setConvBackpropStrategy` pins one, for tests and the bench.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvGeometry, convGeometry, imagesPerChunk } from './geometry';
@@ -22,6 +25,29 @@ import {
 type Strides = number | [number, number];
 type Pad = Parameters<typeof convGeometry>[3];
 type Rounding = Parameters<typeof convGeometry>[4];
+
+export type DxStrategy = 'auto' | 'forward-conv' | 'col2im';
+export type DwStrategy = 'auto' | 'dilated-conv' | 'im2col';
+const strategy: { dx: DxStrategy; dw: DwStrategy } = { dx: 'auto', dw: 'auto' };
+
+export function setConvBackpropStrategy(next: { dx?: DxStrategy; dw?: DwStrategy }): { dx: DxStrategy; dw: DwStrategy } {
+  const previous = { ...strategy };
+  Object.assign(strategy, next);
+  return previous;
+}
+
+/** Measured (docs/backends.md): the flipped-filter conv wins on large stride-1 maps only. */
+function chooseDx(g: ConvGeometry): 'forward-conv' | 'col2im' {
+  if (strategy.dx !== 'auto') return strategy.dx;
+  return g.strideH === 1 && g.strideW === 1 && g.outH * g.outW >= 144 ? 'forward-conv' : 'col2im';
+}
+
+/** Measured: the dilated conv wins on large stride-1 maps and on few-channel inputs (the stem). */
+function chooseDw(g: ConvGeometry): 'dilated-conv' | 'im2col' {
+  if (strategy.dw !== 'auto') return strategy.dw;
+  const hw = g.outH * g.outW;
+  return (g.strideH === 1 && g.strideW === 1 && hw >= 256) || (g.inC <= 4 && hw >= 1024) ? 'dilated-conv' : 'im2col';
+}
 
 /** Rows [b0·rowsPerImage, b1·rowsPerImage) of a [N, cols] tensor, as a new [rows, cols] tensor. */
 function rowBlock(backend: BackendWasm, t: TensorInfo, rowsPerImage: number, cols: number, b0: number, b1: number) {
@@ -98,7 +124,7 @@ export function conv2dBackpropInputWasm(
   dimRoundingMode?: Rounding,
 ): TensorInfo {
   const g = convGeometry(inputShape, filter.shape, strides, pad, dimRoundingMode);
-  if (g.strideH === 1 && g.strideW === 1) {
+  if (g.strideH === 1 && g.strideW === 1 && chooseDx(g) === 'forward-conv') {
     const dx = dxByForwardConv(backend, dy, filter, g);
     if (dx) return dx;
   }
@@ -115,6 +141,7 @@ export function conv2dBackpropFilterWasm(
   dimRoundingMode?: Rounding,
 ): TensorInfo {
   const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode);
+  if (chooseDw(g) === 'dilated-conv') return dwByDilatedConv(backend, x, dy, g);
   const kkc = g.kH * g.kW * g.inC;
   const rowsPerImage = g.outH * g.outW;
   const step = imagesPerChunk(g);
@@ -150,4 +177,35 @@ export function conv2dBackpropFilterWasm(
 
 function im2colInto(backend: BackendWasm, x: TensorInfo, g: ConvGeometry, b0: number, b1: number, cols: TensorInfo) {
   im2col(heapView(backend, x), g, b0, b1, heapView(backend, cols));
+}
+
+/** dW as a forward conv: xᵀ [Ci,H,W,B] ⊛ dyᵀ [Ho,Wo,B,Co] with dilation = stride → [Ci,≥kH,≥kW,Co]. */
+function dwByDilatedConv(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const xT = transposeInfo(backend, x, [3, 1, 2, 0]);
+  const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]);
+  const full = callKernel(
+    backend,
+    'Conv2D',
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [g.padTop, g.padBottom],
+        [g.padLeft, g.padRight],
+        [0, 0],
+      ],
+      dilations: [g.strideH, g.strideW],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    } as unknown as Attrs,
+  );
+  release(backend, xT, dyT);
+  // Rows past kH (and columns past kW) appear when the padded input has a remainder: drop them.
+  const exact = full.shape[1] === g.kH && full.shape[2] === g.kW;
+  const cut = exact ? full : callKernel(backend, 'Slice', { x: full }, { begin: [0, 0, 0, 0], size: [g.inC, g.kH, g.kW, g.outC] });
+  if (!exact) release(backend, full);
+  const dw = transposeInfo(backend, cut, [1, 2, 0, 3]);
+  release(backend, cut);
+  return dw;
 }

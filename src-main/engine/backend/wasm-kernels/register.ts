@@ -5,12 +5,14 @@
  * - BatchMatMul with transposeA/transposeB: wasm only reaches XNNPACK without transposes (a
  *   transposed 1024×1152×128 product took 184 ms against 13 ms); the dense layer's gradients and
  *   matMul-based resizes hit it. We transpose explicitly, then multiply on the fast path.
+ * - Tile: wasm's is slow, and batchNorm's gradient tiles a vector to the activation's shape.
  * The kernels the original handles better (NCHW data, non-float32) fall back to it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './conv-backprop';
 import { type TensorInfo, callKernel, release } from './heap';
+import { tileWasm } from './tile';
 
 const MARK = Symbol.for('eader.wasm-training-kernel');
 
@@ -80,6 +82,15 @@ function wrapBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+function wrapTile(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs = {} } = args;
+    const { x } = inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32' || x.shape.length === 0) return original(args);
+    return tileWasm(backend as BackendWasm, x, attrs.reps as number[]);
+  };
+}
+
 function replaceKernel(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) throw new Error(`wasm kernel ${kernelName} is not registered: import @tensorflow/tfjs-backend-wasm first`);
@@ -101,4 +112,5 @@ export function registerWasmTrainingKernels(): void {
   }
   replaceKernel('Conv2DBackpropInput', wrapConv2dBackpropInput);
   replaceKernel('BatchMatMul', wrapBatchMatMul);
+  replaceKernel('Tile', wrapTile);
 }
