@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
+import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
+import { TrainConfig } from './trainer-protocol';
 
 /** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */
 export const DEFAULT_MAX_INPUT_BYTES = 1 << 20;
@@ -43,6 +45,14 @@ export const contract = {
   'dataset:thumbnail': channel({ input: ImageId, output: EncodedImage }),
   'dataset:image': channel({ input: ImageId.extend({ maxSide: z.number().int().min(64).max(8192).optional() }).strict(), output: EncodedImage }),
   'dataset:gt': channel({ input: ImageId, output: MaskPayload.nullable() }),
+  'training:presets': channel({ input: NoInput, output: z.object({ presets: z.array(TrainingPreset) }) }),
+  'training:start': channel({ input: z.object({ config: TrainConfig, preset: PresetId.nullable().optional() }).strict(), output: TrainingState }),
+  'training:control': channel({ input: z.object({ action: z.enum(['pause', 'resume', 'stop']) }).strict(), output: TrainingState }),
+  'training:status': channel({ input: NoInput, output: TrainingStatus }),
+  'training:runs': channel({ input: NoInput, output: z.array(RunSummary) }),
+  'training:run': channel({ input: z.object({ runId: RunId }).strict(), output: RunDetail }),
+  'training:delete': channel({ input: z.object({ runId: RunId }).strict(), output: z.object({ deleted: z.string() }) }),
+  'training:resume-run': channel({ input: z.object({ runId: RunId }).strict(), output: TrainingState }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

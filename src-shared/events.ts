@@ -2,12 +2,16 @@
 import { z } from 'zod';
 import { BackendInfo } from './domain/app-info';
 import { ScanProgress } from './domain/dataset-view';
+import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
 export const events = {
   'app:notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   'app:backend': BackendInfo,
   'dataset:progress': ScanProgress,
+  'training:progress': TrainingProgressEvent,
+  'training:sample': TrainingSample,
+  'training:state': TrainingState,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

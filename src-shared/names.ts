@@ -12,10 +12,18 @@ export const CHANNEL_NAMES = [
   'dataset:thumbnail',
   'dataset:image',
   'dataset:gt',
+  'training:presets',
+  'training:start',
+  'training:control',
+  'training:status',
+  'training:runs',
+  'training:run',
+  'training:delete',
+  'training:resume-run',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'training:progress', 'training:sample', 'training:state'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

@@ -1,17 +1,22 @@
 /** One line per channel: the contract's channels bound to the services. */
 import type { AppInfo } from '@shared/domain/app-info';
+import { ApiError } from '@shared/envelope';
 import type { Handlers } from './dispatch';
 import { appInfo } from '../services/app-info';
 import type { DatasetSession } from '../services/dataset-session';
+import type { TrainingControl } from '../services/training-control';
 
 export interface HandlerContext {
   transport: AppInfo['transport'];
   project: () => string | null;
   datasets: DatasetSession;
+  /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
+  training?: TrainingControl;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets } = ctx;
+  const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, ctx.project()),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
@@ -22,7 +27,19 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'dataset:thumbnail': ({ id }) => datasets.thumbnail(id),
     'dataset:image': ({ id, maxSide }) => datasets.image(id, maxSide),
     'dataset:gt': ({ id }) => datasets.gt(id),
+    'training:presets': () => training().presets(),
+    'training:start': ({ config, preset }) => training().start({ config, preset: preset ?? null }),
+    'training:control': ({ action }) => training().control(action),
+    'training:status': () => training().status(),
+    'training:runs': () => training().runs(),
+    'training:run': ({ runId }) => training().run(runId),
+    'training:delete': ({ runId }) => training().deleteRun(runId),
+    'training:resume-run': ({ runId }) => training().resumeRun(runId),
   };
+}
+
+function unavailable(message: string): never {
+  throw new ApiError('UNAVAILABLE', message);
 }
 
 function checksum(bytes: Uint8Array): number {

@@ -1,0 +1,239 @@
+/**
+ * Training control for the workbench: starts a run on the open dataset in a trainer process
+ * (TrainerSupervisor; the launcher is injectable: a Node child process by default, an Electron
+ * utilityProcess in the app, a scripted fake in tests), relays its reports as typed events, keeps
+ * the live run's state for re-attaching renderers, and manages the run history. No electron here.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '@shared/envelope';
+import type { EventName, EventPayload } from '@shared/events';
+import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
+import { readRunRecord } from '../runs/run-store';
+import { defaultTrainerLauncher } from '../trainer/launch';
+import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
+import { deleteRun, listRuns, openRun, readOutcome, runDirOf, writeOutcome } from './training-history';
+import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
+import { newRunId, TRAINING_PRESETS } from './training-presets';
+
+export interface TrainingEventSink {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export interface TrainingControlOptions {
+  /** The open dataset (throws ApiError CONFLICT when none is open). */
+  dataset: () => { root: string; classes: string[] };
+  /** Where runs live now: the project's runs/ or $EADER_HOME/runs. */
+  runsRoot: () => string;
+  events: TrainingEventSink;
+  /** Makes the launcher of one run. Default: a Node child process (launch.ts); Electron may pass a utilityProcess one. */
+  launcher?: () => TrainerLauncher;
+  /** Progress points are batched into one event per this many ms. */
+  flushMs?: number;
+  roundsKept?: number;
+  maxPoints?: number;
+  log?: (line: string) => void;
+}
+
+export type ControlAction = 'pause' | 'resume' | 'stop';
+
+export class TrainingControl {
+  private live: LiveRun | null = null;
+  private supervisor: TrainerSupervisor | null = null;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly endedListeners = new Set<(state: TrainingState) => void>();
+  private trainedBefore = 0;
+
+  constructor(private readonly options: TrainingControlOptions) {}
+
+  presets(): { presets: TrainingPreset[] } {
+    return { presets: [...TRAINING_PRESETS] };
+  }
+
+  /** Is a run in a trainer process now (starting, running, paused or stopping)? */
+  get active(): boolean {
+    return this.live !== null && !this.live.ended;
+  }
+
+  /** Called once per run when it ends (finished, failed, crashed): the app shows a notification. */
+  onEnded(listener: (state: TrainingState) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  async start(input: { config: TrainConfig; preset?: PresetId | null }): Promise<TrainingState> {
+    this.refuseIfActive();
+    const dataset = this.options.dataset();
+    const root = this.options.runsRoot();
+    await mkdir(root, { recursive: true });
+    const runId = newRunId(input.preset ?? 'custom');
+    const runDir = join(root, runId);
+    this.trainedBefore = 0;
+    return this.launch(
+      { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      { config: input.config, datasetRoot: dataset.root, runDir, resume: false },
+    );
+  }
+
+  /** Continue a run from its newest complete checkpoint (after a crash, an error or a stop). */
+  async resumeRun(runId: string): Promise<TrainingState> {
+    this.refuseIfActive();
+    const runDir = runDirOf(this.options.runsRoot(), runId);
+    const record = await readRunRecord(runDir).catch((error: unknown) => {
+      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
+    });
+    if (!existsSync(record.dataset.root)) throw new ApiError('NOT_FOUND', `The run's dataset folder ${record.dataset.root} is gone.`);
+    this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
+    return this.launch(
+      { runId, runDir, preset: null, config: record.config, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true },
+      { config: record.config, datasetRoot: record.dataset.root, runDir, resume: true },
+    );
+  }
+
+  control(action: ControlAction): TrainingState {
+    const live = this.live;
+    const supervisor = this.supervisor;
+    if (!live || live.ended || !supervisor) throw new ApiError('CONFLICT', 'No run is training now.');
+    const s = live.state;
+    if (action === 'pause' && s.status !== 'paused') {
+      supervisor.pause();
+      s.requested = 'pause';
+    } else if (action === 'resume') {
+      supervisor.resume();
+      if (s.requested === 'pause') s.requested = null;
+    } else if (action === 'stop') {
+      // A second stop while the first is pending kills the trainer (its last checkpoint stands).
+      if (s.requested === 'stop') supervisor.kill();
+      else supervisor.stop();
+      s.requested = 'stop';
+    }
+    this.emitState();
+    return { ...s };
+  }
+
+  status(): TrainingStatus {
+    if (this.live) return this.live.snapshot();
+    return { state: idleState(), series: new SeriesBuffer(8).toChunk(), samples: [], compactions: 0 };
+  }
+
+  async runs(): Promise<RunSummary[]> {
+    return listRuns(this.options.runsRoot(), this.liveRunId());
+  }
+
+  async run(runId: string): Promise<RunDetail> {
+    return openRun(this.options.runsRoot(), runId, this.liveRunId());
+  }
+
+  async deleteRun(runId: string): Promise<{ deleted: string }> {
+    await deleteRun(this.options.runsRoot(), runId, this.liveRunId());
+    return { deleted: runId };
+  }
+
+  /** Ask the trainer to stop and wait for it (kill after `graceMs`); for app shutdown and tests. */
+  async shutdown(graceMs = 10_000): Promise<void> {
+    const supervisor = this.supervisor;
+    if (!supervisor) return;
+    supervisor.stop();
+    const timer = setTimeout(() => supervisor.kill(), graceMs);
+    await supervisor.outcome;
+    clearTimeout(timer);
+  }
+
+  private liveRunId(): string | null {
+    return this.active ? (this.live?.state.runId ?? null) : null;
+  }
+
+  private refuseIfActive(): void {
+    if (this.active) throw new ApiError('CONFLICT', `Run ${this.live?.state.runId ?? ''} is still training: stop it first.`);
+  }
+
+  private launch(init: LiveRunInit, command: Omit<StartCommand, 'type'>): TrainingState {
+    const live = new LiveRun(init, this.options.roundsKept, this.options.maxPoints);
+    this.live = live;
+    let supervisor: TrainerSupervisor;
+    try {
+      const launcher = (this.options.launcher ?? (() => defaultTrainerLauncher(process.env)))();
+      supervisor = new TrainerSupervisor(launcher);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log?.(`trainer launch failed: ${message}`);
+      void this.finish(live, { kind: 'error', code: 'INTERNAL', message, step: null }, true);
+      return { ...live.state };
+    }
+    this.supervisor = supervisor;
+    supervisor.on((message) => this.receive(live, message));
+    void supervisor.outcome.then((outcome) => this.finish(live, outcome, live.state.pid === null));
+    supervisor.start(command).catch((error: unknown) => {
+      live.note(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+      supervisor.kill();
+    });
+    this.emitState();
+    return { ...live.state };
+  }
+
+  private receive(live: LiveRun, message: TrainerMessage): void {
+    if (live !== this.live) return;
+    const applied = live.apply(message);
+    if (applied.progress) this.scheduleFlush();
+    if (applied.sample) {
+      this.flush();
+      this.options.events.emit('training:sample', applied.sample);
+    }
+    if (applied.state) this.emitState();
+  }
+
+  private async finish(live: LiveRun, outcome: TrainerOutcome, beforeReady: boolean): Promise<void> {
+    if (this.live === live) this.flush();
+    let ended = outcomeOf(outcome);
+    if (beforeReady && ended.kind !== 'finished') {
+      ended = { kind: 'error', code: 'LAUNCH', message: `The trainer process could not start: ${ended.message}`, step: null };
+    }
+    live.end(ended);
+    const runDir = live.state.runDir;
+    const isRun = runDir !== null && existsSync(join(runDir, 'config.json'));
+    live.state.resumable = live.state.resumable && isRun;
+    if (isRun) {
+      try {
+        await writeOutcome(runDir, {
+          outcome: ended,
+          endedAt: live.state.endedAt ?? new Date().toISOString(),
+          totalSteps: live.state.totalSteps,
+          trainedSeconds: this.trainedBefore + live.state.elapsedSeconds,
+        });
+      } catch (error) {
+        live.note(`Could not write the run's outcome file: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (this.live !== live) return;
+    this.supervisor = null;
+    this.emitState();
+    for (const listener of this.endedListeners) {
+      try {
+        listener({ ...live.state });
+      } catch {
+        // a listener's failure never reaches the trainer's bookkeeping
+      }
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 100);
+    this.flushTimer.unref?.();
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const event = this.live?.takePending();
+    if (event) this.options.events.emit('training:progress', event);
+  }
+
+  private emitState(): void {
+    if (!this.live) return;
+    this.flush();
+    this.options.events.emit('training:state', { ...this.live.state });
+  }
+}

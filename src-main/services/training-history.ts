@@ -1,0 +1,220 @@
+/**
+ * Run history under a runs root: list run folders (config.json from the run store, the ends of
+ * metrics.jsonl, checkpoints, eval reports, and the outcome file this service writes when a run it
+ * supervised ends), open one (its whole metrics series, streamed and min/max-compacted), delete one.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { ApiError } from '@shared/envelope';
+import { lossColumns, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
+import { writeJsonAtomic } from '../runs/atomic';
+import { readRunRecord, runPaths } from '../runs/run-store';
+import { resolveInside } from './confine';
+import { MAX_SERIES_POINTS } from './training-live';
+
+export const OUTCOME_FILE = 'outcome.json';
+
+const OutcomeFile = z.object({
+  format: z.literal('eader-run-outcome/1'),
+  outcome: TrainingOutcome,
+  endedAt: z.string(),
+  totalSteps: z.number().int().nullable(),
+  /** Seconds of training over every session of the run (resumes add up). */
+  trainedSeconds: z.number().nonnegative(),
+});
+export type OutcomeFile = z.infer<typeof OutcomeFile>;
+
+export async function readOutcome(runDir: string): Promise<OutcomeFile | null> {
+  try {
+    const parsed = OutcomeFile.safeParse(JSON.parse(await readFile(join(runDir, OUTCOME_FILE), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeOutcome(runDir: string, value: Omit<OutcomeFile, 'format'>): Promise<void> {
+  await writeJsonAtomic(join(runDir, OUTCOME_FILE), { format: 'eader-run-outcome/1', ...value });
+}
+
+/** The folder of a run id, confined to the runs root. */
+export function runDirOf(root: string, runId: string): string {
+  const parsed = RunId.safeParse(runId);
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', `"${runId.slice(0, 80)}" is not a run id.`);
+  return resolveInside(root, parsed.data);
+}
+
+interface MetricsEnds {
+  first: Record<string, unknown> | null;
+  lastRows: Record<string, unknown>[];
+}
+
+/** The first row and the last rows (up to 64 KiB) of metrics.jsonl, without reading the middle. */
+async function metricsEnds(file: string): Promise<MetricsEnds> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return { first: null, lastRows: [] };
+  }
+  try {
+    const { size } = await handle.stat();
+    const headBytes = Math.min(size, 8192);
+    const head = Buffer.alloc(headBytes);
+    await handle.read(head, 0, headBytes, 0);
+    const tailBytes = Math.min(size, 65536);
+    const tail = Buffer.alloc(tailBytes);
+    await handle.read(tail, 0, tailBytes, size - tailBytes);
+    const rows = (text: string): Record<string, unknown>[] =>
+      text.split('\n').flatMap((line) => {
+        try {
+          const row = JSON.parse(line) as unknown;
+          return row && typeof row === 'object' && typeof (row as { step?: unknown }).step === 'number' ? [row as Record<string, unknown>] : [];
+        } catch {
+          return []; // a torn or partial line
+        }
+      });
+    return { first: rows(head.toString('utf8'))[0] ?? null, lastRows: rows(tail.toString('utf8')) };
+  } finally {
+    await handle.close();
+  }
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function finalLosses(rows: Record<string, unknown>[]): RunSummary['finalLosses'] {
+  const lastOf = (phase: string): Record<string, unknown> | undefined => [...rows].reverse().find((r) => r.phase === phase);
+  const loc = lossColumns((lastOf('localizer') ?? {}) as Record<string, number>);
+  const adv = lossColumns((lastOf('adversary') ?? rows[rows.length - 1] ?? {}) as Record<string, number>);
+  return { locBce: num(loc.locBce), alphaTerm: num(loc.alphaTerm), betaTerm: num(loc.betaTerm), advBce: num(adv.advBce) };
+}
+
+async function evalReports(runDir: string): Promise<RunSummary['evals']> {
+  const candidates = [join(runDir, 'eval.json')];
+  try {
+    for (const name of (await readdir(join(runDir, 'eval'))).sort()) if (name.endsWith('.json')) candidates.push(join(runDir, 'eval', name));
+  } catch {
+    // no eval folder
+  }
+  const out: RunSummary['evals'] = [];
+  for (const file of candidates) {
+    try {
+      const report = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      if (!('miou' in report)) continue;
+      out.push({ file: file.slice(runDir.length + 1), split: typeof report.split === 'string' ? report.split : null, miou: num(report.miou), pixelAccuracy: num(report.pixelAccuracy) });
+    } catch {
+      // absent or not JSON
+    }
+  }
+  return out;
+}
+
+async function countCheckpoints(dir: string): Promise<number> {
+  try {
+    return (await readdir(dir)).filter((n) => /^step-\d{9}$/.test(n)).length;
+  } catch {
+    return 0;
+  }
+}
+
+export async function summarizeRun(root: string, runId: string, liveRunId: string | null): Promise<RunSummary> {
+  const dir = runDirOf(root, runId);
+  const record = await readRunRecord(dir);
+  const paths = runPaths(dir);
+  const [ends, outcome, checkpoints, evals] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir)]);
+  const last = ends.lastRows[ends.lastRows.length - 1] ?? null;
+  const firstTime = Date.parse(String(ends.first?.time ?? ''));
+  const lastTime = Date.parse(String(last?.time ?? ''));
+  const spanSeconds = Number.isFinite(firstTime) && Number.isFinite(lastTime) ? (lastTime - firstTime) / 1000 : null;
+  let status: RunSummary['status'] = 'unknown';
+  let message: string | null = null;
+  if (runId === liveRunId) status = 'live';
+  else if (outcome?.outcome.kind === 'finished') status = outcome.outcome.reason;
+  else if (outcome) {
+    status = outcome.outcome.kind;
+    message = outcome.outcome.message;
+  }
+  return {
+    runId,
+    createdAt: record.createdAt,
+    config: record.config,
+    backend: record.backend,
+    datasetRoot: record.dataset.root,
+    datasetFormat: record.dataset.format,
+    classes: record.dataset.classes,
+    trainImages: record.dataset.trainImages,
+    lastStep: num(last?.step) ?? 0,
+    totalSteps: outcome?.totalSteps ?? null,
+    durationSeconds: outcome?.trainedSeconds ?? spanSeconds,
+    finalLosses: finalLosses(ends.lastRows),
+    checkpoints,
+    resumes: record.resumes.length,
+    status,
+    message,
+    evals,
+  };
+}
+
+/** Every run folder under the root, newest first; folders that are not runs are skipped. */
+export async function listRuns(root: string, liveRunId: string | null): Promise<RunSummary[]> {
+  let names: string[];
+  try {
+    names = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && RunId.safeParse(e.name).success).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const runs = await Promise.all(names.map((name) => summarizeRun(root, name, liveRunId).catch(() => null)));
+  return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+/** A run's whole metrics series, streamed line by line (the event loop stays free), compacted to ≤ cap rows. */
+export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promise<{ series: SeriesBuffer; rows: number }> {
+  const series = new SeriesBuffer(cap);
+  let rows = 0;
+  const file = runPaths(runDir).metrics;
+  if (!(await stat(file).catch(() => null))) return { series, rows };
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    let row: Record<string, unknown>;
+    try {
+      row = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue; // a torn last line
+    }
+    if (typeof row.step !== 'number') continue;
+    const point: SeriesRow = {
+      step: row.step,
+      phase: row.phase === 'adversary' ? 1 : 0,
+      ...lossColumns(row as Record<string, number>),
+      imagesPerSecond: num(row.imagesPerSecond) ?? Number.NaN,
+    };
+    series.push(point);
+    rows++;
+  }
+  return { series, rows };
+}
+
+export async function openRun(root: string, runId: string, liveRunId: string | null): Promise<RunDetail> {
+  const summary = await summarizeRun(root, runId, liveRunId).catch((error: unknown) => {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
+  });
+  const { series, rows } = await readSeries(runDirOf(root, runId));
+  return { summary, series: series.toChunk(), rows };
+}
+
+/** Deletes a run folder (it must hold a run: config.json); the live run is refused. */
+export async function deleteRun(root: string, runId: string, liveRunId: string | null): Promise<void> {
+  const dir = runDirOf(root, runId);
+  if (runId === liveRunId) throw new ApiError('CONFLICT', `Run ${runId} is training now: stop it before deleting it.`);
+  try {
+    await readRunRecord(dir);
+  } catch (error) {
+    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
+  }
+  await rm(dir, { recursive: true, force: true });
+}
