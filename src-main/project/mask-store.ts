@@ -1,0 +1,113 @@
+/**
+ * Corrected masks of a project: `masks/<id>.png` is the current mask (8-bit indexed PNG, VOC palette,
+ * 255 = void) and `masks/.history/<id>/<n>.png` keeps every revision, n = 1, 2, … Saving writes the
+ * new revision first (exclusively: a revision file is never replaced), then atomically replaces the
+ * current mask, so a crash between the two leaves the previous current mask plus one extra revision,
+ * and nothing is lost. Reverting to revision k saves k's content as a new revision.
+ */
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IndexMask } from '@shared/domain/dataset';
+import { VOID_LABEL } from '@shared/domain/dataset';
+import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
+import { writeFileAtomic } from './atomic-write';
+import { historyDir, maskPath } from './project-paths';
+import type { ProjectImage } from './project-schema';
+
+/** What the mask store needs from its project. */
+export interface MaskOwner {
+  image(id: string): ProjectImage;
+  readonly meta: { readonly classes: readonly string[] };
+}
+
+export interface MaskRevision {
+  n: number;
+  savedAt: string;
+}
+
+const REVISION = /^(\d+)\.png$/;
+
+export class MaskStore {
+  constructor(
+    private readonly dir: string,
+    private readonly owner: MaskOwner,
+  ) {}
+
+  /** Check a mask against its image: size and values (class indices or 255). */
+  private check(id: string, mask: IndexMask): void {
+    const image = this.owner.image(id);
+    if (mask.data.length !== mask.width * mask.height) throw new Error(`mask for "${id}" has ${mask.data.length} bytes for ${mask.width}×${mask.height}`);
+    if ((image.width !== null && image.width !== mask.width) || (image.height !== null && image.height !== mask.height)) {
+      throw new Error(`mask for "${id}" is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
+    }
+    const classCount = this.owner.meta.classes.length;
+    for (const v of mask.data) {
+      if (v >= classCount && v !== VOID_LABEL) throw new Error(`mask for "${id}" holds value ${v}, which is no class (0..${classCount - 1}) nor void (255)`);
+    }
+  }
+
+  async revisions(id: string): Promise<MaskRevision[]> {
+    this.owner.image(id);
+    let names: string[];
+    try {
+      names = await readdir(historyDir(this.dir, id));
+    } catch {
+      return [];
+    }
+    const ns = names.flatMap((name) => {
+      const m = REVISION.exec(name);
+      return m ? [Number(m[1])] : [];
+    });
+    ns.sort((a, b) => a - b);
+    return Promise.all(ns.map(async (n) => ({ n, savedAt: (await stat(join(historyDir(this.dir, id), `${n}.png`))).mtime.toISOString() })));
+  }
+
+  /** Save a new revision and make it current. Returns its number. */
+  async save(id: string, mask: IndexMask): Promise<number> {
+    this.check(id, mask);
+    const bytes = encodeIndexedPng(mask);
+    const dir = historyDir(this.dir, id);
+    await mkdir(dir, { recursive: true });
+    const last = (await this.revisions(id)).at(-1)?.n ?? 0;
+    let n = last + 1;
+    for (;;) {
+      try {
+        await writeFileAtomic(join(dir, `${n}.png`), bytes, { exclusive: true });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        n++; // another writer took this number: take the next, never replace
+      }
+    }
+    await writeFileAtomic(maskPath(this.dir, id), bytes);
+    return n;
+  }
+
+  /** The current mask, or null when none was saved. */
+  async read(id: string): Promise<IndexMask | null> {
+    this.owner.image(id);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(maskPath(this.dir, id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return decodeIndexedPng(bytes).mask;
+  }
+
+  async readRevision(id: string, n: number): Promise<IndexMask> {
+    this.owner.image(id);
+    try {
+      return decodeIndexedPng(await readFile(join(historyDir(this.dir, id), `${n}.png`))).mask;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`mask of "${id}" has no revision ${n}`);
+      throw err;
+    }
+  }
+
+  /** Make revision n current again, as a new revision (history is never rewritten). */
+  async revert(id: string, n: number): Promise<number> {
+    return this.save(id, await this.readRevision(id, n));
+  }
+}
