@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['src-main/**/*.spec.ts', 'src-shared/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+          include: ['src-main/**/*.spec.ts', 'src-shared/**/*.spec.ts', 'scripts/**/*.spec.ts', 'src-renderer/src/features/mask-editor/**/*.spec.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
