@@ -5,6 +5,7 @@ import { registerTrain } from './train';
 import { registerInfer } from './infer';
 import { registerEval } from './eval';
 import { registerDemo } from './demo';
+import { registerDataset } from './dataset';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -16,6 +17,7 @@ export function buildCli(): Command {
   registerInfer(program);
   registerEval(program);
   registerDemo(program);
+  registerDataset(program);
   return program;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * `eader dataset info DIR [--json]`: what a dataset holds and what is wrong with it — format, images
+ * per split, classes with image counts, GT availability, and every bad file with its reason. Exit code
+ * 0 when at least one image is usable, 1 otherwise (or when the dataset cannot be opened at all).
+ */
+import type { Command } from 'commander';
+import { DatasetFormat, type DatasetIndex, type DatasetIssue } from '@shared/domain/dataset';
+import { openDataset } from '../datasets/open-dataset';
+
+export interface DatasetInfo {
+  path: string;
+  format: DatasetFormat;
+  root: string;
+  images: number;
+  splits: Record<string, number>;
+  withGt: number;
+  classes: { index: number; name: string; images: number }[];
+  issues: DatasetIssue[];
+  usable: boolean;
+}
+
+export function summariseDataset(path: string, index: DatasetIndex): DatasetInfo {
+  const splits: Record<string, number> = {};
+  const perClass = new Array<number>(index.classes.length).fill(0);
+  let withGt = 0;
+  for (const image of index.images) {
+    for (const split of image.splits) splits[split] = (splits[split] ?? 0) + 1;
+    for (const label of image.labels) perClass[label] = (perClass[label] ?? 0) + 1;
+    if (image.gt) withGt++;
+  }
+  return {
+    path,
+    format: index.format,
+    root: index.root,
+    images: index.images.length,
+    splits,
+    withGt,
+    // Class 0 (background) is in every image by definition; its count is the number of images.
+    classes: index.classes.map((name, i) => ({ index: i, name, images: i === 0 ? index.images.length : (perClass[i] ?? 0) })),
+    issues: index.issues,
+    usable: index.images.length > 0,
+  };
+}
+
+export function formatDatasetInfo(info: DatasetInfo): string {
+  const lines: string[] = [];
+  const splitText = Object.entries(info.splits)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  lines.push(`Dataset:  ${info.root}`, `Format:   ${info.format}`, `Images:   ${info.images} usable${splitText ? ` (${splitText})` : ''}`);
+  lines.push(`GT masks: ${info.withGt} of ${info.images} images`);
+  lines.push(`Classes:  ${info.classes.length - 1} + background (images per class)`);
+  const width = Math.max(...info.classes.map((c) => c.name.length));
+  for (const c of info.classes) lines.push(`  ${String(c.index).padStart(3)}  ${c.name.padEnd(width)}  ${c.images}`);
+  if (info.issues.length === 0) lines.push('Problems: none');
+  else {
+    lines.push(`Problems: ${info.issues.length}`);
+    for (const issue of info.issues) lines.push(`  ${issue.file}: ${issue.reason}`);
+  }
+  if (!info.usable) lines.push('No usable image: nothing can be trained or shown from this dataset.');
+  return lines.join('\n');
+}
+
+export interface DatasetInfoResult {
+  output: string;
+  exitCode: 0 | 1;
+  /** False when the dataset could not be opened at all (the output is then an error message). */
+  opened: boolean;
+}
+
+/** Run the `info` command; never throws for a bad dataset (the reason goes to the output). */
+export async function datasetInfo(path: string, options: { json?: boolean; format?: DatasetFormat; quick?: boolean } = {}): Promise<DatasetInfoResult> {
+  let index: DatasetIndex;
+  try {
+    index = await openDataset(path, { format: options.format, verifyImages: !options.quick });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { output: options.json ? JSON.stringify({ path, error: message, usable: false }, null, 2) : `Cannot open ${path}: ${message}`, exitCode: 1, opened: false };
+  }
+  const info = summariseDataset(path, index);
+  return { output: options.json ? JSON.stringify(info, null, 2) : formatDatasetInfo(info), exitCode: info.usable ? 0 : 1, opened: true };
+}
+
+export function registerDataset(program: Command): void {
+  const dataset = program.command('dataset').description('Inspect datasets (Pascal VOC, COCO instances, labelled folders); nothing is written.');
+  dataset
+    .command('info')
+    .argument('<path>', 'dataset folder (VOC root or year folder, COCO folder or instances .json, labelled folder)')
+    .option('--json', 'print the summary as JSON')
+    .option('--format <format>', `skip detection: ${DatasetFormat.options.join(', ')}`, (v) => DatasetFormat.parse(v))
+    .option('--quick', 'COCO: do not decode image headers (only check that the files exist)')
+    .description('Format, images per split, classes with image counts, GT availability and every bad file. Exit 1 when no image is usable.')
+    .action(async (path: string, opts: { json?: boolean; format?: DatasetFormat; quick?: boolean }) => {
+      const { output, exitCode, opened } = await datasetInfo(path, opts);
+      if (opened || opts.json) console.log(output);
+      else console.error(output);
+      process.exitCode = exitCode;
+    });
+}
