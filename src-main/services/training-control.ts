@@ -97,17 +97,19 @@ export class TrainingControl {
     const supervisor = this.supervisor;
     if (!live || live.ended || !supervisor) throw new ApiError('CONFLICT', 'No run is training now.');
     const s = live.state;
+    // The request is recorded first: the trainer's answer may arrive within the send.
     if (action === 'pause' && s.status !== 'paused') {
-      supervisor.pause();
       s.requested = 'pause';
+      supervisor.pause();
     } else if (action === 'resume') {
-      supervisor.resume();
       if (s.requested === 'pause') s.requested = null;
+      supervisor.resume();
     } else if (action === 'stop') {
       // A second stop while the first is pending kills the trainer (its last checkpoint stands).
-      if (s.requested === 'stop') supervisor.kill();
-      else supervisor.stop();
+      const again = s.requested === 'stop';
       s.requested = 'stop';
+      if (again) supervisor.kill();
+      else supervisor.stop();
     }
     this.emitState();
     return { ...s };

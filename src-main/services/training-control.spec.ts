@@ -1,0 +1,209 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '@shared/envelope';
+import type { EventName } from '@shared/events';
+import { QUICK_PRESET } from '@shared/trainer-protocol';
+import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
+import { TrainingControl } from './training-control';
+import { FakeTrainer, fakeLaunchers } from './training-fake-trainer';
+
+interface Recorded {
+  name: EventName;
+  payload: unknown;
+}
+
+const until = async (check: () => boolean, ms = 3000): Promise<void> => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('TrainingControl with a scripted trainer', () => {
+  let root: string;
+  let events: Recorded[];
+  let datasetOpen: boolean;
+  const config = { ...QUICK_PRESET, locSteps: 3, advSteps: 2 };
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'eader-training-'));
+    events = [];
+    datasetOpen = true;
+  });
+  afterEach(async () => rm(root, { recursive: true, force: true }));
+
+  function make(launch: ReturnType<typeof fakeLaunchers>['launcher'], extra: { roundsKept?: number } = {}): TrainingControl {
+    return new TrainingControl({
+      dataset: () => {
+        if (!datasetOpen) throw new ApiError('CONFLICT', 'No dataset is open.');
+        return { root, classes: ['background', 'a', 'b'] };
+      },
+      runsRoot: () => join(root, 'runs'),
+      events: { emit: (name, payload) => events.push({ name, payload }) },
+      launcher: launch,
+      flushMs: 10,
+      ...extra,
+    });
+  }
+  const named = <T>(name: EventName): T[] => events.filter((e) => e.name === name).map((e) => e.payload as T);
+  const lastState = (): TrainingState => named<TrainingState>('training:state').at(-1)!;
+
+  it('relays started, progress (batched), samples and checkpoints as typed events', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    const state = await control.start({ config, preset: 'quick' });
+    expect(state.status).toBe('starting');
+    expect(state.runDir).toBe(join(root, 'runs', state.runId!));
+    const trainer = fakes.trainers[0]!;
+    await trainer.started;
+    expect(trainer.command).toMatchObject({ datasetRoot: root, resume: false, runDir: state.runDir });
+    expect(lastState()).toMatchObject({ status: 'running', backend: 'fake (cpu)', totalSteps: 100, pid: 4242 });
+    await trainer.progress(5);
+    await until(() => named<TrainingProgressEvent>('training:progress').reduce((n, e) => n + e.points.step.length, 0) === 5);
+    const progress = named<TrainingProgressEvent>('training:progress');
+    expect(progress.length).toBeLessThan(5); // batched
+    expect(progress.flatMap((e) => e.points.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(progress.flatMap((e) => e.points.phase)).toEqual([0, 0, 0, 1, 1]);
+    expect(progress.at(-1)!.points.locBce.at(-1)).toBeCloseTo(1 / 5);
+    expect(progress.at(-1)!.progress).toMatchObject({ step: 5, totalSteps: 100, etaSeconds: 5 });
+    trainer.sample('img-1');
+    expect(named<TrainingSample>('training:sample')[0]).toMatchObject({ runId: state.runId, step: 5, imageId: 'img-1', adversaryProbs: [0.25, 0] });
+    trainer.send({ type: 'checkpoint', step: 5, path: '/x/step-5', best: true });
+    expect(lastState().lastCheckpoint).toEqual({ step: 5, path: '/x/step-5' });
+    trainer.send({ type: 'progress', step: 'not a number' });
+    expect(lastState().notes.at(-1)).toMatch(/Ignored a malformed message/);
+  });
+
+  it('keeps the whole live state for a renderer that re-attaches, rounds capped per image', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher, { roundsKept: 3 });
+    const { runId } = await control.start({ config, preset: 'quick' });
+    const trainer = fakes.trainers[0]!;
+    await trainer.started;
+    for (let i = 0; i < 5; i++) {
+      await trainer.progress(2);
+      trainer.sample('img-1');
+      trainer.sample('img-2');
+    }
+    const status = control.status();
+    expect(status.state).toMatchObject({ runId, status: 'running', step: 10 });
+    expect(status.series.step).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(status.samples.filter((s) => s.imageId === 'img-1').map((s) => s.step)).toEqual([6, 8, 10]);
+    expect(status.samples.filter((s) => s.imageId === 'img-2')).toHaveLength(3);
+  });
+
+  it('pauses, resumes and stops; the stopped run gets an outcome file and a history entry', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    const { runId, runDir } = await control.start({ config, preset: 'quick' });
+    const trainer = fakes.trainers[0]!;
+    await trainer.started;
+    await trainer.progress(4);
+    expect(control.control('pause').requested).toBe('pause');
+    await until(() => control.status().state.status === 'paused');
+    expect(control.status().state.requested).toBeNull();
+    expect(control.control('resume').requested).toBeNull();
+    await until(() => control.status().state.status === 'running');
+    await trainer.progress(2);
+    control.control('stop');
+    await until(() => control.status().state.status === 'finished');
+    expect(trainer.received.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
+    const state = control.status().state;
+    expect(state.outcome).toEqual({ kind: 'finished', reason: 'stopped', step: 6 });
+    expect(state.resumable).toBe(false);
+    await until(() => named<TrainingState>('training:state').some((s) => s.status === 'finished'));
+    const outcome = JSON.parse(await readFile(join(runDir!, 'outcome.json'), 'utf8')) as { outcome: { kind: string }; trainedSeconds: number };
+    expect(outcome.outcome.kind).toBe('finished');
+    expect(outcome.trainedSeconds).toBeCloseTo(0.6);
+    expect(() => control.control('pause')).toThrow(/No run is training/);
+
+    const runs = await control.runs();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ runId, status: 'stopped', lastStep: 6, totalSteps: 100, backend: 'fake' });
+    expect(runs[0]!.durationSeconds).toBeCloseTo(0.6);
+    expect(runs[0]!.finalLosses.locBce).toBeCloseTo(1 / 6); // blocks: 3 localizer, 2 adversary, then localizer
+    expect(runs[0]!.finalLosses.advBce).toBeCloseTo(0.55); // the last adversary step, 5
+    const detail = await control.run(runId!);
+    expect(detail.rows).toBe(6);
+    expect(detail.series.step).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(detail.series.phase).toEqual([0, 0, 0, 1, 1, 0]);
+  });
+
+  it('after a crash the run is resumable in one call, on the same run folder', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const ended: TrainingState[] = [];
+    const control = make(fakes.launcher);
+    control.onEnded((s) => ended.push(s));
+    const { runId, runDir } = await control.start({ config, preset: 'quick' });
+    await fakes.trainers[0]!.started;
+    await fakes.trainers[0]!.progress(3);
+    fakes.trainers[0]!.exit(null, 'SIGKILL');
+    await until(() => ended.length === 1);
+    expect(ended[0]).toMatchObject({ status: 'failed', resumable: true });
+    expect(ended[0]!.outcome).toMatchObject({ kind: 'crashed', signal: 'SIGKILL' });
+    expect((await control.runs())[0]).toMatchObject({ runId, status: 'crashed' });
+
+    const resumed = await control.resumeRun(runId!);
+    expect(resumed).toMatchObject({ runId, runDir, resumed: true, status: 'starting' });
+    await fakes.trainers[1]!.started;
+    expect(fakes.trainers[1]!.command).toMatchObject({ runDir, resume: true, datasetRoot: root });
+    expect(control.status().state.notes.at(-1)).toMatch(/Resumed at step 0/);
+  });
+
+  it('an error report (OOM) ends the run as failed and resumable; the service keeps working', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    await control.start({ config, preset: 'quick' });
+    const trainer = fakes.trainers[0]!;
+    await trainer.started;
+    trainer.send({ type: 'error', code: 'OOM', message: 'Out of memory: try a smaller batch', step: 0 });
+    trainer.exit(3);
+    await until(() => control.status().state.status === 'failed');
+    expect(control.status().state).toMatchObject({ resumable: true, outcome: { kind: 'error', code: 'OOM' } });
+    await control.start({ config, preset: 'quick' });
+    await fakes.trainers[1]!.started;
+  });
+
+  it('refuses to delete the live run, deletes a finished one', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    const { runId, runDir } = await control.start({ config, preset: 'quick' });
+    await fakes.trainers[0]!.started;
+    await expect(control.deleteRun(runId!)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(control.start({ config, preset: 'quick' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await control.runs())[0]!.status).toBe('live');
+    control.control('stop');
+    await until(() => control.status().state.status === 'finished');
+    await expect(control.deleteRun('../../etc')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(control.deleteRun('no-such-run')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await control.deleteRun(runId!)).toEqual({ deleted: runId });
+    await expect(stat(runDir!)).rejects.toThrow();
+    expect(await control.runs()).toEqual([]);
+  });
+
+  it('reports a launcher that throws, or a trainer that dies before ready, as a LAUNCH error', async () => {
+    const control = make(() => () => {
+      throw new Error('The trainer is not built');
+    });
+    const state = await control.start({ config, preset: 'quick' });
+    expect(state).toMatchObject({ status: 'failed', resumable: false, outcome: { kind: 'error', code: 'LAUNCH' } });
+    expect(lastState().status).toBe('failed');
+
+    const fakes = fakeLaunchers(() => new FakeTrainer({ ready: false }));
+    const second = make(fakes.launcher);
+    await second.start({ config, preset: null });
+    fakes.trainers[0]!.exit(1);
+    await until(() => second.status().state.status === 'failed');
+    expect(second.status().state.outcome).toMatchObject({ kind: 'error', code: 'LAUNCH', message: /could not start.*code 1/ });
+  });
+
+  it('needs an open dataset to start', async () => {
+    datasetOpen = false;
+    const control = make(fakeLaunchers(() => new FakeTrainer()).launcher);
+    await expect(control.start({ config, preset: 'quick' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'No dataset is open.' });
+    expect(control.status().state.status).toBe('idle');
+  });
+});
