@@ -6,6 +6,7 @@ import { registerInfer } from './infer';
 import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
+import { registerExport } from './export';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -18,6 +19,7 @@ export function buildCli(): Command {
   registerEval(program);
   registerDemo(program);
   registerDataset(program);
+  registerExport(program);
   return program;
 }
 
