@@ -1,6 +1,19 @@
-/** Facade over localizer, adversary, optimizers and schedule. (Body in progress.) */
+/**
+ * EaderModel: the facade the trainer, CLI and services use. It owns the localizer, the adversary
+ * (or none / shared), one optimizer per network, the alternating schedule and the global step.
+ * Every public method takes caller-owned tensors, returns plain data (or, for step(), numbers)
+ * and leaves no tensor behind.
+ */
 import * as tf from '@tensorflow/tfjs';
+import { denormalizeToRgb } from './augment';
+import type { PretrainedReport } from './backbones/pretrained';
+import { computeCams, pairsFromLabels, pairsFromLists } from './cam';
+import { Classifier, createAdversary } from './classifier';
 import { resolveConfig, type EaderConfig, type EaderConfigInput } from './config';
+import { EngineOptimizer } from './optimizers';
+import { makeRng } from './rng';
+import { TrainingPhase } from './schedule';
+import { adversaryStep, critic, erasureForward, localizerStep, type Nets } from './train-step';
 import type { ClassCam, EngineState, ErasureRound, Phase, StepResult } from './types';
 
 export interface TrainBatch {
@@ -11,43 +24,175 @@ export interface TrainBatch {
 }
 
 export class EaderModel {
-  private constructor(readonly config: EaderConfig) {}
+  private step_ = 0;
+  readonly schedule: TrainingPhase;
+  private readonly nets: Nets;
+  private readonly locOptimizer: EngineOptimizer;
+  private readonly advOptimizer: EngineOptimizer | null;
+  /** Reports of pretrained weight files loaded at creation. */
+  readonly pretrained: PretrainedReport[] = [];
 
+  private constructor(readonly config: EaderConfig) {
+    const rng = makeRng(config.seed);
+    const bn = { momentum: config.bnMomentum, epsilon: config.bnEpsilon };
+    const localizer = new Classifier(config.backbone, config.numClasses, rng, bn);
+    const adversary = createAdversary(config, rng);
+    this.nets = { config, localizer, adversary };
+    this.locOptimizer = new EngineOptimizer(config.optimizer, localizer.store.trainable());
+    this.advOptimizer = adversary ? new EngineOptimizer(config.optimizer, adversary.store.trainable()) : null;
+    this.schedule = new TrainingPhase(config.locSteps, config.advSteps, adversary !== null);
+  }
+
+  /** Validate the config, build the networks, load local pretrained weights if named. */
   static async create(input: EaderConfigInput): Promise<EaderModel> {
-    return Promise.resolve(new EaderModel(resolveConfig(input)));
+    const model = new EaderModel(resolveConfig(input));
+    try {
+      const { pretrained, adversaryPretrained } = model.config;
+      if (pretrained) model.pretrained.push(await model.nets.localizer.loadPretrained(pretrained));
+      if (adversaryPretrained) {
+        if (!model.nets.adversary) throw new Error(`adversaryPretrained given but adversary is '${model.config.adversary}'`);
+        model.pretrained.push(await model.nets.adversary.loadPretrained(adversaryPretrained));
+      }
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    return model;
   }
 
+  /** Steps taken so far (the index of the next step). */
   get globalStep(): number {
-    return 0;
+    return this.step_;
   }
 
+  /** Phase of the next step. */
   get phase(): Phase {
-    return 'localizer';
+    return this.schedule.phaseAt(this.step_);
   }
 
-  step(_batch: TrainBatch): StepResult {
-    throw new Error('not implemented yet');
+  get localizer(): Classifier {
+    return this.nets.localizer;
   }
 
-  predict(_images: tf.Tensor4D): Float32Array {
-    throw new Error('not implemented yet');
+  get adversary(): Classifier | null {
+    return this.nets.adversary;
   }
 
-  cams(_images: tf.Tensor4D, _classIndices: number[][], _size?: { width: number; height: number }): ClassCam[][] {
-    throw new Error('not implemented yet');
+  /** One training step of whichever network the schedule says. */
+  step(batch: TrainBatch): StepResult {
+    const { images, labels } = batch;
+    const K = this.config.numClasses;
+    if (images.rank !== 4 || images.shape[3] !== 3) throw new Error(`images must be [B,H,W,3], got [${images.shape.join(',')}]`);
+    if (labels.rank !== 2 || labels.shape[0] !== images.shape[0] || labels.shape[1] !== K) {
+      throw new Error(`labels must be [${images.shape[0]},${K}], got [${labels.shape.join(',')}]`);
+    }
+    const pairs = pairsFromLabels(labels.dataSync(), images.shape[0], K);
+    const phase = this.phase;
+    const step = this.step_;
+    const losses =
+      phase === 'adversary' && this.nets.adversary && this.advOptimizer
+        ? adversaryStep(this.nets, this.nets.adversary, this.advOptimizer, images, labels, pairs)
+        : localizerStep(this.nets, this.locOptimizer, images, labels, pairs);
+    this.step_ += 1;
+    return { step, phase, losses, pairs: pairs.count };
   }
 
-  erasureSample(_image: tf.Tensor3D, _classIndices: number[]): ErasureRound[] {
-    throw new Error('not implemented yet');
+  /** Localizer sigmoid probabilities, [B*K] row-major (inference mode). */
+  predict(images: tf.Tensor4D): Float32Array {
+    return tf.tidy(() => tf.sigmoid(this.nets.localizer.logits(images, false)).dataSync() as Float32Array);
   }
 
+  /**
+   * Normalised cams for the given engine classes of each image (inference mode), resized to
+   * `size` (default: the input size). Result[b][j] is image b's j-th requested class.
+   */
+  cams(images: tf.Tensor4D, classIndices: readonly (readonly number[])[], size?: { width: number; height: number }): ClassCam[][] {
+    if (classIndices.length !== images.shape[0]) throw new Error(`${images.shape[0]} images but ${classIndices.length} class lists`);
+    const pairs = pairsFromLists(classIndices, this.config.numClasses);
+    const height = size?.height ?? images.shape[1];
+    const width = size?.width ?? images.shape[2];
+    const out: ClassCam[][] = classIndices.map(() => []);
+    if (pairs.count === 0) return out;
+    const values = tf.tidy(() => {
+      const features = this.nets.localizer.backbone.features(images, false);
+      return computeCams(this.nets.localizer, features, pairs, this.config.camMode, height, width).dataSync() as Float32Array;
+    });
+    for (let p = 0; p < pairs.count; p++) {
+      out[pairs.imageIndex[p] ?? 0]?.push({
+        classIndex: pairs.classIndex[p] ?? 0,
+        width,
+        height,
+        cam: values.subarray(p * height * width, (p + 1) * height * width),
+      });
+    }
+    return out;
+  }
+
+  /** For one image [H,W,3] (normalised) and its classes: cam, mask, erased image, probabilities. */
+  erasureSample(image: tf.Tensor3D, classIndices: readonly number[]): ErasureRound[] {
+    const pairs = pairsFromLists([classIndices], this.config.numClasses);
+    if (pairs.count === 0) return [];
+    const [H, W] = image.shape;
+    const scorer = critic(this.nets) ?? this.nets.localizer;
+    const data = tf.tidy(() => {
+      const fwd = erasureForward(this.nets, tf.expandDims(image, 0) as tf.Tensor4D, pairs, false, false);
+      if (!fwd.cams || !fwd.masks || !fwd.erased) throw new Error('no cams computed');
+      const advProbs = tf.sigmoid(scorer.logits(fwd.erased, false)).dataSync();
+      return {
+        cams: fwd.cams.dataSync(),
+        masks: fwd.masks.dataSync(),
+        erased: fwd.erased.dataSync(),
+        locProbs: tf.sigmoid(fwd.logits).dataSync(),
+        advProbs,
+      };
+    });
+    const K = this.config.numClasses;
+    const plane = H * W;
+    return Array.from(pairs.classIndex, (classIndex, p) => ({
+      classIndex,
+      width: W,
+      height: H,
+      cam: Float32Array.from(data.cams.subarray(p * plane, (p + 1) * plane)),
+      softMask: Float32Array.from(data.masks.subarray(p * plane, (p + 1) * plane)),
+      erased: denormalizeToRgb(data.erased.subarray(p * plane * 3, (p + 1) * plane * 3) as Float32Array),
+      adversaryProb: data.advProbs[p * K + classIndex] ?? 0,
+      localizerProb: data.locProbs[classIndex] ?? 0,
+    }));
+  }
+
+  /** Weights, BN statistics, optimizer moments and the step, as plain data. */
   getState(): EngineState {
-    throw new Error('not implemented yet');
+    const tensors = [...this.nets.localizer.store.toRecords('localizer'), ...this.locOptimizer.toRecords('localizer')];
+    if (this.nets.adversary && this.advOptimizer) {
+      tensors.push(...this.nets.adversary.store.toRecords('adversary'), ...this.advOptimizer.toRecords('adversary'));
+    }
+    return {
+      step: this.step_,
+      tensors,
+      extra: {
+        format: 'eader-engine-state/1',
+        config: this.config,
+        optimizerIterations: { localizer: this.locOptimizer.iterations, adversary: this.advOptimizer?.iterations ?? 0 },
+      },
+    };
   }
 
-  setState(_state: EngineState): void {
-    throw new Error('not implemented yet');
+  /** Restore getState()'s output (same backbone/adversary/optimizer kinds). */
+  setState(state: EngineState): void {
+    const iterations = (state.extra.optimizerIterations ?? {}) as { localizer?: number; adversary?: number };
+    this.nets.localizer.store.fromRecords('localizer', state.tensors);
+    this.locOptimizer.fromRecords('localizer', state.tensors, iterations.localizer ?? 0);
+    if (this.nets.adversary && this.advOptimizer) {
+      this.nets.adversary.store.fromRecords('adversary', state.tensors);
+      this.advOptimizer.fromRecords('adversary', state.tensors, iterations.adversary ?? 0);
+    }
+    this.step_ = state.step;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.nets.localizer.dispose();
+    this.nets.adversary?.dispose();
+    this.locOptimizer.dispose();
+    this.advOptimizer?.dispose();
+  }
 }

@@ -1,0 +1,82 @@
+/**
+ * ResNet-18 / ResNet-50 with torchvision's topology (v1.5: the stride of a bottleneck sits on its
+ * 3×3 conv), NHWC, parameter names exactly as torchvision's state_dict so pretrained weights map
+ * one to one (see ./pretrained.ts). features() returns layer4's output [B,h,w,512|2048], stride 32.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchNorm, conv, type BnSettings, type Conv, type Norm } from '../layers';
+import type { ParamStore } from '../params';
+import type { Rng } from '../rng';
+import type { Backbone } from './backbone';
+
+type Block = (x: tf.Tensor4D, training: boolean) => tf.Tensor4D;
+
+interface Ctx {
+  store: ParamStore;
+  rng: Rng;
+  bn: BnSettings;
+}
+
+function convBn(ctx: Ctx, convName: string, bnName: string, k: number, inC: number, outC: number, stride: number): [Conv, Norm] {
+  const pad = (k - 1) / 2;
+  return [conv(ctx.store, convName, k, inC, outC, stride, pad, ctx.rng), batchNorm(ctx.store, bnName, outC, ctx.bn)];
+}
+
+function downsample(ctx: Ctx, name: string, inC: number, outC: number, stride: number): Block | null {
+  if (stride === 1 && inC === outC) return null;
+  const [c, n] = convBn(ctx, `${name}.downsample.0`, `${name}.downsample.1`, 1, inC, outC, stride);
+  return (x, training) => n(c(x), training);
+}
+
+function basicBlock(ctx: Ctx, name: string, inC: number, width: number, stride: number): Block {
+  const [c1, n1] = convBn(ctx, `${name}.conv1`, `${name}.bn1`, 3, inC, width, stride);
+  const [c2, n2] = convBn(ctx, `${name}.conv2`, `${name}.bn2`, 3, width, width, 1);
+  const down = downsample(ctx, name, inC, width, stride);
+  return (x, training) => {
+    const y = n2(c2(tf.relu(n1(c1(x), training))), training);
+    return tf.relu(tf.add(y, down ? down(x, training) : x)) as tf.Tensor4D;
+  };
+}
+
+function bottleneck(ctx: Ctx, name: string, inC: number, width: number, stride: number): Block {
+  const outC = width * 4;
+  const [c1, n1] = convBn(ctx, `${name}.conv1`, `${name}.bn1`, 1, inC, width, 1);
+  const [c2, n2] = convBn(ctx, `${name}.conv2`, `${name}.bn2`, 3, width, width, stride);
+  const [c3, n3] = convBn(ctx, `${name}.conv3`, `${name}.bn3`, 1, width, outC, 1);
+  const down = downsample(ctx, name, inC, outC, stride);
+  return (x, training) => {
+    const a = tf.relu(n1(c1(x), training));
+    const b = tf.relu(n2(c2(a), training));
+    const y = n3(c3(b), training);
+    return tf.relu(tf.add(y, down ? down(x, training) : x)) as tf.Tensor4D;
+  };
+}
+
+export function createResnet(depth: 18 | 50, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
+  const ctx: Ctx = { store, rng, bn };
+  const bottle = depth === 50;
+  const counts = bottle ? [3, 4, 6, 3] : [2, 2, 2, 2];
+  const expansion = bottle ? 4 : 1;
+  const [stemConv, stemBn] = convBn(ctx, 'conv1', 'bn1', 7, 3, 64, 2);
+  let inC = 64;
+  const blocks: Block[] = [];
+  counts.forEach((count, li) => {
+    const width = 64 * 2 ** li;
+    for (let bi = 0; bi < count; bi++) {
+      const stride = bi === 0 && li > 0 ? 2 : 1;
+      const name = `layer${li + 1}.${bi}`;
+      blocks.push(bottle ? bottleneck(ctx, name, inC, width, stride) : basicBlock(ctx, name, inC, width, stride));
+      inC = width * expansion;
+    }
+  });
+  return {
+    kind: bottle ? 'resnet50' : 'resnet18',
+    channels: inC,
+    stride: 32,
+    features: (images, training) =>
+      tf.tidy(() => {
+        const stem = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);
+        return blocks.reduce((x, block) => block(x, training), stem);
+      }),
+  };
+}

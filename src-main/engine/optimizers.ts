@@ -1,0 +1,102 @@
+/**
+ * Optimizers with PyTorch semantics and savable state. Weight decay is L2 added to the gradient
+ * (g ← g + wd·θ), as PyTorch's `weight_decay` for SGD, Adam and RMSprop (not AdamW's decoupled
+ * decay), applied to every trainable parameter as the reference's `model.parameters()` does.
+ *  - SGD: buf ← μ·buf + g; θ ← θ − lr·buf (dampening 0, no Nesterov).
+ *  - Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr·m̂/(√v̂ + ε), bias-corrected.
+ *  - RMSprop: v ← ρ·v + (1−ρ)·g²; θ ← θ − lr·g/(√v + ε).
+ * State (moments per parameter, the iteration count) round-trips through plain TensorRecords.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerConfig } from './config';
+import type { TensorRecord } from './types';
+
+interface Param {
+  name: string;
+  variable: tf.Variable;
+}
+
+const SLOTS: Record<OptimizerConfig['kind'], string[]> = { sgd: ['momentum'], adam: ['m', 'v'], rmsprop: ['v'] };
+
+export class EngineOptimizer {
+  private readonly slots = new Map<string, tf.Variable[]>();
+  iterations = 0;
+
+  constructor(
+    readonly config: OptimizerConfig,
+    private readonly params: readonly Param[],
+  ) {
+    for (const slot of SLOTS[config.kind]) {
+      this.slots.set(slot, params.map((p) => tf.variable(tf.zerosLike(p.variable), false)));
+    }
+  }
+
+  private slot(name: string, i: number): tf.Variable {
+    const v = this.slots.get(name)?.[i];
+    if (!v) throw new Error(`optimizer slot ${name}[${i}] missing`);
+    return v;
+  }
+
+  /** Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). */
+  apply(grads: tf.NamedTensorMap): void {
+    this.iterations += 1;
+    const { kind, lr, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
+    const t = this.iterations;
+    tf.tidy(() => {
+      this.params.forEach(({ variable }, i) => {
+        const raw = grads[variable.name];
+        if (!raw) return;
+        const g = weightDecay > 0 ? tf.add(raw, tf.mul(variable, weightDecay)) : raw;
+        if (kind === 'sgd') {
+          const buf = this.slot('momentum', i);
+          buf.assign(tf.add(tf.mul(buf, momentum), g));
+          variable.assign(tf.sub(variable, tf.mul(buf, lr)));
+        } else if (kind === 'adam') {
+          const m = this.slot('m', i);
+          const v = this.slot('v', i);
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const mHat = tf.div(m, 1 - beta1 ** t);
+          const vHat = tf.div(v, 1 - beta2 ** t);
+          variable.assign(tf.sub(variable, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), lr)));
+        } else {
+          const v = this.slot('v', i);
+          v.assign(tf.add(tf.mul(v, rho), tf.mul(tf.square(g), 1 - rho)));
+          variable.assign(tf.sub(variable, tf.mul(tf.div(g, tf.add(tf.sqrt(v), epsilon)), lr)));
+        }
+      });
+    });
+  }
+
+  /** Moments as `optimizer:<prefix>/<slot>/<param>` records. */
+  toRecords(prefix: string): TensorRecord[] {
+    const out: TensorRecord[] = [];
+    for (const [slot, vars] of this.slots) {
+      vars.forEach((v, i) => {
+        out.push({ name: `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`, shape: [...v.shape], dtype: 'float32', data: Float32Array.from(v.dataSync() as Float32Array) });
+      });
+    }
+    return out;
+  }
+
+  fromRecords(prefix: string, records: readonly TensorRecord[], iterations: number): void {
+    const byName = new Map(records.map((r) => [r.name, r]));
+    for (const [slot, vars] of this.slots) {
+      vars.forEach((v, i) => {
+        const name = `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`;
+        const r = byName.get(name);
+        if (!r) throw new Error(`state has no optimizer tensor ${name} (was it saved with another optimizer kind?)`);
+        if (r.data.length !== v.size) throw new Error(`optimizer tensor ${name} has ${r.data.length} values, expected ${v.size}`);
+        const t = tf.tensor(Float32Array.from(r.data), v.shape);
+        v.assign(t);
+        t.dispose();
+      });
+    }
+    this.iterations = iterations;
+  }
+
+  dispose(): void {
+    for (const vars of this.slots.values()) vars.forEach((v) => v.dispose());
+    this.slots.clear();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Named parameters of one network: trainable variables (conv/dense weights, BN γ/β) and
+ * buffers (BN running statistics). Names follow torchvision's state_dict (`layer1.0.conv1.weight`,
+ * `bn1.running_mean`, `fc.bias`) but tensors are in tfjs layout: conv kernels [kh,kw,in,out]
+ * (HWIO), dense kernels [in,out]. tfjs variable names are left auto-generated (they must be
+ * globally unique); this store holds the meaningful names.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TensorRecord } from './types';
+
+export class ParamStore {
+  private readonly vars = new Map<string, tf.Variable>();
+  private readonly trainableNames = new Set<string>();
+
+  add(name: string, initial: tf.Tensor, trainable: boolean): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`duplicate parameter name ${name}`);
+    const v = tf.variable(initial, trainable);
+    initial.dispose();
+    this.vars.set(name, v);
+    if (trainable) this.trainableNames.add(name);
+    return v;
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`no parameter named ${name}`);
+    return v;
+  }
+
+  has(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  names(): string[] {
+    return [...this.vars.keys()];
+  }
+
+  /** Trainable variables in creation order. */
+  trainable(): { name: string; variable: tf.Variable }[] {
+    return [...this.trainableNames].map((name) => ({ name, variable: this.get(name) }));
+  }
+
+  /** Number of trainable scalars. */
+  countTrainable(): number {
+    return this.trainable().reduce((n, { variable }) => n + variable.size, 0);
+  }
+
+  /** Every parameter and buffer as plain data, names prefixed with `prefix/`. */
+  toRecords(prefix: string): TensorRecord[] {
+    return [...this.vars].map(([name, v]) => ({
+      name: `${prefix}/${name}`,
+      shape: [...v.shape],
+      dtype: 'float32' as const,
+      data: Float32Array.from(v.dataSync() as Float32Array),
+    }));
+  }
+
+  /** Assign from records named `prefix/…`; every parameter must be present with its shape. */
+  fromRecords(prefix: string, records: readonly TensorRecord[]): void {
+    const byName = new Map(records.map((r) => [r.name, r]));
+    for (const [name, v] of this.vars) {
+      const r = byName.get(`${prefix}/${name}`);
+      if (!r) throw new Error(`state has no tensor ${prefix}/${name}`);
+      this.assign(name, r.data, r.shape);
+    }
+  }
+
+  /** Assign one parameter from plain data, checking the shape. */
+  assign(name: string, data: Float32Array | Int32Array, shape: readonly number[]): void {
+    const v = this.get(name);
+    if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i])) {
+      throw new Error(`shape mismatch for ${name}: got [${shape.join(',')}], expected [${v.shape.join(',')}]`);
+    }
+    const t = tf.tensor(data instanceof Float32Array ? data : Float32Array.from(data), v.shape, 'float32');
+    v.assign(t);
+    t.dispose();
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+    this.trainableNames.clear();
+  }
+}

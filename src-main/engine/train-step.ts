@@ -1,0 +1,126 @@
+/**
+ * One EADER training step for either phase. The loss closures build everything inside the tape
+ * (tf.variableGrads runs them under tidy); the loss terms leave the closure with tf.keep and
+ * are read back as numbers, then disposed, so a step leaves no tensor behind.
+ *  - localizer phase: L = BCE(loc) + β·mean(cam) + α·mean_p P_adv(c_p | erased_p), gradients to
+ *    the localizer only (the adversary's forward is inside the tape but its variables are not
+ *    differentiated). In 'shared' mode the localizer itself scores the erased images.
+ *  - adversary phase: the localizer's cams and erased images are computed outside the tape, then
+ *    L_adv = BCE(adversary(erased), labels of each pair's source image), gradients to the adversary.
+ * Both networks run in training mode (batch statistics; running statistics updated), as PyTorch's
+ * model.train() does in the reference.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { computeCams, type Pairs } from './cam';
+import type { Classifier } from './classifier';
+import type { EaderConfig } from './config';
+import { eraseImages, softMask } from './erase';
+import { adversarialTerm, adversaryLoss, bceWithLogits, camRegularizer } from './losses';
+import type { EngineOptimizer } from './optimizers';
+import { gatherRows } from './select';
+import type { LossTerms } from './types';
+
+export interface Nets {
+  config: EaderConfig;
+  localizer: Classifier;
+  /** Separate adversary, or null ('none' / 'shared'). */
+  adversary: Classifier | null;
+}
+
+export interface ErasureForward {
+  logits: tf.Tensor2D; // [B,K]
+  cams: tf.Tensor3D | null; // [P,H,W]
+  masks: tf.Tensor3D | null; // [P,H,W]
+  erased: tf.Tensor4D | null; // [P,H,W,3]
+  advLogits: tf.Tensor2D | null; // [P,K]
+}
+
+/** The network that scores erased images: the adversary, the localizer when shared, else none. */
+export function critic(nets: Nets): Classifier | null {
+  if (nets.adversary) return nets.adversary;
+  return nets.config.adversary === 'shared' ? nets.localizer : null;
+}
+
+/** Localizer forward → cams → soft masks → erased images (→ critic logits when `score`). */
+export function erasureForward(nets: Nets, images: tf.Tensor4D, pairs: Pairs, training: boolean, score: boolean): ErasureForward {
+  const { config, localizer } = nets;
+  const [, H, W] = images.shape;
+  const { features, logits } = localizer.forward(images, training);
+  if (pairs.count === 0) return { logits, cams: null, masks: null, erased: null, advLogits: null };
+  const cams = computeCams(localizer, features, pairs, config.camMode, H, W);
+  const masks = softMask(cams, config.omega, config.sigma);
+  const erased = eraseImages(gatherRows(images, pairs.imageIndex), masks);
+  const scorer = score ? critic(nets) : null;
+  const advLogits = scorer ? scorer.logits(erased, training) : null;
+  return { logits, cams, masks, erased, advLogits };
+}
+
+type Terms = Record<keyof LossTerms, tf.Scalar>;
+
+function readTerms(terms: Terms): LossTerms {
+  const out = {} as LossTerms;
+  for (const key of Object.keys(terms) as (keyof LossTerms)[]) {
+    out[key] = terms[key].dataSync()[0] ?? 0;
+    terms[key].dispose();
+  }
+  return out;
+}
+
+function minimize(variables: tf.Variable[], optimizer: EngineOptimizer, lossTerms: () => Terms): LossTerms {
+  let kept: Terms | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const terms = lossTerms();
+    kept = Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.keep(t)])) as Terms;
+    return terms.total;
+  }, variables);
+  optimizer.apply(grads);
+  tf.dispose(grads);
+  if (!kept) throw new Error('loss closure did not run');
+  const terms: Terms = kept;
+  if (terms.total !== value) value.dispose(); // the loss value is the kept `total` itself
+  return readTerms(terms);
+}
+
+export function localizerStep(nets: Nets, optimizer: EngineOptimizer, images: tf.Tensor4D, labels: tf.Tensor2D, pairs: Pairs): LossTerms {
+  const { config } = nets;
+  return minimize(nets.localizer.trainableVariables(), optimizer, () => {
+    const fwd = erasureForward(nets, images, pairs, true, true);
+    const bce = bceWithLogits(fwd.logits, labels);
+    const reg = fwd.cams ? camRegularizer(fwd.cams, config.beta) : tf.scalar(0);
+    const adv = fwd.advLogits ? adversarialTerm(fwd.advLogits, pairs.classIndex, config.alpha) : tf.scalar(0);
+    const advBce = fwd.advLogits ? adversaryLoss(fwd.advLogits, labels, pairs.imageIndex) : tf.scalar(0);
+    return { bce, reg, adv, advBce, total: tf.addN([bce, reg, adv]) };
+  });
+}
+
+export function adversaryStep(
+  nets: Nets,
+  adversary: Classifier,
+  optimizer: EngineOptimizer,
+  images: tf.Tensor4D,
+  labels: tf.Tensor2D,
+  pairs: Pairs,
+): LossTerms {
+  const { config } = nets;
+  let erased: tf.Tensor4D | null = null;
+  const outside = tf.tidy(() => {
+    const fwd = erasureForward(nets, images, pairs, true, false);
+    if (fwd.erased) erased = tf.keep(fwd.erased);
+    return {
+      bce: bceWithLogits(fwd.logits, labels),
+      reg: fwd.cams ? camRegularizer(fwd.cams, config.beta) : tf.scalar(0),
+    };
+  });
+  if (!erased) {
+    return readTerms({ bce: outside.bce, reg: outside.reg, adv: tf.scalar(0), advBce: tf.scalar(0), total: tf.scalar(0) });
+  }
+  const erasedImages: tf.Tensor4D = erased;
+  const terms = minimize(adversary.trainableVariables(), optimizer, () => {
+    const advLogits = adversary.logits(erasedImages, true);
+    const advBce = adversaryLoss(advLogits, labels, pairs.imageIndex);
+    const adv = adversarialTerm(advLogits, pairs.classIndex, config.alpha);
+    return { bce: tf.clone(outside.bce), reg: tf.clone(outside.reg), adv, advBce, total: tf.clone(advBce) };
+  });
+  tf.dispose([erasedImages, outside.bce, outside.reg]);
+  return terms;
+}
