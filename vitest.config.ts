@@ -29,6 +29,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Component tests in real Chromium (mask editor); see the file for the launch options.
+      './vitest.browser.config.ts',
     ],
   },
 });
