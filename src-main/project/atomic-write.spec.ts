@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTempFile, removeStaleTemps, tempPathFor, writeFileAtomic } from './atomic-write';
@@ -30,18 +30,32 @@ for (let seq = 0; ; seq++) {
 }
 `;
 
-function runAndKill(script: string, target: string, afterWrites: number, extraMs: number): Promise<number> {
+/**
+ * Run the child; once it has confirmed `afterWrites` writes, watch the folder and SIGKILL it as soon as
+ * a temp file shows up, i.e. in the middle of a write. Resolves with the last confirmed seq.
+ */
+function runAndKill(script: string, target: string, afterWrites: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, target], { stdio: ['ignore', 'pipe', 'pipe'] });
     let last = -1;
     let stderr = '';
+    let watching: NodeJS.Timeout | null = null;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
-      const seqs = d.toString().trim().split('\n').map(Number);
-      last = Math.max(last, ...seqs);
-      if (last + 1 >= afterWrites && !child.killed) setTimeout(() => child.kill('SIGKILL'), extraMs);
+      last = Math.max(last, ...d.toString().trim().split('\n').map(Number));
+      if (last + 1 >= afterWrites && !watching) {
+        watching = setInterval(() => {
+          void readdir(dirname(target)).then((names) => {
+            if (names.some(isTempFile) && !child.killed) child.kill('SIGKILL');
+          });
+        }, 1);
+      }
     });
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child exited on its own: ${stderr}`))));
+    child.on('exit', (_code, signal) => {
+      if (watching) clearInterval(watching);
+      if (signal === 'SIGKILL') resolve(last);
+      else reject(new Error(`child exited on its own: ${stderr}`));
+    });
   });
 }
 
@@ -82,19 +96,24 @@ describe('writeFileAtomic', () => {
     const script = join(d, 'child.mts');
     await writeFile(script, CHILD);
     const target = join(d, 'state.json');
-    for (const [writes, extraMs] of [[2, 0], [3, 7], [4, 13]] as const) {
-      const lastReported = await runAndKill(script, target, writes, extraMs);
+    let tornWrites = 0;
+    for (const writes of [2, 3, 4]) {
+      const lastReported = await runAndKill(script, target, writes);
       const doc = JSON.parse(await readFile(target, 'utf8')) as { seq: number; digest: string; filler: string };
       // Complete: its content matches the digest written with it.
       expect(createHash('sha256').update(doc.filler).digest('hex')).toBe(doc.digest);
       expect(doc.filler).toBe(String(doc.seq % 10).repeat(2_000_000 + (doc.seq % 13) * 1000));
-      // Previous or newer than the last write the child confirmed, never older.
+      // The previous version or the one being renamed: never older than the last confirmed write.
       expect(doc.seq).toBeGreaterThanOrEqual(lastReported);
+      expect(doc.seq).toBeLessThanOrEqual(lastReported + 1);
       // Leftover temp files are recognisable as such and are cleaned up; the real file stays.
       const names = await readdir(d);
       for (const name of names) if (name !== 'state.json' && name !== 'child.mts') expect(isTempFile(name)).toBe(true);
+      if (names.some(isTempFile)) tornWrites++;
       await removeStaleTemps(d);
       expect((await readdir(d)).sort()).toEqual(['child.mts', 'state.json']);
     }
+    // The kills did land mid-write (a half-written temp file was left behind) at least once.
+    expect(tornWrites).toBeGreaterThan(0);
   });
 });
