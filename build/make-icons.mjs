@@ -2,6 +2,7 @@
 // Render resources/icons/icon.svg to the icon set electron-builder uses:
 //   resources/icons/png/<n>x<n>.png (16…1024, Linux), icon.png (1024), icon.ico (Windows, PNG entries
 //   16…256), icon.icns (macOS, PNG entries 16…1024). Run: node build/make-icons.mjs
+import { Buffer } from 'node:buffer';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
