@@ -57,14 +57,31 @@ function rowBlock(backend: BackendWasm, t: TensorInfo, rowsPerImage: number, col
   return out;
 }
 
+/** flip(W) with in/out channels swapped, in one pass (wasm's Reverse kernel is very slow). */
+function flipSwap(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const out = backend.makeOutput([g.kH, g.kW, g.outC, g.inC], 'float32');
+  const w = heapView(backend, filter);
+  const o = heapView(backend, out);
+  const tapSize = g.inC * g.outC;
+  for (let ky = 0; ky < g.kH; ky++) {
+    for (let kx = 0; kx < g.kW; kx++) {
+      const src = ((g.kH - 1 - ky) * g.kW + (g.kW - 1 - kx)) * tapSize;
+      const dst = (ky * g.kW + kx) * tapSize;
+      for (let ci = 0; ci < g.inC; ci++) {
+        const row = src + ci * g.outC;
+        for (let co = 0; co < g.outC; co++) o[dst + co * g.inC + ci] = w[row + co]!;
+      }
+    }
+  }
+  return out;
+}
+
 /** dX for stride 1: conv(dy, flip(W)ᵀ) with pads K-1-pad. Null when the pads would be negative. */
 function dxByForwardConv(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
   const pads = [g.kH - 1 - g.padTop, g.kH - 1 - g.padBottom, g.kW - 1 - g.padLeft, g.kW - 1 - g.padRight];
   if (pads.some((p) => p < 0)) return null;
   const [pt, pb, pl, pr] = pads as [number, number, number, number];
-  const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-  const swapped = transposeInfo(backend, flipped, [0, 1, 3, 2]); // [kH,kW,outC,inC]
-  release(backend, flipped);
+  const swapped = flipSwap(backend, filter, g); // [kH,kW,outC,inC]
   const dx = callKernel(
     backend,
     'Conv2D',

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: every installed tfjs backend (each in its own process) and the same networks in
+ * PyTorch (CPU, 2 threads), side by side. Writes bench/results.json and bench/results.md.
+ * Flags: --quick (tiny only, 64 px), --backends=cpu,wasm, --repeats=N.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probeBackends } from '../../src-main/services/backend-probe';
+import { LAYERS } from './layers';
+import type { NetKind } from './nets';
+import { type BackendResult, type BenchResults, renderMarkdown } from './report';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = args.includes('--quick');
+const repeats = Number(flag('repeats') ?? 5);
+const batch = 16;
+const classes = 20;
+const torchThreads = 2;
+
+const allNets: { net: NetKind; size: number }[] = quick
+  ? [{ net: 'tiny', size: 64 }]
+  : [
+      { net: 'tiny', size: 64 },
+      { net: 'tiny', size: 128 },
+      { net: 'resnet18', size: 64 },
+      { net: 'resnet18', size: 128 },
+    ];
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  writeSync(fd, text);
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+function runJson(command: string, argv: string[], label: string): unknown {
+  process.stderr.write(`${label}…\n`);
+  const out = spawnSync(command, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (out.status !== 0) throw new Error(`${label} exited with ${out.status ?? out.signal}`);
+  const last = out.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as unknown;
+}
+
+const installed = probeBackends({}).available.filter((b) => b !== 'tensorflow-gpu' || !quick);
+const wanted = flag('backends')?.split(',') ?? installed;
+const loadBefore = loadavg();
+const backends: BackendResult[] = [];
+for (const backend of installed.filter((b) => wanted.includes(b))) {
+  // The cpu backend is plain JS (a tiny@64 training step takes over a minute): first config only.
+  const slow = backend === 'cpu';
+  const config = {
+    backend,
+    batch,
+    classes,
+    repeats,
+    budgetMs: slow ? 15_000 : 60_000,
+    skipTrainAboveMs: slow ? 15_000 : undefined,
+    nets: slow ? allNets.slice(0, 1) : allNets,
+    layers: backend === 'wasm' && !quick,
+  };
+  backends.push(runJson(process.execPath, ['--import', 'tsx', join(here, 'run-backend.ts'), JSON.stringify(config)], `tfjs ${backend}`) as BackendResult);
+}
+
+let torch: BenchResults['torch'];
+try {
+  const python = process.env.EADER_BENCH_PYTHON ?? '/usr/bin/python3';
+  const cfg = { threads: torchThreads, batch, classes, repeats, nets: allNets, layers: quick ? [] : LAYERS };
+  torch = runJson(python, [join(here, 'torch_bench.py'), JSON.stringify(cfg)], `PyTorch (${python})`) as BenchResults['torch'];
+} catch (error) {
+  torch = { error: String(error) };
+}
+
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, loadBefore, loadAfter: loadavg(), node: process.versions.node },
+  settings: { batch, classes, repeats, torchThreads },
+  backends,
+  torch,
+};
+writeAtomic(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+const markdown = renderMarkdown(results);
+writeAtomic(join(root, 'bench/results.md'), markdown);
+process.stdout.write(markdown);
