@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
+import { Bytes } from './domain/bytes';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
@@ -32,7 +33,7 @@ export const contract = {
     output: z.object({ sentAt: z.number(), receivedAt: z.number() }),
   }),
   'app:echo-bytes': channel({
-    input: z.object({ bytes: z.instanceof(Uint8Array) }).strict(),
+    input: z.object({ bytes: Bytes }).strict(),
     output: z.object({ length: z.number().int(), checksum: z.number().int() }),
     maxInputBytes: 8 << 20,
   }),

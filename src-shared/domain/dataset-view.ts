@@ -1,5 +1,6 @@
 /** What the Datasets area sees of an open dataset: a summary, pages of images, pixels on demand. */
 import { z } from 'zod';
+import { Bytes } from './bytes';
 import { DatasetFormat, DatasetIssue, Rgb } from './dataset';
 
 export const ReviewStatus = z.enum(['unreviewed', 'accepted', 'needs-work']);
@@ -51,7 +52,7 @@ export type ImagePage = z.infer<typeof ImagePage>;
 
 /** An encoded picture (JPEG/PNG bytes) with its displayed and original sizes. */
 export const EncodedImage = z.object({
-  bytes: z.instanceof(Uint8Array),
+  bytes: Bytes,
   mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),
   width: z.number().int(),
   height: z.number().int(),
@@ -61,7 +62,7 @@ export const EncodedImage = z.object({
 export type EncodedImage = z.infer<typeof EncodedImage>;
 
 /** A class-index mask as raw bytes (H*W, 255 = void). */
-export const MaskPayload = z.object({ width: z.number().int(), height: z.number().int(), data: z.instanceof(Uint8Array) });
+export const MaskPayload = z.object({ width: z.number().int(), height: z.number().int(), data: Bytes });
 export type MaskPayload = z.infer<typeof MaskPayload>;
 
 export const ScanProgress = z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() });
