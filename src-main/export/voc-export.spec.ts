@@ -1,4 +1,4 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIndexedPng } from '../codecs/indexed-png';
@@ -66,6 +66,7 @@ describe('VOC export', () => {
     expect(left).toEqual([]);
     const traversal = { ...source, items: [{ ...source.items[0]!, id: '../evil' }] };
     await expect(exportMasks('voc', traversal, join(dir, 'voc-evil'))).rejects.toThrow(ExportError);
-    await expect(exportMasks('voc', source, join(dir, 'voc'))).rejects.toThrow(/already exists/);
+    await mkdir(join(dir, 'taken'));
+    await expect(exportMasks('voc', source, join(dir, 'taken'))).rejects.toThrow(/already exists/);
   });
 });
