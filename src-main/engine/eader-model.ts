@@ -179,11 +179,20 @@ export class EaderModel {
 
   /** Restore getState()'s output (same backbone/adversary/optimizer kinds). */
   setState(state: EngineState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`state step must be a non-negative integer, got ${state.step}`);
     const iterations = (state.extra.optimizerIterations ?? {}) as { localizer?: number; adversary?: number };
-    this.nets.localizer.store.fromRecords('localizer', state.tensors);
+    const { localizer, adversary } = this.nets;
+    // Check everything first so a bad state leaves the model untouched.
+    localizer.store.checkRecords('localizer', state.tensors);
+    this.locOptimizer.checkRecords('localizer', state.tensors);
+    if (adversary && this.advOptimizer) {
+      adversary.store.checkRecords('adversary', state.tensors);
+      this.advOptimizer.checkRecords('adversary', state.tensors);
+    }
+    localizer.store.fromRecords('localizer', state.tensors);
     this.locOptimizer.fromRecords('localizer', state.tensors, iterations.localizer ?? 0);
-    if (this.nets.adversary && this.advOptimizer) {
-      this.nets.adversary.store.fromRecords('adversary', state.tensors);
+    if (adversary && this.advOptimizer) {
+      adversary.store.fromRecords('adversary', state.tensors);
       this.advOptimizer.fromRecords('adversary', state.tensors, iterations.adversary ?? 0);
     }
     this.step_ = state.step;

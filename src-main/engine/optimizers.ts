@@ -79,7 +79,8 @@ export class EngineOptimizer {
     return out;
   }
 
-  fromRecords(prefix: string, records: readonly TensorRecord[], iterations: number): void {
+  /** Throw unless `records` hold every moment this optimizer needs, with matching sizes. */
+  checkRecords(prefix: string, records: readonly TensorRecord[]): void {
     const byName = new Map(records.map((r) => [r.name, r]));
     for (const [slot, vars] of this.slots) {
       vars.forEach((v, i) => {
@@ -87,6 +88,17 @@ export class EngineOptimizer {
         const r = byName.get(name);
         if (!r) throw new Error(`state has no optimizer tensor ${name} (was it saved with another optimizer kind?)`);
         if (r.data.length !== v.size) throw new Error(`optimizer tensor ${name} has ${r.data.length} values, expected ${v.size}`);
+      });
+    }
+  }
+
+  fromRecords(prefix: string, records: readonly TensorRecord[], iterations: number): void {
+    this.checkRecords(prefix, records);
+    const byName = new Map(records.map((r) => [r.name, r]));
+    for (const [slot, vars] of this.slots) {
+      vars.forEach((v, i) => {
+        const r = byName.get(`optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`);
+        if (!r) return;
         const t = tf.tensor(Float32Array.from(r.data), v.shape);
         v.assign(t);
         t.dispose();

@@ -55,13 +55,25 @@ export class ParamStore {
     }));
   }
 
-  /** Assign from records named `prefix/…`; every parameter must be present with its shape. */
-  fromRecords(prefix: string, records: readonly TensorRecord[]): void {
+  /** Throw unless `records` hold every parameter named `prefix/…` with its shape. */
+  checkRecords(prefix: string, records: readonly TensorRecord[]): void {
     const byName = new Map(records.map((r) => [r.name, r]));
     for (const [name, v] of this.vars) {
       const r = byName.get(`${prefix}/${name}`);
       if (!r) throw new Error(`state has no tensor ${prefix}/${name}`);
-      this.assign(name, r.data, r.shape);
+      if (r.shape.length !== v.shape.length || r.shape.some((d, i) => d !== v.shape[i]) || r.data.length !== v.size) {
+        throw new Error(`shape mismatch for ${prefix}/${name}: got [${r.shape.join(',')}], expected [${v.shape.join(',')}]`);
+      }
+    }
+  }
+
+  /** Assign from records named `prefix/…`; checks everything before assigning anything. */
+  fromRecords(prefix: string, records: readonly TensorRecord[]): void {
+    this.checkRecords(prefix, records);
+    const byName = new Map(records.map((r) => [r.name, r]));
+    for (const [name] of this.vars) {
+      const r = byName.get(`${prefix}/${name}`);
+      if (r) this.assign(name, r.data, r.shape);
     }
   }
 

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RgbImage } from '@shared/domain/dataset';
+import { imageToTensor, makeTrainBatch } from './augment';
+import { EaderModel } from './eader-model';
+import { makeRng } from './rng';
+import { useTestBackend } from './test-backend';
+
+beforeAll(async () => useTestBackend('wasm'));
+
+const S = 32;
+/** Grey images with a red square (dataset class 1) and/or a blue one (class 2). */
+function synthetic(n: number, seed: number): { images: RgbImage[]; labels: number[][] } {
+  const rng = makeRng(seed);
+  const images: RgbImage[] = [];
+  const labels: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const data = new Uint8Array(S * S * 3).fill(110);
+    const present = [1, 2].filter(() => rng.next() < 0.6);
+    if (present.length === 0) present.push(1 + rng.int(2));
+    for (const c of present) {
+      const x0 = rng.int(S - 10), y0 = rng.int(S - 10);
+      for (let y = y0; y < y0 + 10; y++) for (let x = x0; x < x0 + 10; x++) data.set(c === 1 ? [230, 20, 20] : [20, 20, 230], (y * S + x) * 3);
+    }
+    images.push({ width: S, height: S, data });
+    labels.push(present);
+  }
+  return { images, labels };
+}
+const base = { numClasses: 2, backbone: 'tiny', imageSize: S, cropMinScale: 0.6 } as const;
+
+describe('EaderModel', () => {
+  it('trains: BCE falls over a few steps, phases alternate, nothing leaks', async () => {
+    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 6, advSteps: 2, optimizer: { kind: 'adam', lr: 3e-3 } });
+    const data = synthetic(8, 1);
+    const rng = makeRng(2);
+    const warm = makeTrainBatch(data.images, data.labels, model.config, rng);
+    model.step(warm);
+    tf.dispose([warm.images, warm.labels]);
+    const tensorsBefore = tf.memory().numTensors;
+    const results = [];
+    for (let i = 0; i < 15; i++) {
+      const batch = makeTrainBatch(data.images, data.labels, model.config, rng);
+      results.push(model.step(batch));
+      tf.dispose([batch.images, batch.labels]);
+    }
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(results.map((r) => r.phase[0]).join('')).toBe('lllllaallllllaa'); // steps 1..15, period 6 + 2
+    const bce = results.filter((r) => r.phase === 'localizer').map((r) => r.losses.bce);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(bce.slice(-3))).toBeLessThan(mean(bce.slice(0, 3)));
+    for (const r of results) {
+      expect(r.pairs).toBeGreaterThanOrEqual(8);
+      expect(r.losses.reg).toBeGreaterThanOrEqual(0);
+      expect(r.losses.reg).toBeLessThanOrEqual(1e-5);
+      expect(r.losses.adv).toBeGreaterThan(0);
+      expect(r.losses.adv).toBeLessThanOrEqual(0.05);
+      expect(r.losses.total).toBeCloseTo(r.phase === 'localizer' ? r.losses.bce + r.losses.reg + r.losses.adv : r.losses.advBce, 4);
+    }
+    model.dispose();
+  });
+
+  it('inference: predict, cams at any size, erasure rounds — in range, no leaks', async () => {
+    const model = await EaderModel.create({ ...base, adversary: 'shared' });
+    const { images } = synthetic(2, 3);
+    const x = tf.concat([imageToTensor(images[0]!), imageToTensor(images[1]!)]) as tf.Tensor4D;
+    const first = tf.squeeze(x.slice(0, 1), [0]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    const probs = model.predict(x);
+    expect(probs.length).toBe(4);
+    for (const p of probs) {
+      expect(p).toBeGreaterThan(0);
+      expect(p).toBeLessThan(1);
+    }
+    const cams = model.cams(x, [[0, 1], [1]], { width: 50, height: 40 });
+    expect(cams.map((c) => c.map((m) => m.classIndex))).toEqual([[0, 1], [1]]);
+    for (const m of cams.flat()) {
+      expect(m.cam.length).toBe(2000);
+      expect(Math.min(...m.cam)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...m.cam)).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    const rounds = model.erasureSample(first, [0, 1]);
+    expect(rounds).toHaveLength(2);
+    for (const r of rounds) {
+      expect(r.cam.length).toBe(S * S);
+      expect(r.softMask.length).toBe(S * S);
+      expect(r.erased.length).toBe(S * S * 3);
+      expect(r.adversaryProb).toBeGreaterThan(0);
+      r.softMask.forEach((m, i) => expect(m).toBeCloseTo(1 / (1 + Math.exp(-100 * ((r.cam[i] ?? 0) - 0.5))), 4));
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('getState/setState restores weights, BN statistics, optimizer moments and step', async () => {
+    const cfg = { ...base, adversary: 'tiny', locSteps: 2, advSteps: 1, optimizer: { kind: 'sgd', lr: 0.01 } } as const;
+    const data = synthetic(4, 5);
+    const a = await EaderModel.create(cfg);
+    const batches = [0, 1, 2, 3].map(() => makeTrainBatch(data.images, data.labels, a.config, makeRng(8)));
+    for (const b of batches.slice(0, 3)) a.step(b);
+    const state = a.getState();
+    expect(state.step).toBe(3);
+    expect(state.tensors.some((t) => t.name.startsWith('optimizer:adversary/momentum/'))).toBe(true);
+    const b = await EaderModel.create({ ...cfg, seed: 123 });
+    expect(() => b.setState({ ...state, tensors: state.tensors.slice(1) })).toThrow(/state has no tensor localizer\//);
+    expect(b.globalStep).toBe(0); // a rejected state changes nothing
+    b.setState(state);
+    expect(b.globalStep).toBe(3);
+    const ra = a.step(batches[3]!);
+    const rb = b.step(batches[3]!);
+    expect(rb.phase).toBe(ra.phase);
+    expect(rb.losses.bce).toBeCloseTo(ra.losses.bce, 6);
+    expect(rb.losses.adv).toBeCloseTo(ra.losses.adv, 6);
+    a.dispose();
+    b.dispose();
+  });
+
+  it("adversary 'none' only trains the localizer", async () => {
+    const model = await EaderModel.create({ ...base, adversary: 'none', locSteps: 1, advSteps: 1 });
+    const data = synthetic(2, 9);
+    const batch = makeTrainBatch(data.images, data.labels, model.config, makeRng(1));
+    const phases = [model.step(batch), model.step(batch)].map((r) => r.phase);
+    expect(phases).toEqual(['localizer', 'localizer']);
+    expect(model.step(batch).losses.adv).toBe(0);
+    expect(() => model.step({ images: batch.images, labels: tf.zeros([2, 3]) })).toThrow(/labels must be \[2,2\]/);
+    model.dispose();
+  });
+});

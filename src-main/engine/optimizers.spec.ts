@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OptimizerConfig } from './config';
+import { EngineOptimizer } from './optimizers';
+import { useTestBackend } from './test-backend';
+
+beforeAll(async () => useTestBackend('cpu'));
+
+function run(config: Partial<OptimizerConfig>, grads: number[][], start = [1, -2]) {
+  const v = tf.variable(tf.tensor1d(start));
+  const opt = new EngineOptimizer(OptimizerConfig.parse(config), [{ name: 'p', variable: v }]);
+  const seen: number[][] = [];
+  for (const g of grads) {
+    const t = tf.tensor1d(g);
+    opt.apply({ [v.name]: t });
+    t.dispose();
+    seen.push(Array.from(v.dataSync()));
+  }
+  return { v, opt, seen };
+}
+
+describe('EngineOptimizer', () => {
+  it('SGD: PyTorch momentum with L2 weight decay added to the gradient', () => {
+    const { seen } = run({ kind: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 0.01 }, [[1, 1], [0.5, -1]]);
+    // step 1: g = 1 + 0.01·1 = 1.01, buf = 1.01, θ = 1 − 0.101 = 0.899
+    const theta1 = 1 - 0.1 * 1.01;
+    const buf2 = 0.9 * 1.01 + (0.5 + 0.01 * theta1);
+    expect(seen[0]?.[0]).toBeCloseTo(theta1, 6);
+    expect(seen[1]?.[0]).toBeCloseTo(theta1 - 0.1 * buf2, 6);
+  });
+
+  it('Adam: first step moves by lr·sign(g) (bias correction)', () => {
+    const { seen } = run({ kind: 'adam', lr: 0.01, weightDecay: 0 }, [[3, -0.2]]);
+    expect(seen[0]?.[0]).toBeCloseTo(1 - 0.01, 5);
+    expect(seen[0]?.[1]).toBeCloseTo(-2 + 0.01, 5);
+  });
+
+  it('RMSprop: θ − lr·g/(√v + ε)', () => {
+    const { seen } = run({ kind: 'rmsprop', lr: 0.01, rho: 0.99, weightDecay: 0 }, [[2, 1]]);
+    expect(seen[0]?.[0]).toBeCloseTo(1 - (0.01 * 2) / Math.sqrt(0.01 * 4), 5);
+  });
+
+  it('state round-trips: a restored optimizer continues identically', () => {
+    for (const kind of ['sgd', 'adam', 'rmsprop'] as const) {
+      const a = run({ kind, lr: 0.05 }, [[1, 2], [-1, 0.5]]);
+      const b = run({ kind, lr: 0.05 }, []);
+      b.v.assign(tf.tensor1d(a.seen[1] ?? []));
+      b.opt.fromRecords('x', a.opt.toRecords('x'), a.opt.iterations);
+      const g = tf.tensor1d([0.3, -0.7]);
+      a.opt.apply({ [a.v.name]: g });
+      b.opt.apply({ [b.v.name]: g });
+      expect(Array.from(b.v.dataSync())).toEqual(Array.from(a.v.dataSync()));
+      expect(() => b.opt.fromRecords('y', [], 0)).toThrow(/no optimizer tensor/);
+    }
+  });
+});
