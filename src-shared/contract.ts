@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
 import { Bytes } from './domain/bytes';
+import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
@@ -23,6 +24,8 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
 const channel = <I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> => spec;
 
 const ImageId = z.object({ id: z.string().min(1).max(512) }).strict();
+
+const FolderPath = z.string().min(1).max(4096);
 
 const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
@@ -46,6 +49,13 @@ export const contract = {
   'dataset:thumbnail': channel({ input: ImageId, output: EncodedImage }),
   'dataset:image': channel({ input: ImageId.extend({ maxSide: z.number().int().min(64).max(8192).optional() }).strict(), output: EncodedImage }),
   'dataset:gt': channel({ input: ImageId, output: MaskPayload.nullable() }),
+  'project:create': channel({
+    input: z.object({ dir: FolderPath, datasetPath: FolderPath.optional() }).strict(),
+    output: ProjectInfo,
+  }),
+  'project:open': channel({ input: z.object({ dir: FolderPath }).strict(), output: ProjectInfo }),
+  'project:current': channel({ input: NoInput, output: ProjectInfo.nullable() }),
+  'project:set-review': channel({ input: ReviewUpdate, output: z.null() }),
   'training:presets': channel({ input: NoInput, output: z.object({ presets: z.array(TrainingPreset) }) }),
   'training:start': channel({ input: z.object({ config: TrainConfig, preset: PresetId.nullable().optional() }).strict(), output: TrainingState }),
   'training:control': channel({ input: z.object({ action: z.enum(['pause', 'resume', 'stop']) }).strict(), output: TrainingState }),

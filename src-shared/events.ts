@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BackendInfo } from './domain/app-info';
 import { ScanProgress } from './domain/dataset-view';
+import { ThumbProgress } from './domain/project-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
@@ -9,6 +10,7 @@ export const events = {
   'app:notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   'app:backend': BackendInfo,
   'dataset:progress': ScanProgress,
+  'project:thumbs': ThumbProgress,
   'training:progress': TrainingProgressEvent,
   'training:sample': TrainingSample,
   'training:state': TrainingState,

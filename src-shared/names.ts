@@ -12,6 +12,10 @@ export const CHANNEL_NAMES = [
   'dataset:thumbnail',
   'dataset:image',
   'dataset:gt',
+  'project:create',
+  'project:open',
+  'project:current',
+  'project:set-review',
   'training:presets',
   'training:start',
   'training:control',
@@ -23,7 +27,7 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'training:progress', 'training:sample', 'training:state'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'training:progress', 'training:sample', 'training:state'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

@@ -6,7 +6,7 @@ import { createWorkbench } from '../services/workbench';
 import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
-const { events, dispatcher } = createWorkbench('electron', null, (line) => console.error(line));
+const { events, dispatcher } = createWorkbench({ transport: 'electron', log: (line) => console.error(line) });
 
 app.enableSandbox();
 

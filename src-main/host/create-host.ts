@@ -10,7 +10,9 @@ export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' |
 
 export async function serveWorkbench(options: ServeOptions = {}): Promise<RunningHost & { events: EventBus }> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { events, dispatcher } = createWorkbench('host', options.project ?? null, log);
+  const workbench = createWorkbench({ transport: 'host', log });
+  if (options.project) await workbench.projects.open(options.project);
+  const { events, dispatcher } = workbench;
   const running = await startHost({ ...options, dispatcher, events, rendererDir: options.rendererDir ?? rendererDir(), log });
   return { ...running, events };
 }

@@ -3,8 +3,10 @@ import { ApiError } from '@shared/envelope';
 import { createDispatcher, type Handlers } from './dispatch';
 import { createHandlers } from './handlers';
 import { createDatasetSession } from '../services/dataset-session';
+import { ProjectSession } from '../services/project-session';
 
-const handlers = createHandlers({ transport: 'host', project: () => '/p', datasets: createDatasetSession(() => {}) });
+const datasets = createDatasetSession(() => {});
+const handlers = createHandlers({ transport: 'host', datasets, projects: new ProjectSession(datasets, () => {}) });
 
 describe('dispatcher', () => {
   const dispatcher = createDispatcher(handlers);
@@ -79,6 +81,6 @@ describe('dispatcher', () => {
   it('answers app:info within the contract', async () => {
     const info = await dispatcher.dispatch('app:info', undefined);
     expect(info.ok).toBe(true);
-    if (info.ok) expect(info.value).toMatchObject({ transport: 'host', project: '/p', backend: { preferred: expect.any(String) } });
+    if (info.ok) expect(info.value).toMatchObject({ transport: 'host', project: null, backend: { preferred: expect.any(String) } });
   });
 });

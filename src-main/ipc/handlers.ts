@@ -4,21 +4,22 @@ import { ApiError } from '@shared/envelope';
 import type { Handlers } from './dispatch';
 import { appInfo } from '../services/app-info';
 import type { DatasetSession } from '../services/dataset-session';
+import type { ProjectSession } from '../services/project-session';
 import type { TrainingControl } from '../services/training-control';
 
 export interface HandlerContext {
   transport: AppInfo['transport'];
-  project: () => string | null;
   datasets: DatasetSession;
+  projects: ProjectSession;
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
   training?: TrainingControl;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { datasets } = ctx;
+  const { datasets, projects } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   return {
-    'app:info': () => appInfo(ctx.transport, ctx.project()),
+    'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
     'app:echo-bytes': ({ bytes }) => ({ length: bytes.length, checksum: checksum(bytes) }),
     'dataset:open': (target) => datasets.open(target),
@@ -27,6 +28,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'dataset:thumbnail': ({ id }) => datasets.thumbnail(id),
     'dataset:image': ({ id, maxSide }) => datasets.image(id, maxSide),
     'dataset:gt': ({ id }) => datasets.gt(id),
+    'project:create': ({ dir, datasetPath }) => projects.create(dir, datasetPath),
+    'project:open': ({ dir }) => projects.open(dir),
+    'project:current': () => projects.info(),
+    'project:set-review': async (update) => {
+      await projects.setReview(update);
+      return null;
+    },
     'training:presets': () => training().presets(),
     'training:start': ({ config, preset }) => training().start({ config, preset: preset ?? null }),
     'training:control': ({ action }) => training().control(action),

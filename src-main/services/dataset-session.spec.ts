@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetIndex } from '@shared/domain/dataset';
+import type { ReviewStatus } from '@shared/domain/dataset-view';
 import { DatasetSession, summarize } from './dataset-session';
 
 const root = mkdtempSync(join(tmpdir(), 'eader-session-'));
@@ -32,10 +33,11 @@ function session(): DatasetSession {
   return new DatasetSession({
     open: () => Promise.resolve(fakeIndex()),
     readGt: () => Promise.resolve({ width: 2, height: 1, data: Uint8Array.of(0, 1) }),
-    review: (id) => (id === 'b' ? 'accepted' : 'unreviewed'),
     onProgress: () => {},
   });
 }
+
+const acceptedB = { review: (id: string): ReviewStatus => (id === 'b' ? 'accepted' : 'unreviewed'), thumbnail: () => null };
 
 beforeAll(async () => {
   for (const name of ['a.jpg', 'b.jpg']) {
@@ -55,6 +57,7 @@ describe('dataset session', () => {
   it('filters by class, split, GT and review, and pages', async () => {
     const s = session();
     await s.open({ path: root });
+    s.setProject(acceptedB);
     expect(s.query({ classIndex: 2 }).items.map((i) => i.id)).toEqual(['b', 'c', 'evil']);
     expect(s.query({ split: 'train' }).items.map((i) => i.id)).toEqual(['a']);
     expect(s.query({ hasGt: true }).items.map((i) => i.id)).toEqual(['a']);

@@ -19,8 +19,13 @@ const MAX_LISTED_ISSUES = 500;
 export interface DatasetSessionDeps {
   open: (root: string, onProgress?: (p: ScanProgress) => void) => Promise<DatasetIndex>;
   readGt: (index: DatasetIndex, id: string) => Promise<{ width: number; height: number; data: Uint8Array } | null>;
-  review: (id: string) => ReviewStatus;
   onProgress: (p: ScanProgress) => void;
+}
+
+/** What an open project lends the dataset view: review statuses and cached thumbnails. */
+export interface ProjectLink {
+  review(id: string): ReviewStatus;
+  thumbnail(id: string): Promise<Buffer> | null;
 }
 
 export const demoDatasetPath = (): string => resolve(resourcesDir(), 'demo');
@@ -55,8 +60,22 @@ export class DatasetSession {
   private summary: DatasetSummary | null = null;
   private byId = new Map<string, ImageRecord>();
   private readonly thumbs = new ByteLru<Uint8Array>(64 << 20);
+  private project: ProjectLink | null = null;
 
   constructor(private readonly deps: DatasetSessionDeps) {}
+
+  setProject(project: ProjectLink | null): void {
+    this.project = project;
+  }
+
+  /** The project lending review statuses and thumbnails, until another dataset is opened. */
+  projectLink(): ProjectLink | null {
+    return this.project;
+  }
+
+  private review(id: string): ReviewStatus {
+    return this.project?.review(id) ?? 'unreviewed';
+  }
 
   async open(target: { path: string } | { demo: true }): Promise<DatasetSummary> {
     const root = 'demo' in target ? demoDatasetPath() : resolve(target.path);
@@ -69,6 +88,7 @@ export class DatasetSession {
     } catch (error) {
       throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
     }
+    if (this.index && this.index.root !== index.root) this.project = null;
     this.index = index;
     this.byId = new Map(index.images.map((image) => [image.id, image]));
     this.thumbs.clear();
@@ -95,7 +115,7 @@ export class DatasetSession {
         (input.classIndex === undefined || image.labels.includes(input.classIndex)) &&
         (input.split === undefined || image.splits.includes(input.split)) &&
         (input.hasGt === undefined || (image.gt !== null) === input.hasGt) &&
-        (input.review === undefined || this.deps.review(image.id) === input.review) &&
+        (input.review === undefined || this.review(image.id) === input.review) &&
         (search === undefined || image.id.toLowerCase().includes(search)),
     );
     const items = matches.slice(offset, offset + limit).map((image) => ({
@@ -103,7 +123,7 @@ export class DatasetSession {
       labels: image.labels,
       splits: image.splits,
       hasGt: image.gt !== null,
-      review: this.deps.review(image.id),
+      review: this.review(image.id),
       width: image.width,
       height: image.height,
     }));
@@ -122,7 +142,17 @@ export class DatasetSession {
   }
 
   async thumbnail(id: string): Promise<EncodedImage> {
-    return this.encode(id, THUMB_SIDE, 75, this.thumbs);
+    const cached = this.project?.thumbnail(id);
+    if (!cached) return this.encode(id, THUMB_SIDE, 75, this.thumbs);
+    const record = this.record(id);
+    try {
+      const data = await cached;
+      const meta = await sharp(data).metadata();
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      return { bytes, mime: 'image/webp', width: meta.width ?? 0, height: meta.height ?? 0, originalWidth: record.width ?? 0, originalHeight: record.height ?? 0 };
+    } catch (error) {
+      throw new ApiError('BAD_DATA', `Cannot make the thumbnail of ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async image(id: string, maxSide = 2048): Promise<EncodedImage> {
@@ -164,11 +194,10 @@ export class DatasetSession {
   }
 }
 
-export function createDatasetSession(onProgress: (p: ScanProgress) => void, review: (id: string) => ReviewStatus = () => 'unreviewed'): DatasetSession {
+export function createDatasetSession(onProgress: (p: ScanProgress) => void): DatasetSession {
   return new DatasetSession({
     open: (root, progress) => openDataset(root, { onProgress: progress }),
     readGt: (index, id) => readGtMask(index, id),
-    review,
     onProgress,
   });
 }

@@ -4,34 +4,24 @@ import { createDispatcher, type Dispatcher } from '../ipc/dispatch';
 import { EventBus } from '../ipc/event-bus';
 import { createHandlers } from '../ipc/handlers';
 import { createDatasetSession, type DatasetSession } from './dataset-session';
-import { TrainingControl, type TrainingControlOptions } from './training-control';
-import { runsRootFor } from './training-presets';
+import { ProjectSession } from './project-session';
 
 export interface Workbench {
   events: EventBus;
   datasets: DatasetSession;
-  training: TrainingControl;
+  projects: ProjectSession;
   dispatcher: Dispatcher;
 }
 
 export interface WorkbenchOptions {
-  /** The trainer launcher (Electron passes a utilityProcess one); a Node child process by default. */
-  trainerLauncher?: TrainingControlOptions['launcher'];
+  transport: AppInfo['transport'];
+  log: (line: string) => void;
 }
 
-export function createWorkbench(transport: AppInfo['transport'], project: string | null, log: (line: string) => void, options: WorkbenchOptions = {}): Workbench {
+export function createWorkbench({ transport, log }: WorkbenchOptions): Workbench {
   const events = new EventBus();
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
-  const training = new TrainingControl({
-    dataset: () => {
-      const index = datasets.dataset();
-      return { root: index.root, classes: index.classes };
-    },
-    runsRoot: () => runsRootFor(project),
-    events,
-    ...(options.trainerLauncher ? { launcher: options.trainerLauncher } : {}),
-    log,
-  });
-  const dispatcher = createDispatcher(createHandlers({ transport, project: () => project, datasets, training }), log);
-  return { events, datasets, training, dispatcher };
+  const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects }), log);
+  return { events, datasets, projects, dispatcher };
 }
