@@ -4,24 +4,40 @@ import { createDispatcher, type Dispatcher } from '../ipc/dispatch';
 import { EventBus } from '../ipc/event-bus';
 import { createHandlers } from '../ipc/handlers';
 import { createDatasetSession, type DatasetSession } from './dataset-session';
+import { TrainingControl, type TrainingControlOptions } from './training-control';
+import { runsRootFor } from './training-presets';
 import { ProjectSession } from './project-session';
 
 export interface Workbench {
   events: EventBus;
   datasets: DatasetSession;
   projects: ProjectSession;
+  training: TrainingControl;
   dispatcher: Dispatcher;
 }
 
 export interface WorkbenchOptions {
   transport: AppInfo['transport'];
   log: (line: string) => void;
+  /** The trainer launcher (Electron may pass a utilityProcess one); a Node child process by default. */
+  trainerLauncher?: TrainingControlOptions['launcher'];
 }
 
-export function createWorkbench({ transport, log }: WorkbenchOptions): Workbench {
+export function createWorkbench({ transport, log, trainerLauncher }: WorkbenchOptions): Workbench {
   const events = new EventBus();
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects }), log);
-  return { events, datasets, projects, dispatcher };
+  const training = new TrainingControl({
+    dataset: () => {
+      const index = datasets.dataset();
+      return { root: index.root, classes: index.classes };
+    },
+    // The open project's runs/, else $EADER_HOME/runs.
+    runsRoot: () => runsRootFor(projects.current()?.dir ?? null),
+    events,
+    ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
+    log,
+  });
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, training }), log);
+  return { events, datasets, projects, training, dispatcher };
 }
