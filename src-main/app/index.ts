@@ -2,13 +2,22 @@
 import { app, BrowserWindow, session } from 'electron';
 import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
 import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { Notification } from 'electron';
 import { createWorkbench } from '../services/workbench';
 import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
-const { events, dispatcher } = createWorkbench({ transport: 'electron', log: (line) => console.error(line) });
+const { events, dispatcher, training } = createWorkbench({ transport: 'electron', log: (line) => console.error(line) });
 
 app.enableSandbox();
+
+// A system notification when a training run finishes or fails (the window may be hidden or closed).
+training.onEnded((state) => {
+  if (!Notification.isSupported()) return;
+  const failed = state.status === 'failed';
+  const detail = state.outcome?.kind === 'finished' ? `${state.outcome.reason} at step ${state.outcome.step}` : (state.outcome?.message ?? '');
+  new Notification({ title: failed ? 'EADER: training failed' : 'EADER: training finished', body: `${state.runId ?? 'run'}: ${detail}` }).show();
+});
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (e) => e.preventDefault());
