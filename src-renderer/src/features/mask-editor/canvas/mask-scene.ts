@@ -118,7 +118,8 @@ export class MaskScene {
   }
 
   setMaskStyle(opacity: number, visible: boolean, camOpacity: number): void {
-    this.maskNode.setAttrs({ opacity, visible });
+    this.maskNode.opacity(opacity);
+    this.maskNode.visible(visible);
     this.camNode.opacity(camOpacity);
     this.maskLayer.batchDraw();
   }
@@ -151,7 +152,8 @@ export class MaskScene {
   /** An unfinished polygon, with a rubber band to the pointer. */
   setPolygon(points: readonly Point[], pointer: Point | null): void {
     const all = pointer && points.length > 0 ? [...points, pointer] : points;
-    this.polygon.setAttrs({ visible: all.length > 0, points: all.flatMap((p) => [p.x, p.y]) });
+    this.polygon.points(all.flatMap((p) => [p.x, p.y]));
+    this.polygon.visible(all.length > 0);
     this.overlay.batchDraw();
   }
 

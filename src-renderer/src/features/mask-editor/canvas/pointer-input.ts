@@ -3,6 +3,7 @@
  * wheel zooms to the cursor. Positions are reported in image coordinates.
  */
 import type { Point } from '../model/rect';
+import { isTextField } from '../session/key-listener';
 import { panBy, screenToImage, wheelFactor, zoomAt, type Viewport } from './viewport';
 
 export interface PointerTarget {
@@ -13,10 +14,6 @@ export interface PointerTarget {
   up(p: Point): void;
   /** The pointer moved over the canvas (or left it: null), drawing or not. */
   hover(p: Point | null): void;
-}
-
-function isTextField(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
 export function attachPointerInput(el: HTMLElement, target: PointerTarget): () => void {
