@@ -40,6 +40,11 @@ export const contract = {
     output: z.object({ length: z.number().int(), checksum: z.number().int() }),
     maxInputBytes: 8 << 20,
   }),
+  /** A native folder dialog (Electron only; the host answers UNAVAILABLE and the UI shows a path field). */
+  'app:pick-folder': channel({
+    input: z.object({ title: z.string().max(200), files: z.boolean().optional() }).strict(),
+    output: z.string().nullable(),
+  }),
   'dataset:open': channel({
     input: z.union([z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ demo: z.literal(true) }).strict()]),
     output: DatasetSummary,

@@ -6,6 +6,7 @@ export const CHANNEL_NAMES = [
   'app:info',
   'app:ping',
   'app:echo-bytes',
+  'app:pick-folder',
   'dataset:open',
   'dataset:current',
   'dataset:images',

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchApp, type AppHandle } from '../fixtures/app';
 
@@ -46,5 +49,14 @@ describe('journey: browse the demo dataset', () => {
     await page.getByTestId('gt-toggle').uncheck();
     expect(await page.getByTestId('gt-canvas').isVisible()).toBe(false);
     await app.screenshot('datasets-viewer-no-gt');
+
+    // Keep the work: a project beside (never inside) the dataset; the status bar names it.
+    const dir = join(mkdtempSync(join(tmpdir(), 'eader-e2e-')), 'shapes-project');
+    await page.getByTestId('project-path').fill(dir);
+    await page.getByTestId('project-create').click();
+    await page.getByTestId('project-name').waitFor();
+    expect(await page.getByTestId('project-name').textContent()).toBe('shapes-project');
+    await expect.poll(() => page.getByTestId('status-project').textContent()).toContain(dir);
+    await app.screenshot('datasets-project');
   });
 });

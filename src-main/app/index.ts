@@ -1,5 +1,5 @@
 /** Electron main process: lifecycle only; everything else lives in services shared with the host. */
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
 import { CONTENT_SECURITY_POLICY } from '../host/static-files';
 import { Notification } from 'electron';
@@ -7,7 +7,16 @@ import { createWorkbench } from '../services/workbench';
 import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
-const { events, dispatcher, training } = createWorkbench({ transport: 'electron', log: (line) => console.error(line) });
+const { events, dispatcher, training } = createWorkbench({
+  transport: 'electron',
+  log: (line) => console.error(line),
+  pickFolder: async (title, files) => {
+    const window = BrowserWindow.getFocusedWindow();
+    const options: Electron.OpenDialogOptions = { title, properties: [files ? 'openFile' : 'openDirectory', 'createDirectory'] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+});
 
 app.enableSandbox();
 

@@ -11,6 +11,8 @@ export interface HandlerContext {
   transport: AppInfo['transport'];
   datasets: DatasetSession;
   projects: ProjectSession;
+  /** A native folder dialog; only Electron has one. */
+  pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
   training?: TrainingControl;
 }
@@ -22,6 +24,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
     'app:echo-bytes': ({ bytes }) => ({ length: bytes.length, checksum: checksum(bytes) }),
+    'app:pick-folder': ({ title, files }) =>
+      ctx.pickFolder ? ctx.pickFolder(title, files ?? false) : unavailable('No native dialog in the browser host: type the path instead.'),
     'dataset:open': (target) => datasets.open(target),
     'dataset:current': () => datasets.current(),
     'dataset:images': (query) => datasets.query(query),

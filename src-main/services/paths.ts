@@ -18,4 +18,12 @@ export function appRoot(): string {
 
 export const packageJsonPath = (): string => join(appRoot(), 'package.json');
 export const rendererDir = (): string => resolve(appRoot(), 'out/renderer');
-export const resourcesDir = (): string => resolve(appRoot(), 'resources');
+/**
+ * Bundled resources (the demo dataset). In a packaged app they sit beside app.asar in
+ * process.resourcesPath (electron-builder extraResources); from sources, in ./resources.
+ */
+export function resourcesDir(): string {
+  const packaged = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (packaged && existsSync(join(packaged, 'demo'))) return packaged;
+  return resolve(appRoot(), 'resources');
+}

@@ -19,11 +19,12 @@ export interface Workbench {
 export interface WorkbenchOptions {
   transport: AppInfo['transport'];
   log: (line: string) => void;
+  pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** The trainer launcher (Electron may pass a utilityProcess one); a Node child process by default. */
   trainerLauncher?: TrainingControlOptions['launcher'];
 }
 
-export function createWorkbench({ transport, log, trainerLauncher }: WorkbenchOptions): Workbench {
+export function createWorkbench({ transport, log, pickFolder, trainerLauncher }: WorkbenchOptions): Workbench {
   const events = new EventBus();
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
@@ -38,6 +39,6 @@ export function createWorkbench({ transport, log, trainerLauncher }: WorkbenchOp
     ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
     log,
   });
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, training }), log);
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, pickFolder, training }), log);
   return { events, datasets, projects, training, dispatcher };
 }
