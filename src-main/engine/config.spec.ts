@@ -12,7 +12,9 @@ describe('config', () => {
   });
 
   it('keeps partial optimizer settings and fills the rest', () => {
-    expect(resolveConfig({ numClasses: 2, optimizer: { kind: 'adam', lr: 1e-3 } }).optimizer).toMatchObject({ kind: 'adam', lr: 1e-3, beta1: 0.9, weightDecay: 1e-4 });
+    expect(resolveConfig({ numClasses: 2, optimizer: { kind: 'adam', lr: 1e-3 } }).optimizer).toMatchObject({ kind: 'adam', lr: 1e-3, beta1: 0.5, weightDecay: 0 });
+    expect(resolveConfig({ numClasses: 2, optimizer: { kind: 'rmsprop', weightDecay: 1e-3 } }).optimizer.weightDecay).toBe(1e-3);
+    expect(resolveConfig({ numClasses: 2, adversaryOptimizer: { lr: 0.1 } }).adversaryOptimizer).toMatchObject({ kind: 'sgd', lr: 0.1, weightDecay: 1e-4 });
     expect(QUICK_PRESET.backbone).toBe('tiny');
     expect(QUICK_PRESET.imageSize).toBeLessThanOrEqual(96);
   });

@@ -8,21 +8,25 @@ import { z } from 'zod';
 export const OptimizerKind = z.enum(['sgd', 'adam', 'rmsprop']);
 export type OptimizerKind = z.infer<typeof OptimizerKind>;
 
-export const OptimizerConfig = z.object({
+const OptimizerFields = z.object({
   kind: OptimizerKind.default('sgd'),
   lr: z.number().positive().default(0.01),
   /** SGD momentum (PyTorch semantics, dampening 0). */
   momentum: z.number().min(0).max(1).default(0.9),
-  /** L2 weight decay added to the gradient (PyTorch `weight_decay`), for every optimizer kind. */
-  weightDecay: z.number().min(0).default(1e-4),
-  /** Adam β1 / β2 (PyTorch defaults). */
-  beta1: z.number().min(0).max(1).default(0.9),
+  /**
+   * L2 weight decay added to the gradient (PyTorch `weight_decay`). Default as the reference's
+   * load_optimizer: 1e-4 for SGD, 0 for Adam and RMSprop.
+   */
+  weightDecay: z.number().min(0).optional(),
+  /** Adam β1 / β2 (the reference's Adam uses betas=(0.5, 0.999)). */
+  beta1: z.number().min(0).max(1).default(0.5),
   beta2: z.number().min(0).max(1).default(0.999),
   /** RMSprop smoothing constant (PyTorch `alpha`, default 0.99). */
   rho: z.number().min(0).max(1).default(0.99),
   epsilon: z.number().positive().default(1e-8),
 });
-export type OptimizerConfig = z.infer<typeof OptimizerConfig>;
+export const OptimizerConfig = OptimizerFields.transform((o) => ({ ...o, weightDecay: o.weightDecay ?? (o.kind === 'sgd' ? 1e-4 : 0) }));
+export type OptimizerConfig = z.output<typeof OptimizerConfig>;
 
 export const BackboneKind = z.enum(['tiny', 'resnet18', 'resnet50']);
 export type BackboneKind = z.infer<typeof BackboneKind>;
@@ -43,6 +47,8 @@ export const EaderConfigSchema = z.object({
   /** σ: threshold of the soft mask. */
   sigma: z.number().min(0).max(1).default(0.5),
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
+  /** The adversary's optimizer (the reference has separate flags); default: the same as `optimizer`. */
+  adversaryOptimizer: OptimizerConfig.optional(),
   batchSize: z.number().int().min(1).default(16),
   imageSize: z.number().int().min(16).default(448),
   epochs: z.number().int().min(1).default(10),

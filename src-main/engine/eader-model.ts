@@ -39,7 +39,7 @@ export class EaderModel {
     const adversary = createAdversary(config, rng);
     this.nets = { config, localizer, adversary };
     this.locOptimizer = new EngineOptimizer(config.optimizer, localizer.store.trainable());
-    this.advOptimizer = adversary ? new EngineOptimizer(config.optimizer, adversary.store.trainable()) : null;
+    this.advOptimizer = adversary ? new EngineOptimizer(config.adversaryOptimizer ?? config.optimizer, adversary.store.trainable()) : null;
     this.schedule = new TrainingPhase(config.locSteps, config.advSteps, adversary !== null);
   }
 
