@@ -16,6 +16,8 @@
  *   model.predict(x)                               // Float32Array [B*K] sigmoid probabilities
  *   model.cams(x, [[0, 4]], {width, height}?)      // per image, per engine class: cam in [0,1]
  *   model.erasureSample(x3d, [0, 4])               // per class: cam, soft mask, erased RGB, adversary prob
+ *   multiScaleCams(model, rgb, classes, {scales, flip})  // full-size cams, averaged over scales/flip
+ *   predictedClasses(model, rgb, 0.5)              // engine classes for an image without labels
  *   pseudoMask(cams, w, h, threshold)              // Uint8Array, dataset class indices (0 = background)
  *   new ConfusionMatrix(K + 1).add(gt, pred); .scores()  // IoU/precision/recall, mIoU incl. background
  *
@@ -40,6 +42,7 @@ export type { ClassCam, EngineState, ErasureRound, LossTerms, Phase, StepResult,
 export { EaderModel, type TrainBatch } from './eader-model';
 export { makeRng, type Rng } from './rng';
 export { TrainingPhase } from './schedule';
-export { IMAGENET_MEAN, IMAGENET_STD, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';
+export { IMAGENET_MEAN, IMAGENET_STD, denormalizeToRgb, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';
+export { multiScaleCams, predictedClasses, type MultiScaleOptions } from './infer';
 export { ConfusionMatrix, type ClassScore, type SegmentationScores } from './metrics';
 export { BACKGROUND_SCORE, pseudoMask, type PseudoMaskCam } from './pseudo-mask';
