@@ -123,6 +123,11 @@ export const useTrainingStore = defineStore('training', () => {
     rounds.value = map;
     state.value = status.state;
     seriesVersion.value++;
+    // A reloaded page shows the settings of the run it re-attached to.
+    if (status.state.config) {
+      if (status.state.preset) presetId.value = status.state.preset;
+      config.value = { ...status.state.config };
+    }
   }
 
   function choosePreset(id: PresetId): void {
