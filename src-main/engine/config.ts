@@ -28,7 +28,7 @@ const OptimizerFields = z.object({
 export const OptimizerConfig = OptimizerFields.transform((o) => ({ ...o, weightDecay: o.weightDecay ?? (o.kind === 'sgd' ? 1e-4 : 0) }));
 export type OptimizerConfig = z.output<typeof OptimizerConfig>;
 
-export const BackboneKind = z.enum(['tiny', 'resnet18', 'resnet50']);
+export const BackboneKind = z.enum(['tiny', 'resnet18', 'resnet50', 'resnet101']);
 export type BackboneKind = z.infer<typeof BackboneKind>;
 export const AdversaryKind = z.enum(['none', 'tiny', 'resnet18', 'shared']);
 export type AdversaryKind = z.infer<typeof AdversaryKind>;
@@ -86,7 +86,7 @@ export function resolveConfig(input: EaderConfigInput): EaderConfig {
   return parsed.data;
 }
 
-/** The paper's settings (ResNet-50 here stands in for the paper's ResNet-101). K=20 (VOC). */
+/** The paper's settings except the localizer: ResNet-50 (pass backbone 'resnet101' for the paper's). K=20 (VOC). */
 export const PAPER_DEFAULTS: EaderConfig = resolveConfig({ numClasses: 20 });
 
 /** A small run that trains in minutes on one CPU core. */

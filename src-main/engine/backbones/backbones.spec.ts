@@ -96,5 +96,14 @@ describe('pretrained weights from a local file', () => {
     createBackbone('tiny', fresh, makeRng(3), bn);
     await expect(loadPretrained(manifest, fresh)).rejects.toThrow(/1 backbone parameters not found \(e\.g\. block1\.conv\.weight\)/);
     await expect(loadPretrained(join(dir, 'missing.json'), target)).rejects.toThrow(/cannot read pretrained/);
+
+    // the same weights through a tfjs LayersModel model.json (Keras-style names)
+    const kerasNames = weights.map((w) => ({ ...w, name: w.name.replace(/\.(weight)$/, '/kernel').replace(/\.running_mean$/, '/moving_mean') }));
+    const modelJson = join(dir, 'model.json');
+    await writeFile(modelJson, JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['w.bin'], weights: kerasNames }] }));
+    const viaModel = new ParamStore();
+    createBackbone('tiny', viaModel, makeRng(5), bn);
+    expect((await loadPretrained(modelJson, viaModel)).loaded.length).toBe(source.names().length);
+    expect(Array.from(viaModel.get('block2.bn.running_mean').dataSync())).toEqual(Array.from(source.get('block2.bn.running_mean').dataSync()));
   });
 });

@@ -16,5 +16,7 @@ export function createBackbone(kind: BackboneKind, store: ParamStore, rng: Rng, 
       return createResnet(18, store, rng, bn);
     case 'resnet50':
       return createResnet(50, store, rng, bn);
+    case 'resnet101':
+      return createResnet(101, store, rng, bn);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * ResNet-18 / ResNet-50 with torchvision's topology (v1.5: the stride of a bottleneck sits on its
+ * ResNet-18 / 50 / 101 with torchvision's topology (v1.5: the stride of a bottleneck sits on its
  * 3×3 conv), NHWC, parameter names exactly as torchvision's state_dict so pretrained weights map
  * one to one (see ./pretrained.ts). features() returns layer4's output [B,h,w,512|2048], stride 32.
  */
@@ -52,10 +52,10 @@ function bottleneck(ctx: Ctx, name: string, inC: number, width: number, stride: 
   };
 }
 
-export function createResnet(depth: 18 | 50, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
+export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   const ctx: Ctx = { store, rng, bn };
-  const bottle = depth === 50;
-  const counts = bottle ? [3, 4, 6, 3] : [2, 2, 2, 2];
+  const bottle = depth !== 18;
+  const counts = depth === 101 ? [3, 4, 23, 3] : bottle ? [3, 4, 6, 3] : [2, 2, 2, 2];
   const expansion = bottle ? 4 : 1;
   const [stemConv, stemBn] = convBn(ctx, 'conv1', 'bn1', 7, 3, 64, 2);
   let inC = 64;
@@ -70,7 +70,7 @@ export function createResnet(depth: 18 | 50, store: ParamStore, rng: Rng, bn: Bn
     }
   });
   return {
-    kind: bottle ? 'resnet50' : 'resnet18',
+    kind: depth === 101 ? 'resnet101' : bottle ? 'resnet50' : 'resnet18',
     channels: inC,
     stride: 32,
     features: (images, training) =>
