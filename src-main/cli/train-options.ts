@@ -1,6 +1,7 @@
 /** `eader train` flags → a checked TrainConfig (a preset, then the flags given on top). */
 import { Option, type Command } from 'commander';
 import { PRESETS, TrainConfig, type PresetName } from '@shared/trainer-protocol';
+import { AdversaryKind, BackboneKind } from '../engine/config';
 
 export interface TrainFlags {
   preset: string;
@@ -42,8 +43,12 @@ export function addTrainConfigOptions(cmd: Command, defaultPreset: PresetName): 
     .option('--beta <x>', 'weight of the mean-cam regulariser (paper: 1e-5)')
     .option('--omega <x>', 'soft-mask sharpness ω (paper: 100)')
     .option('--sigma <x>', 'soft-mask threshold σ (paper: 0.5)')
-    .option('--backbone <name>', 'localizer backbone')
-    .option('--adversary <name>', 'adversary backbone, or "shared" (the localizer classifies the erased image)')
+    .addOption(new Option('--backbone <name>', 'localizer backbone').choices(BackboneKind.options))
+    .addOption(
+      new Option('--adversary <name>', 'adversary network; "shared": the localizer classifies the erased image; "none": no erasing loss').choices(
+        AdversaryKind.options,
+      ),
+    )
     .addOption(new Option('--cam <method>', 'attention maps').choices(['gradcam', 'cam']))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'rmsprop']))
     .option('--lr <x>', 'learning rate')
