@@ -5,6 +5,7 @@
  * (Kaiming-normal fan_out for convs, BN γ=1 β=0, dense U(±1/√in)), drawn from a seeded Rng.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTrain } from './batch-norm-train';
 import type { ParamStore } from './params';
 import type { Rng } from './rng';
 
@@ -38,15 +39,15 @@ export function batchNorm(store: ParamStore, name: string, channels: number, bn:
   const runningVar = store.add(`${name}.running_var`, tf.ones([channels]), false) as tf.Variable<tf.Rank.R1>;
   return (x, training) => {
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, bn.epsilon) as tf.Tensor4D;
-    const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C] biased batch statistics
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const unbiased = n > 1 ? n / (n - 1) : 1;
-    tf.tidy(() => {
-      const m = bn.momentum;
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - m), tf.mul(mean, m)));
-      runningVar.assign(tf.add(tf.mul(runningVar, 1 - m), tf.mul(variance, m * unbiased)));
-    });
-    return tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, bn.epsilon) as tf.Tensor4D;
+    return batchNormTrain(x, gamma, beta, bn.epsilon, (mean, variance) =>
+      tf.tidy(() => {
+        const m = bn.momentum;
+        runningMean.assign(tf.add(tf.mul(runningMean, 1 - m), tf.mul(mean, m)));
+        runningVar.assign(tf.add(tf.mul(runningVar, 1 - m), tf.mul(variance, m * unbiased)));
+      }),
+    );
   };
 }
 
