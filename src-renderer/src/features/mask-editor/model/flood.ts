@@ -1,87 +1,81 @@
 /**
- * 4-connected scanline flood fill over the mask: the region of pixels with the seed's class,
- * optionally also limited to image colours within `tolerance` (max per-channel difference) of the
- * seed's colour. The region is collected as row spans first, so the caller learns its bounds
- * before writing (the history records only that rectangle).
+ * 4-connected scanline flood fill, in place: fills the region of pixels that hold the seed's class
+ * (and, optionally, whose image colour is within `tolerance` — max per-channel difference — of the
+ * seed's) with `value`. Each run is announced with touchSpan before it is written, so the history
+ * records its before-bytes; filled pixels no longer hold the seed's class, which makes them
+ * "visited" without a separate bitmap.
  */
 import type { RgbImage } from '@shared/domain/dataset';
-import type { Rect } from './rect';
+import type { MaskLayer } from './mask-layer';
 
-export interface FloodRegion {
-  /** Triples (y, x0, x1) of half-open runs. */
-  spans: Int32Array;
-  count: number;
-  bounds: Rect;
+export interface FloodColour {
+  image: RgbImage;
+  tolerance: number;
 }
 
-export function floodRegion(mask: Uint8Array, width: number, height: number, sx: number, sy: number, colour?: { image: RgbImage; tolerance: number }): FloodRegion {
-  const seedValue = mask[sy * width + sx]!;
+/** Returns the number of pixels filled (0 when the seed already holds `value`). */
+export function floodFill(layer: MaskLayer, sx: number, sy: number, value: number, colour?: FloodColour): number {
+  const { width, height, data } = layer;
+  const seed = sy * width + sx;
+  const seedValue = data[seed]!;
+  if (seedValue === value) return 0;
   const rgb = colour?.image.data;
   const tol = colour?.tolerance ?? 0;
-  const s3 = (sy * width + sx) * 3;
-  const r0 = rgb?.[s3] ?? 0;
-  const g0 = rgb?.[s3 + 1] ?? 0;
-  const b0 = rgb?.[s3 + 2] ?? 0;
-  const visited = new Uint8Array(width * height);
-  const match = (i: number): boolean => {
-    if (visited[i] || mask[i] !== seedValue) return false;
-    if (!rgb) return true;
-    const j = i * 3;
-    return Math.abs(rgb[j]! - r0) <= tol && Math.abs(rgb[j + 1]! - g0) <= tol && Math.abs(rgb[j + 2]! - b0) <= tol;
-  };
+  const r0 = rgb?.[seed * 3] ?? 0;
+  const g0 = rgb?.[seed * 3 + 1] ?? 0;
+  const b0 = rgb?.[seed * 3 + 2] ?? 0;
+  const open = rgb
+    ? (i: number): boolean => {
+        if (data[i] !== seedValue) return false;
+        const dr = rgb[i * 3]! - r0;
+        const dg = rgb[i * 3 + 1]! - g0;
+        const db = rgb[i * 3 + 2]! - b0;
+        return dr <= tol && dr >= -tol && dg <= tol && dg >= -tol && db <= tol && db >= -tol;
+      }
+    : null;
 
-  let spans = new Int32Array(3 * 1024);
-  let count = 0;
-  let stack = new Int32Array(2 * 1024);
+  let stack = new Int32Array(2048);
   let top = 0;
-  const push = (x: number, y: number): void => {
-    if (top + 2 > stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
-    stack[top++] = x;
-    stack[top++] = y;
-  };
-  let minX = width;
-  let minY = height;
-  let maxX = -1;
-  let maxY = -1;
-
-  push(sx, sy);
+  let filled = 0;
+  stack[top++] = sx;
+  stack[top++] = sy;
   while (top > 0) {
     const y = stack[--top]!;
     const x = stack[--top]!;
     const row = y * width;
-    if (!match(row + x)) continue;
+    if (open ? !open(row + x) : data[row + x] !== seedValue) continue;
     let xl = x;
-    while (xl > 0 && match(row + xl - 1)) xl--;
     let xr = x + 1;
-    while (xr < width && match(row + xr)) xr++;
-    visited.fill(1, row + xl, row + xr);
-    if (count * 3 + 3 > spans.length) {
-      const grown = new Int32Array(spans.length * 2);
-      grown.set(spans);
-      spans = grown;
+    if (open) {
+      while (xl > 0 && open(row + xl - 1)) xl--;
+      while (xr < width && open(row + xr)) xr++;
+    } else {
+      while (xl > 0 && data[row + xl - 1] === seedValue) xl--;
+      while (xr < width && data[row + xr] === seedValue) xr++;
     }
-    spans[count * 3] = y;
-    spans[count * 3 + 1] = xl;
-    spans[count * 3 + 2] = xr;
-    count++;
-    if (xl < minX) minX = xl;
-    if (xr - 1 > maxX) maxX = xr - 1;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-    for (const ny of [y - 1, y + 1]) {
+    layer.touchSpan(y, xl, xr);
+    data.fill(value, row + xl, row + xr);
+    filled += xr - xl;
+    // Seed one point per run of open pixels in the rows above and below.
+    for (let ny = y - 1; ny <= y + 1; ny += 2) {
       if (ny < 0 || ny >= height) continue;
       const nrow = ny * width;
-      let inRun = false;
-      for (let nx = xl; nx < xr; nx++) {
-        const ok = match(nrow + nx);
-        if (ok && !inRun) push(nx, ny);
-        inRun = ok;
+      let nx = xl;
+      while (nx < xr) {
+        if (open) while (nx < xr && !open(nrow + nx)) nx++;
+        else while (nx < xr && data[nrow + nx] !== seedValue) nx++;
+        if (nx >= xr) break;
+        if (top + 2 > stack.length) {
+          const grown = new Int32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        stack[top++] = nx;
+        stack[top++] = ny;
+        if (open) while (nx < xr && open(nrow + nx)) nx++;
+        else while (nx < xr && data[nrow + nx] === seedValue) nx++;
       }
     }
   }
-  return { spans, count, bounds: maxX < 0 ? { x0: 0, y0: 0, x1: 0, y1: 0 } : { x0: minX, y0: minY, x1: maxX + 1, y1: maxY + 1 } };
+  return filled;
 }

@@ -3,7 +3,7 @@
  * Every write goes through `touch(rect)` first, which marks the rect dirty for the renderer and,
  * while a stroke is being recorded, backs up the tiles it is about to change. No DOM, no Konva.
  */
-import { clampRect, EMPTY_RECT, isEmptyRect, unionRect, type Rect } from './rect';
+import { clampRect, EMPTY_RECT, isEmptyRect, type Rect } from './rect';
 import { StrokeRecorder, type Patch } from './stroke-recorder';
 
 export const BACKGROUND = 0;
@@ -15,6 +15,7 @@ export class MaskLayer {
   readonly data: Uint8Array;
   private dirty: Rect = { ...EMPTY_RECT };
   private recorder: StrokeRecorder | null = null;
+  private isRecording = false;
   /** Counts `touch` calls that covered pixels: a cheap "did anything get written" check. */
   writes = 0;
 
@@ -48,11 +49,30 @@ export class MaskLayer {
   /** Announces a write inside `rect`; returns the clamped rect (possibly empty). Call before writing. */
   touch(rect: Rect): Rect {
     const r = clampRect(rect, this.width, this.height);
-    if (isEmptyRect(r)) return r;
-    this.recorder?.backup(r);
-    this.writes++;
-    this.dirty = unionRect(this.dirty, r);
+    if (!isEmptyRect(r)) this.touchClamped(r.x0, r.y0, r.x1, r.y1);
     return r;
+  }
+
+  /** touch() for one row run [x0, x1) already inside the image, without allocating (hot loops). */
+  touchSpan(y: number, x0: number, x1: number): void {
+    if (x1 > x0) this.touchClamped(x0, y, x1, y + 1);
+  }
+
+  private touchClamped(x0: number, y0: number, x1: number, y1: number): void {
+    if (this.isRecording) this.recorder?.backup(x0, y0, x1, y1);
+    this.writes++;
+    const d = this.dirty;
+    if (d.x1 <= d.x0 || d.y1 <= d.y0) {
+      d.x0 = x0;
+      d.y0 = y0;
+      d.x1 = x1;
+      d.y1 = y1;
+      return;
+    }
+    if (x0 < d.x0) d.x0 = x0;
+    if (y0 < d.y0) d.y0 = y0;
+    if (x1 > d.x1) d.x1 = x1;
+    if (y1 > d.y1) d.y1 = y1;
   }
 
   /** The region changed since the last call (for the renderer), then forgets it. */
@@ -88,19 +108,26 @@ export class MaskLayer {
   }
 
   get recording(): boolean {
-    return this.recorder !== null;
+    return this.isRecording;
   }
 
-  /** Starts recording one undoable edit (a stroke, a fill). */
+  /** Starts recording one undoable edit (a stroke, a fill). The recorder's shadow buffer is reused. */
   beginRecording(): void {
-    this.recorder = new StrokeRecorder(this.width, this.height, this.data);
+    this.recorder ??= new StrokeRecorder(this.width, this.height, this.data);
+    this.recorder.begin();
+    this.isRecording = true;
   }
 
   /** Ends the edit: the before/after bytes of the bounding box of the pixels that really changed, or null. */
   endRecording(): Patch | null {
-    const recorder = this.recorder;
-    this.recorder = null;
-    return recorder ? recorder.finish() : null;
+    if (!this.isRecording || !this.recorder) return null;
+    this.isRecording = false;
+    return this.recorder.finish();
+  }
+
+  /** Bytes held: the mask plus, once anything was recorded, the recorder's shadow copy. */
+  get memoryBytes(): number {
+    return this.data.byteLength * (this.recorder ? 2 : 1);
   }
 
   clone(): MaskLayer {

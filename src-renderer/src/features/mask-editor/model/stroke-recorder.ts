@@ -1,11 +1,14 @@
 /**
- * Records the "before" state of one edit lazily, tile by tile: the first time a stroke touches a
- * 64×64 tile, that tile is copied. At the end only the bounding box of the pixels that really
- * changed is kept, as before/after byte patches — the history never stores a whole mask.
+ * Records the "before" state of one edit lazily, tile by tile: the first time an edit touches a
+ * 64×64 tile, that tile's bytes are copied into a shadow buffer (allocated once per mask and
+ * reused by every edit). At the end only the bounding box of the pixels that really changed is
+ * kept, as before/after byte patches — the history never stores a whole mask unless a whole mask
+ * changed.
  */
 import type { Rect } from './rect';
 
 export const TILE = 64;
+const SHIFT = 6;
 
 /** One undoable change: the bytes of `rect` before and after it. */
 export interface Patch {
@@ -16,7 +19,9 @@ export interface Patch {
 
 export class StrokeRecorder {
   private readonly tilesX: number;
-  private readonly tiles = new Map<number, Uint8Array>();
+  private readonly saved: Uint8Array;
+  private readonly shadow: Uint8Array;
+  private touched: number[] = [];
 
   constructor(
     private readonly width: number,
@@ -24,16 +29,42 @@ export class StrokeRecorder {
     private readonly data: Uint8Array,
   ) {
     this.tilesX = Math.ceil(width / TILE);
+    this.saved = new Uint8Array(this.tilesX * Math.ceil(height / TILE));
+    this.shadow = new Uint8Array(width * height);
   }
 
-  /** Copies every not-yet-saved tile that `rect` (already clamped) overlaps. */
-  backup(rect: Rect): void {
-    const tx1 = (rect.x1 - 1) >> 6;
-    const ty1 = (rect.y1 - 1) >> 6;
-    for (let ty = rect.y0 >> 6; ty <= ty1; ty++) {
-      for (let tx = rect.x0 >> 6; tx <= tx1; tx++) {
-        const key = ty * this.tilesX + tx;
-        if (!this.tiles.has(key)) this.tiles.set(key, this.copyTile(tx, ty));
+  /** Forgets the previous edit's tiles (their shadow bytes are simply overwritten later). */
+  begin(): void {
+    for (const key of this.touched) this.saved[key] = 0;
+    this.touched = [];
+  }
+
+  /** Copies every not-yet-saved tile that [rx0, rx1) × [ry0, ry1) (inside the image) overlaps into the shadow. */
+  backup(rx0: number, ry0: number, rx1: number, ry1: number): void {
+    const ty1 = (ry1 - 1) >> SHIFT;
+    const tx1 = (rx1 - 1) >> SHIFT;
+    for (let ty = ry0 >> SHIFT; ty <= ty1; ty++) {
+      let tx = rx0 >> SHIFT;
+      while (tx <= tx1) {
+        // Copy each run of consecutive unsaved tiles in this tile row with one set() per pixel row.
+        if (this.saved[ty * this.tilesX + tx]) {
+          tx++;
+          continue;
+        }
+        const start = tx;
+        while (tx <= tx1 && !this.saved[ty * this.tilesX + tx]) {
+          this.saved[ty * this.tilesX + tx] = 1;
+          this.touched.push(ty * this.tilesX + tx);
+          tx++;
+        }
+        const x0 = start << SHIFT;
+        const x1 = Math.min(tx << SHIFT, this.width);
+        const y1 = Math.min((ty + 1) << SHIFT, this.height);
+        if (x0 === 0 && x1 === this.width) {
+          this.shadow.set(this.data.subarray((ty << SHIFT) * this.width, y1 * this.width), (ty << SHIFT) * this.width);
+        } else {
+          for (let y = ty << SHIFT; y < y1; y++) this.shadow.set(this.data.subarray(y * this.width + x0, y * this.width + x1), y * this.width + x0);
+        }
       }
     }
   }
@@ -41,64 +72,42 @@ export class StrokeRecorder {
   finish(): Patch | null {
     const rect = this.changedBounds();
     if (!rect) return null;
-    const w = rect.x1 - rect.x0;
-    const h = rect.y1 - rect.y0;
-    const after = new Uint8Array(w * h);
-    for (let y = 0; y < h; y++) {
-      const start = (rect.y0 + y) * this.width + rect.x0;
-      after.set(this.data.subarray(start, start + w), y * w);
-    }
-    const before = after.slice();
-    for (const [key, saved] of this.tiles) {
-      const { x0, y0, x1, y1, tw } = this.tileRect(key);
-      const ix0 = Math.max(x0, rect.x0);
-      const ix1 = Math.min(x1, rect.x1);
-      const iy0 = Math.max(y0, rect.y0);
-      const iy1 = Math.min(y1, rect.y1);
-      if (ix1 <= ix0 || iy1 <= iy0) continue;
-      for (let y = iy0; y < iy1; y++) {
-        const src = (y - y0) * tw + (ix0 - x0);
-        before.set(saved.subarray(src, src + (ix1 - ix0)), (y - rect.y0) * w + (ix0 - rect.x0));
-      }
-    }
-    return { rect, before, after };
+    return { rect, before: this.read(this.shadow, rect), after: this.read(this.data, rect) };
   }
 
+  private read(source: Uint8Array, rect: Rect): Uint8Array {
+    const w = rect.x1 - rect.x0;
+    const out = new Uint8Array(w * (rect.y1 - rect.y0));
+    for (let y = rect.y0; y < rect.y1; y++) out.set(source.subarray(y * this.width + rect.x0, y * this.width + rect.x1), (y - rect.y0) * w);
+    return out;
+  }
+
+  /** Bounding box of bytes that differ from the shadow, over the saved tiles only. */
   private changedBounds(): Rect | null {
-    let minX = Infinity;
-    let minY = Infinity;
+    let minX = this.width;
+    let minY = this.height;
     let maxX = -1;
     let maxY = -1;
-    for (const [key, saved] of this.tiles) {
-      const { x0, y0, x1, y1, tw } = this.tileRect(key);
+    const { data, shadow, width } = this;
+    for (const key of this.touched) {
+      const x0 = (key % this.tilesX) << SHIFT;
+      const y0 = Math.floor(key / this.tilesX) << SHIFT;
+      const x1 = Math.min(x0 + TILE, width);
+      const y1 = Math.min(y0 + TILE, this.height);
       for (let y = y0; y < y1; y++) {
-        const row = y * this.width;
-        const srow = (y - y0) * tw - x0;
-        for (let x = x0; x < x1; x++) {
-          if (this.data[row + x] !== saved[srow + x]) {
-            if (x < minX) minX = x;
-            if (x > maxX) maxX = x;
-            if (y < minY) minY = y;
-            if (y > maxY) maxY = y;
-          }
-        }
+        const row = y * width;
+        // Leftmost difference, then rightmost: two short scans for a changed row.
+        let x = x0;
+        while (x < x1 && data[row + x] === shadow[row + x]) x++;
+        if (x === x1) continue;
+        if (x < minX) minX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+        let r = x1 - 1;
+        while (r > x && data[row + r] === shadow[row + r]) r--;
+        if (r > maxX) maxX = r;
       }
     }
     return maxX < 0 ? null : { x0: minX, y0: minY, x1: maxX + 1, y1: maxY + 1 };
-  }
-
-  private tileRect(key: number): { x0: number; y0: number; x1: number; y1: number; tw: number } {
-    const x0 = (key % this.tilesX) * TILE;
-    const y0 = Math.floor(key / this.tilesX) * TILE;
-    const x1 = Math.min(x0 + TILE, this.width);
-    const y1 = Math.min(y0 + TILE, this.height);
-    return { x0, y0, x1, y1, tw: x1 - x0 };
-  }
-
-  private copyTile(tx: number, ty: number): Uint8Array {
-    const { x0, y0, x1, y1, tw } = this.tileRect(ty * this.tilesX + tx);
-    const out = new Uint8Array(tw * (y1 - y0));
-    for (let y = y0; y < y1; y++) out.set(this.data.subarray(y * this.width + x0, y * this.width + x1), (y - y0) * tw);
-    return out;
   }
 }

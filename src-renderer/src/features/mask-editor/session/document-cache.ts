@@ -42,7 +42,7 @@ export class DocumentCache {
 
   get bytes(): number {
     let total = 0;
-    for (const doc of this.docs.values()) total += doc.layer.data.byteLength + doc.history.bytes;
+    for (const doc of this.docs.values()) total += doc.layer.memoryBytes + doc.history.bytes;
     return total;
   }
 

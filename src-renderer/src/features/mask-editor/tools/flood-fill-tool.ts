@@ -1,5 +1,5 @@
 /** Flood fill: fills the 4-connected region of the clicked class (optionally colour-limited) with the selected class. */
-import { floodRegion } from '../model/flood';
+import { floodFill } from '../model/flood';
 import { DONE, type MaskTool } from './tool';
 
 export function createFloodFillTool(): MaskTool {
@@ -15,16 +15,9 @@ export function createFloodFillTool(): MaskTool {
       if (!layer.contains(x, y)) return DONE;
       const value = options.classIndex;
       const useColour = options.floodUseColour && image !== null;
-      if (options.floodUseColour && !image) return { done: true, message: 'Colour-limited fill needs the image; filling by class only is off.' };
+      if (options.floodUseColour && !image) return { done: true, message: 'Colour-limited fill needs the image, which is not loaded.' };
       if (image && (image.width !== layer.width || image.height !== layer.height)) return { done: true, message: 'The image does not match the mask size.' };
-      if (!useColour && layer.data[y * layer.width + x] === value) return DONE;
-      const region = floodRegion(layer.data, layer.width, layer.height, x, y, useColour && image ? { image, tolerance: options.floodTolerance } : undefined);
-      layer.touch(region.bounds);
-      const { spans, count } = region;
-      for (let k = 0; k < count; k++) {
-        const row = spans[3 * k]! * layer.width;
-        layer.data.fill(value, row + spans[3 * k + 1]!, row + spans[3 * k + 2]!);
-      }
+      floodFill(layer, x, y, value, useColour && image ? { image, tolerance: options.floodTolerance } : undefined);
       return DONE;
     },
     move: () => ({ done: false }),
