@@ -108,6 +108,8 @@ describe('journey: train on the demo dataset and watch the erasure rounds', () =
     await setField('sampleEvery', '4');
     await setField('sampleImages', '2');
     await setField('checkpointEvery', '10');
+    await setField('locSteps', '6'); // short blocks, so the phase band shows both
+    await setField('advSteps', '4');
     await app.screenshot('training-settings');
     await page.getByTestId('train-settings-details').locator('summary').click(); // collapse: the live view shows
 

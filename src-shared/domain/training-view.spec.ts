@@ -70,12 +70,18 @@ describe('decimateMinMax', () => {
       y[i] = lossAt(i);
     }
     const width = 800;
-    const t0 = performance.now();
-    const out = decimateMinMax(x, [y], width);
-    const ms = performance.now() - t0;
+    decimateMinMax(x, [y], width); // warm the JIT
+    const times: number[] = [];
+    let out = decimateMinMax(x, [y], width);
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      out = decimateMinMax(x, [y], width);
+      times.push(performance.now() - t0);
+    }
+    const ms = times.sort((a, b) => a - b)[2]!; // median: a shared 2-core machine has hiccups
     expect(out.x.length).toBeLessThanOrEqual(2 * width);
     expect(out.x.length).toBeGreaterThan(width);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(50); // one redraw per frame must fit well inside a frame budget at 100k points
     // Brute-force envelope per bucket equals the decimated one.
     const span = x[n - 1]! - x[0]!;
     const bucketOf = (v: number): number => Math.min(width - 1, Math.floor(((v - x[0]!) / span) * width));
