@@ -49,7 +49,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
   {
     title: 'Networks',
     fields: [
-      { key: 'backbone', label: 'Localizer backbone', kind: 'choice', options: ['resnet50', 'resnet18', 'tiny'], help: 'The multi-label classifier whose attention maps become the masks (paper: ResNet-101; ResNet-50 stands in here).' },
+      { key: 'backbone', label: 'Localizer backbone', kind: 'choice', options: ['resnet101', 'resnet50', 'resnet18', 'tiny'], help: 'The multi-label classifier whose attention maps become the masks (paper: ResNet-101, ImageNet-pretrained).' },
       { key: 'adversary', label: 'Adversary', kind: 'choice', options: ['resnet18', 'tiny', 'shared', 'none'], help: 'The second classifier that sees only erased images (paper: ResNet-18); "shared" lets the localizer judge its own erased images.' },
     ],
   },
