@@ -125,4 +125,17 @@ describe('EaderModel', () => {
     expect(() => model.step({ images: batch.images, labels: tf.zeros([2, 3]) })).toThrow(/labels must be \[2,2\]/);
     model.dispose();
   });
+
+  it('steps through batches without any positive label (no pairs) in both phases', async () => {
+    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 1, advSteps: 1 });
+    const images = tf.randomNormal([2, S, S, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const labels = tf.zeros([2, 2]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const [loc, adv] = [model.step({ images, labels }), model.step({ images, labels })];
+    expect([loc?.phase, adv?.phase]).toEqual(['localizer', 'adversary']);
+    expect([loc?.pairs, loc?.losses.adv, adv?.losses.advBce]).toEqual([0, 0, 0]);
+    expect(loc?.losses.bce).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
 });
