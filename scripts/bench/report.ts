@@ -9,6 +9,8 @@ export interface TorchNet {
   inferMs: number;
   trainImgPerS: number;
   inferImgPerS: number;
+  trainCpuMs: number;
+  inferCpuMs: number;
 }
 export interface TorchLayer {
   size: number;
@@ -31,8 +33,11 @@ export interface BenchResults {
   machine: { cpu: string; cores: number; loadBefore: number[]; loadAfter: number[]; node: string };
   settings: { batch: number; classes: number; repeats: number; torchThreads: number };
   backends: BackendResult[];
-  torch: { torch: string; threads: number; nets: TorchNet[]; layers: TorchLayer[] } | { error: string };
+  torch: TorchResult;
+  /** The same networks with torch.set_num_threads(1). */
+  torch1: TorchResult;
 }
+type TorchResult = { torch: string; threads: number; nets: TorchNet[]; layers: TorchLayer[] } | { error: string };
 
 const f1 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
 const ratio = (mine: number | null | undefined, theirs: number | undefined) =>
@@ -40,22 +45,25 @@ const ratio = (mine: number | null | undefined, theirs: number | undefined) =>
 
 export function renderMarkdown(r: BenchResults): string {
   const torch = 'nets' in r.torch ? r.torch : null;
+  const torch1 = 'nets' in r.torch1 ? r.torch1 : null;
   const lines: string[] = [
     '# EADER bench',
     '',
     `${r.date} · ${r.machine.cpu} · ${r.machine.cores} cores · Node ${r.machine.node} · load ${r.machine.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${r.machine.loadAfter.map((l) => l.toFixed(1)).join('/')}`,
     `batch ${r.settings.batch}, ${r.settings.classes} classes, median of ${r.settings.repeats} after warm-up; PyTorch ${torch ? torch.torch : '(failed)'} with ${r.settings.torchThreads} threads. Ratio = tfjs time / PyTorch time (lower is better).`,
+    'Wall-time ratios swing with whatever else runs on the machine (2-thread PyTorch suffers most: its OpenMP threads spin-wait). The CPU-time ratio compares single-threaded wasm with single-threaded PyTorch by process CPU time, which contention barely moves.',
     '',
     '## Networks (img/s)',
     '',
-    '| net | px | backend | train | infer (CAM) | PyTorch train | PyTorch infer | train ratio | infer ratio | note |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| net | px | backend | train | infer (CAM) | PyTorch train | PyTorch infer | train ratio | infer ratio | PyTorch 1-thread train / infer | ratio vs 1 thread (train / infer) | CPU-time ratio vs 1 thread (train / infer) | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const b of r.backends) {
     for (const n of b.nets) {
       const t = torch?.nets.find((x) => x.net === n.net && x.size === n.size);
+      const t1 = torch1?.nets.find((x) => x.net === n.net && x.size === n.size);
       lines.push(
-        `| ${n.net} | ${n.size} | ${b.backend.name} | ${f1(n.trainImgPerS)} | ${f1(n.inferImgPerS)} | ${f1(t?.trainImgPerS)} | ${f1(t?.inferImgPerS)} | ${ratio(n.trainMs, t?.trainMs)} | ${ratio(n.inferMs, t?.inferMs)} | ${n.note ?? ''} |`,
+        `| ${n.net} | ${n.size} | ${b.backend.name} | ${f1(n.trainImgPerS)} | ${f1(n.inferImgPerS)} | ${f1(t?.trainImgPerS)} | ${f1(t?.inferImgPerS)} | ${ratio(n.trainMs, t?.trainMs)} | ${ratio(n.inferMs, t?.inferMs)} | ${f1(t1?.trainImgPerS)} / ${f1(t1?.inferImgPerS)} | ${ratio(n.trainMs, t1?.trainMs)} / ${ratio(n.inferMs, t1?.inferMs)} | ${ratio(n.trainCpuMs, t1?.trainCpuMs)} / ${ratio(n.inferCpuMs, t1?.inferCpuMs)} | ${n.note ?? ''} |`,
       );
     }
   }

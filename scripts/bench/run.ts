@@ -63,7 +63,7 @@ for (const backend of installed.filter((b) => wanted.includes(b))) {
     classes,
     repeats,
     budgetMs: slow ? 15_000 : 60_000,
-    skipTrainAboveMs: slow ? 15_000 : undefined,
+    skipTrainAboveMs: slow ? 500 : undefined,
     nets: slow ? allNets.slice(0, 1) : allNets,
     layers: backend === 'wasm' && !quick,
   };
@@ -71,8 +71,17 @@ for (const backend of installed.filter((b) => wanted.includes(b))) {
 }
 
 let torch: BenchResults['torch'];
+let torch1: BenchResults['torch1'];
+const python = process.env.EADER_BENCH_PYTHON ?? '/usr/bin/python3';
 try {
-  const python = process.env.EADER_BENCH_PYTHON ?? '/usr/bin/python3';
+  // One thread too: the wasm backend runs one thread per process, and 2-thread PyTorch collapses
+  // when other processes share the cores (OpenMP spin-waits), so this column is the steadier one.
+  const cfg = { threads: 1, batch, classes, repeats, nets: allNets, layers: [] };
+  torch1 = runJson(python, [join(here, 'torch_bench.py'), JSON.stringify(cfg)], 'PyTorch, 1 thread') as BenchResults['torch1'];
+} catch (error) {
+  torch1 = { error: String(error) };
+}
+try {
   const cfg = { threads: torchThreads, batch, classes, repeats, nets: allNets, layers: quick ? [] : LAYERS };
   torch = runJson(python, [join(here, 'torch_bench.py'), JSON.stringify(cfg)], `PyTorch (${python})`) as BenchResults['torch'];
 } catch (error) {
@@ -85,6 +94,7 @@ const results: BenchResults = {
   settings: { batch, classes, repeats, torchThreads },
   backends,
   torch,
+  torch1,
 };
 writeAtomic(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 const markdown = renderMarkdown(results);

@@ -60,15 +60,17 @@ class ResNet18(nn.Module):
         return self.fc(f.mean((2, 3))), f
 
 
-def timed(fn, repeats, warmup=1):
+def timed(fn, repeats, warmup=1, cpu=False):
+    """Median wall ms; with cpu=True, (wall ms, process CPU ms) medians."""
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
+    return (statistics.median(times), statistics.median(cpu_times)) if cpu else statistics.median(times)
 
 
 def bench_net(kind, size, batch, classes, repeats):
@@ -91,10 +93,11 @@ def bench_net(kind, size, batch, classes, repeats):
             torch.sigmoid(logits), cams
 
     net.train()
-    train_ms = timed(train, repeats)
+    train_ms, train_cpu = timed(train, repeats, cpu=True)
     net.eval()
-    infer_ms = timed(infer, repeats)
+    infer_ms, infer_cpu = timed(infer, repeats, cpu=True)
     return {"net": kind, "size": size, "batch": batch, "trainMs": train_ms, "inferMs": infer_ms,
+            "trainCpuMs": train_cpu, "inferCpuMs": infer_cpu,
             "trainImgPerS": batch * 1000 / train_ms, "inferImgPerS": batch * 1000 / infer_ms}
 
 
