@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
 import { Bytes } from './domain/bytes';
+import { MaskDocumentPayload, MaskRevisionInfo, MaskSaveInput, ReviewRecordPayload } from './domain/mask-view';
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
@@ -61,6 +62,12 @@ export const contract = {
   'project:open': channel({ input: z.object({ dir: FolderPath }).strict(), output: ProjectInfo }),
   'project:current': channel({ input: NoInput, output: ProjectInfo.nullable() }),
   'project:set-review': channel({ input: ReviewUpdate, output: z.null() }),
+  'project:review': channel({ input: ImageId, output: ReviewRecordPayload }),
+  'mask:load': channel({ input: ImageId, output: MaskDocumentPayload }),
+  // A 16k×16k mask is 256 MB; the editor's practical ceiling is 4096² = 16 MB (base64 over the host).
+  'mask:save': channel({ input: MaskSaveInput, output: z.object({ revision: z.number().int() }), maxInputBytes: 40 << 20 }),
+  'mask:revisions': channel({ input: ImageId, output: z.array(MaskRevisionInfo) }),
+  'mask:revert': channel({ input: ImageId.extend({ n: z.number().int().positive() }).strict(), output: z.object({ revision: z.number().int() }) }),
   'training:presets': channel({ input: NoInput, output: z.object({ presets: z.array(TrainingPreset) }) }),
   'training:start': channel({ input: z.object({ config: TrainConfig, preset: PresetId.nullable().optional() }).strict(), output: TrainingState }),
   'training:control': channel({ input: z.object({ action: z.enum(['pause', 'resume', 'stop']) }).strict(), output: TrainingState }),

@@ -1,8 +1,9 @@
 /** Electron main process: lifecycle only; everything else lives in services shared with the host. */
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
 import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
 import { CONTENT_SECURITY_POLICY } from '../host/static-files';
-import { Notification } from 'electron';
+import { electronLauncher } from '../trainer/electron-launcher';
+import { trainerEntry } from '../trainer/launch';
 import { createWorkbench } from '../services/workbench';
 import { isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
@@ -10,6 +11,8 @@ import { createMainWindow, rendererEntry } from './window';
 const { events, dispatcher, training } = createWorkbench({
   transport: 'electron',
   log: (line) => console.error(line),
+  // Training runs in an Electron utilityProcess: off the UI thread, and a crash (GPU OOM) leaves the app alive.
+  trainerLauncher: () => electronLauncher(utilityProcess, trainerEntry()),
   pickFolder: async (title, files) => {
     const window = BrowserWindow.getFocusedWindow();
     const options: Electron.OpenDialogOptions = { title, properties: [files ? 'openFile' : 'openDirectory', 'createDirectory'] };

@@ -3,10 +3,12 @@ import { ApiError } from '@shared/envelope';
 import { createDispatcher, type Handlers } from './dispatch';
 import { createHandlers } from './handlers';
 import { createDatasetSession } from '../services/dataset-session';
+import { MaskService } from '../services/mask-service';
 import { ProjectSession } from '../services/project-session';
 
 const datasets = createDatasetSession(() => {});
-const handlers = createHandlers({ transport: 'host', datasets, projects: new ProjectSession(datasets, () => {}) });
+const projects = new ProjectSession(datasets, () => {});
+const handlers = createHandlers({ transport: 'host', datasets, projects, masks: new MaskService(datasets, projects) });
 
 describe('dispatcher', () => {
   const dispatcher = createDispatcher(handlers);

@@ -4,6 +4,7 @@ import { ApiError } from '@shared/envelope';
 import type { Handlers } from './dispatch';
 import { appInfo } from '../services/app-info';
 import type { DatasetSession } from '../services/dataset-session';
+import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
 import type { TrainingControl } from '../services/training-control';
 
@@ -11,6 +12,7 @@ export interface HandlerContext {
   transport: AppInfo['transport'];
   datasets: DatasetSession;
   projects: ProjectSession;
+  masks: MaskService;
   /** A native folder dialog; only Electron has one. */
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
@@ -18,7 +20,7 @@ export interface HandlerContext {
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { datasets, projects } = ctx;
+  const { datasets, projects, masks } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
@@ -39,6 +41,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       await projects.setReview(update);
       return null;
     },
+    'project:review': ({ id }) => masks.review(id),
+    'mask:load': ({ id }) => masks.load(id),
+    'mask:save': (input) => masks.save(input),
+    'mask:revisions': ({ id }) => masks.revisions(id),
+    'mask:revert': ({ id, n }) => masks.revert(id, n),
     'training:presets': () => training().presets(),
     'training:start': ({ config, preset }) => training().start({ config, preset: preset ?? null }),
     'training:control': ({ action }) => training().control(action),

@@ -1,0 +1,63 @@
+/**
+ * The project's masks for the editor: load (the saved mask, else the dataset's GT as an import,
+ * else all background), save as a new revision (atomic indexed PNG), list and revert revisions.
+ */
+import type { MaskDocumentPayload, MaskSaveInput } from '@shared/domain/mask-view';
+import { ApiError } from '@shared/envelope';
+import type { DatasetSession } from './dataset-session';
+import type { ProjectSession } from './project-session';
+
+export class MaskService {
+  constructor(
+    private readonly datasets: DatasetSession,
+    private readonly projects: ProjectSession,
+  ) {}
+
+  async load(id: string): Promise<MaskDocumentPayload> {
+    const project = this.projects.require();
+    const image = project.image(id);
+    const { classes, palette } = project.meta;
+    const revisions = await project.masks.revisions(id);
+    const saved = await project.masks.read(id);
+    if (saved) return { ...saved, classes, palette, source: 'project', revision: revisions.at(-1)?.n ?? null };
+    const gt = await this.datasets.gt(id);
+    if (gt) return { ...gt, classes, palette, source: 'dataset-gt', revision: null };
+    const size = image.width && image.height ? { width: image.width, height: image.height } : await this.imageSize(id);
+    return { ...size, data: new Uint8Array(size.width * size.height), classes, palette, source: 'empty', revision: null };
+  }
+
+  async save(input: MaskSaveInput): Promise<{ revision: number }> {
+    const project = this.projects.require();
+    try {
+      const revision = await project.masks.save(input.id, { width: input.width, height: input.height, data: input.data });
+      return { revision };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = /holds value|bytes for|but the image is|no image/.test(message) ? 'INVALID_INPUT' : 'UNAVAILABLE';
+      throw new ApiError(code, `Could not save the mask of "${input.id}": ${message}`);
+    }
+  }
+
+  revisions(id: string) {
+    return this.projects.require().masks.revisions(id);
+  }
+
+  async revert(id: string, n: number): Promise<{ revision: number }> {
+    try {
+      return { revision: await this.projects.require().masks.revert(id, n) };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  review(id: string): { status: 'unreviewed' | 'accepted' | 'needs-work'; comment: string } {
+    const image = this.projects.require().image(id);
+    return { status: image.review, comment: image.comment };
+  }
+
+  private async imageSize(id: string): Promise<{ width: number; height: number }> {
+    const image = await this.datasets.image(id, 8192);
+    return { width: image.originalWidth, height: image.originalHeight };
+  }
+}

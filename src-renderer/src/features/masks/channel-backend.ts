@@ -1,0 +1,42 @@
+/** The mask editor's storage over the typed contract: the project's masks, reviews and images. */
+import { reactive } from 'vue';
+import type { MaskSource } from '@shared/domain/mask-view';
+import { call } from '../../api/client';
+import type { MaskEditorBackend } from '../mask-editor/storage/mask-storage';
+
+export interface ChannelBackend extends MaskEditorBackend {
+  /** Where each loaded mask came from (saved in the project, imported from the dataset's GT, or empty). */
+  sourceOf(id: string): MaskSource | undefined;
+}
+
+export function createChannelBackend(): ChannelBackend {
+  // Reactive, so the view's "started from …" line follows loads and saves.
+  const sources = reactive(new Map<string, MaskSource>());
+  return {
+    sourceOf: (id) => sources.get(id),
+    masks: {
+      async load(id) {
+        const doc = await call('mask:load', { id });
+        sources.set(id, doc.source);
+        return { width: doc.width, height: doc.height, data: doc.data, classes: doc.classes, palette: doc.palette };
+      },
+      async save(id, mask) {
+        await call('mask:save', { id, width: mask.width, height: mask.height, data: mask.data });
+        sources.set(id, 'project');
+      },
+    },
+    reviews: {
+      get: (id) => call('project:review', { id }),
+      async set(id, review) {
+        await call('project:set-review', { id, status: review.status, comment: review.comment });
+      },
+    },
+    images: {
+      async load(id) {
+        // Full resolution: the mask is edited at the image's own size.
+        const image = await call('dataset:image', { id, maxSide: 8192 });
+        return { encoded: { bytes: image.bytes, mime: image.mime } };
+      },
+    },
+  };
+}
