@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BackendInfo } from './domain/app-info';
 import { ScanProgress } from './domain/dataset-view';
 import { ThumbProgress } from './domain/project-view';
+import { ExportProgressEvent } from './domain/export-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
@@ -11,6 +12,7 @@ export const events = {
   'app:backend': BackendInfo,
   'dataset:progress': ScanProgress,
   'project:thumbs': ThumbProgress,
+  'export:progress': ExportProgressEvent,
   'training:progress': TrainingProgressEvent,
   'training:sample': TrainingSample,
   'training:state': TrainingState,

@@ -22,6 +22,7 @@ export const CHANNEL_NAMES = [
   'mask:save',
   'mask:revisions',
   'mask:revert',
+  'export:run',
   'training:presets',
   'training:start',
   'training:control',
@@ -33,7 +34,7 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'training:progress', 'training:sample', 'training:state'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

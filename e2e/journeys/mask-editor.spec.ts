@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeIndexedPng } from '../../src-main/codecs/indexed-png';
 import { launchApp, type AppHandle } from '../fixtures/app';
 import { callOk, hostApi, sha256 } from '../fixtures/host-api';
 
@@ -94,6 +95,17 @@ describe('journey: correct a mask by hand', () => {
     await expect.poll(async () => (await callOk<{ status: string }>(api, 'project:review', { id: firstId })).status).toBe('accepted');
     expect((await callOk<{ n: number }[]>(api, 'mask:revisions', { id: firstId })).length).toBeGreaterThanOrEqual(3);
     await app.screenshot('mask-editor-accepted');
+
+    // Export the accepted mask as VOC from the UI, then read the PNG back from disk.
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-format-voc').check();
+    await page.getByTestId('export-only').selectOption('accepted');
+    await page.getByTestId('export-run').click();
+    await page.getByTestId('export-result').waitFor();
+    const out = (await page.getByTestId('export-out').textContent())!;
+    const png = readFileSync(join(out, 'SegmentationClass', `${firstId}.png`));
+    expect(sha256(decodeIndexedPng(png).mask.data)).toBe(beforeReload);
+    await app.screenshot('export-done');
     api.close();
   });
 });

@@ -3,12 +3,13 @@ import { ApiError } from '@shared/envelope';
 import { createDispatcher, type Handlers } from './dispatch';
 import { createHandlers } from './handlers';
 import { createDatasetSession } from '../services/dataset-session';
+import { ExportService } from '../services/export-service';
 import { MaskService } from '../services/mask-service';
 import { ProjectSession } from '../services/project-session';
 
 const datasets = createDatasetSession(() => {});
 const projects = new ProjectSession(datasets, () => {});
-const handlers = createHandlers({ transport: 'host', datasets, projects, masks: new MaskService(datasets, projects) });
+const handlers = createHandlers({ transport: 'host', datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, () => {}) });
 
 describe('dispatcher', () => {
   const dispatcher = createDispatcher(handlers);

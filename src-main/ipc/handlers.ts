@@ -4,6 +4,7 @@ import { ApiError } from '@shared/envelope';
 import type { Handlers } from './dispatch';
 import { appInfo } from '../services/app-info';
 import type { DatasetSession } from '../services/dataset-session';
+import type { ExportService } from '../services/export-service';
 import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
 import type { TrainingControl } from '../services/training-control';
@@ -13,6 +14,7 @@ export interface HandlerContext {
   datasets: DatasetSession;
   projects: ProjectSession;
   masks: MaskService;
+  exports: ExportService;
   /** A native folder dialog; only Electron has one. */
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
@@ -20,7 +22,7 @@ export interface HandlerContext {
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { datasets, projects, masks } = ctx;
+  const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
@@ -46,6 +48,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'mask:save': (input) => masks.save(input),
     'mask:revisions': ({ id }) => masks.revisions(id),
     'mask:revert': ({ id, n }) => masks.revert(id, n),
+    'export:run': (request) => exports.run(request),
     'training:presets': () => training().presets(),
     'training:start': ({ config, preset }) => training().start({ config, preset: preset ?? null }),
     'training:control': ({ action }) => training().control(action),

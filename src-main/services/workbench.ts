@@ -6,6 +6,7 @@ import { createHandlers } from '../ipc/handlers';
 import { createDatasetSession, type DatasetSession } from './dataset-session';
 import { TrainingControl, type TrainingControlOptions } from './training-control';
 import { runsRootFor } from './training-presets';
+import { ExportService } from './export-service';
 import { MaskService } from './mask-service';
 import { ProjectSession } from './project-session';
 
@@ -40,6 +41,6 @@ export function createWorkbench({ transport, log, pickFolder, trainerLauncher }:
     ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
     log,
   });
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), pickFolder, training }), log);
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training }), log);
   return { events, datasets, projects, training, dispatcher };
 }
