@@ -5,7 +5,7 @@ import { CONTENT_SECURITY_POLICY } from '../host/static-files';
 import { electronLauncher } from '../trainer/electron-launcher';
 import { trainerEntry } from '../trainer/launch';
 import { createWorkbench } from '../services/workbench';
-import { isLocalUrl } from './security';
+import { hardenContents, isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 
 const { events, dispatcher, training } = createWorkbench({
@@ -31,10 +31,8 @@ training.onEnded((state) => {
   new Notification({ title: failed ? 'EADER: training failed' : 'EADER: training finished', body: `${state.runId ?? 'run'}: ${detail}` }).show();
 });
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+// Every web contents, including any a bug might create, gets the same guards.
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, () => undefined));
 
 void app.whenReady().then(() => {
   // No remote content: only our own files load, each answered with the strict CSP.

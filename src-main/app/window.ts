@@ -2,7 +2,7 @@
 import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
 import { appRoot } from '../services/paths';
-import { SECURE_WEB_PREFERENCES } from './security';
+import { hardenContents, SECURE_WEB_PREFERENCES } from './security';
 
 export function rendererEntry(): string {
   return join(appRoot(), 'out/renderer/index.html');
@@ -16,15 +16,7 @@ export function createMainWindow(): BrowserWindow {
     title: 'EADER Workbench',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(appRoot(), 'out/preload/index.cjs') },
   });
-  const contents = window.webContents;
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    // Only plain https links leave the app, and only in the user's browser.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  hardenContents(window.webContents, (url) => void shell.openExternal(url));
   window.once('ready-to-show', () => window.show());
   void window.loadFile(rendererEntry());
   return window;
