@@ -42,7 +42,7 @@ export function registerTrain(program: Command): void {
       inProcess: flags.inProcess ?? false,
       handleSignals: true,
     });
-    console.log(`Run ${result.reason} at step ${result.step}: ${result.runDir}`);
+    console.log(`Training ended (${result.reason}) at step ${result.step}: ${result.runDir}`);
   });
   program.addCommand(cmd);
 }
