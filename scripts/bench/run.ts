@@ -97,6 +97,19 @@ const results: BenchResults = {
   torch1,
 };
 writeAtomic(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-const markdown = renderMarkdown(results);
+
+// The other benches, each in its own process, each writing its own JSON: dataset indexing and
+// thumbnails (issue: browse 10k+ images), and the mask editor's tools.
+const otherBenches: { label: string; argv: string[] }[] = [
+  { label: 'datasets', argv: [join(here, 'datasets.ts'), '--images', quick ? '2000' : '10000'] },
+  { label: 'mask editor', argv: [join(here, 'mask-editor-bench.ts'), '--out', 'bench/mask-editor.json'] },
+];
+let others = '';
+for (const bench of otherBenches) {
+  process.stderr.write(`${bench.label}…\n`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', ...bench.argv], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  others += `\n## ${bench.label}\n\n${run.status === 0 ? run.stdout.trim() : `failed (exit ${run.status ?? run.signal})`}\n`;
+}
+const markdown = renderMarkdown(results) + others;
 writeAtomic(join(root, 'bench/results.md'), markdown);
 process.stdout.write(markdown);
