@@ -23,12 +23,27 @@ const { events, dispatcher, training } = createWorkbench({
 
 app.enableSandbox();
 
+// One instance: launching the app again while it runs (say, training with no window) opens a
+// window onto the running instance, which re-attaches to the live run.
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => {
+  const existing = BrowserWindow.getAllWindows()[0];
+  if (existing) existing.focus();
+  else if (app.isReady()) openWindow();
+});
+
+function openWindow(): void {
+  attachWindowEvents(createMainWindow().webContents, events);
+}
+
 // A system notification when a training run finishes or fails (the window may be hidden or closed).
 training.onEnded((state) => {
   if (!Notification.isSupported()) return;
   const failed = state.status === 'failed';
   const detail = state.outcome?.kind === 'finished' ? `${state.outcome.reason} at step ${state.outcome.step}` : (state.outcome?.message ?? '');
   new Notification({ title: failed ? 'EADER: training failed' : 'EADER: training finished', body: `${state.runId ?? 'run'}: ${detail}` }).show();
+  // The last window was closed during the run: now that it ended, the app can go.
+  if (BrowserWindow.getAllWindows().length === 0 && process.platform !== 'darwin') app.quit();
 });
 
 // Every web contents, including any a bug might create, gets the same guards.
@@ -45,13 +60,28 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   registerElectronIpc(dispatcher, rendererEntry());
-  attachWindowEvents(createMainWindow().webContents, events);
+  openWindow();
 
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) attachWindowEvents(createMainWindow().webContents, events);
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
 });
 
 app.on('window-all-closed', () => {
+  // Training keeps going with no window (it lives in the trainer process and this main process);
+  // launching the app again reopens a window that re-attaches. Otherwise quit, as Linux/Windows apps do.
+  if (training.active) {
+    new Notification({ title: 'EADER: training continues', body: 'Open EADER Workbench again to watch the run.' }).show();
+    return;
+  }
   if (process.platform !== 'darwin') app.quit();
+});
+
+// Quitting during a run: let the trainer write its final checkpoint first (it is killed after 10 s).
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !training.active) return;
+  event.preventDefault();
+  quitting = true;
+  void training.shutdown().finally(() => app.quit());
 });
