@@ -1,0 +1,44 @@
+/**
+ * For specs: a tiny VOC dataset (trainer/test-fixture.ts) and a run folder holding checkpoints of an
+ * untrained tiny model (its cams are arbitrary but real: the whole pipeline runs on them).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { EaderModel } from '../engine';
+import { engineConfig } from '../trainer/engine-adapter';
+import { FIXTURE_CLASSES, writeShapesVoc } from '../trainer/test-fixture';
+import { writeCheckpoint } from '../runs/checkpoints';
+import { createRun, runPaths } from '../runs/run-store';
+
+export const TEST_CONFIG = { ...QUICK_PRESET, imageSize: 48, seed: 3 };
+
+export async function makeTestDataset(val = 4, train = 0): Promise<{ root: string; ids: { train: string[]; val: string[] } }> {
+  const root = await mkdtemp(join(tmpdir(), 'eader-pseudo-ds-'));
+  return { root, ids: await writeShapesVoc(root, { train, val, width: 40, height: 32 }) };
+}
+
+/** Writes a checkpoint at `step` of a fresh model seeded by `seed` (different seeds, different weights). */
+export async function writeTestCheckpoint(runDir: string, step: number, seed: number): Promise<void> {
+  const model = await EaderModel.create(engineConfig({ ...TEST_CONFIG, seed }, FIXTURE_CLASSES.length - 1));
+  try {
+    const state = model.getState();
+    await writeCheckpoint(runPaths(runDir).checkpoints, { step, epoch: 0, score: null, tensors: state.tensors, extra: state.extra });
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A run folder `<runsRoot>/<runId>` with one checkpoint (step 10). */
+export async function makeTestRun(runsRoot: string, runId: string, datasetRoot: string): Promise<string> {
+  const runDir = join(runsRoot, runId);
+  await createRun(runDir, {
+    config: TEST_CONFIG,
+    backend: 'wasm',
+    dataset: { root: datasetRoot, format: 'voc', classes: FIXTURE_CLASSES, trainImages: 0 },
+    versions: {},
+  });
+  await writeTestCheckpoint(runDir, 10, 3);
+  return runDir;
+}

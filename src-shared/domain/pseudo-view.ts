@@ -1,0 +1,147 @@
+/** What the pseudo-mask panel sees: jobs, cached cams, evaluations, the review queue, acceptance. */
+import { z } from 'zod';
+import { Bytes } from './bytes';
+import { RunId } from './training-view';
+
+const Id = z.string().min(1).max(512);
+
+/** What decides the cams (a change recomputes them). */
+export const PseudoCamSettings = z
+  .object({
+    checkpoint: z.enum(['best', 'last']).default('best'),
+    scales: z.array(z.number().min(0.1).max(4)).min(1).max(8).default([1, 0.75, 1.25]),
+    flip: z.boolean().default(true),
+    labels: z.enum(['gt', 'predicted']).default('gt'),
+    /** With labels = predicted: the probability above which a class is present. */
+    labelThreshold: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+export type PseudoCamSettings = z.infer<typeof PseudoCamSettings>;
+
+/** What turns cams into a mask (a change re-renders from the cache, no network). */
+export const PseudoRenderSettings = z
+  .object({
+    threshold: z.number().min(0).max(1).default(0.3),
+    refine: z.boolean().default(false),
+    keepLargest: z.boolean().default(false),
+  })
+  .strict();
+export type PseudoRenderSettings = z.infer<typeof PseudoRenderSettings>;
+
+export const PseudoGenerateInput = z
+  .object({
+    runId: RunId,
+    /** A split of the open dataset, or explicit image ids (one of the two). */
+    split: z.string().min(1).max(64).optional(),
+    ids: z.array(Id).min(1).max(100_000).optional(),
+    cam: PseudoCamSettings.default(PseudoCamSettings.parse({})),
+  })
+  .strict()
+  .refine((v) => (v.split === undefined) !== (v.ids === undefined), { message: 'give either a split or a list of image ids' });
+export type PseudoGenerateInput = z.input<typeof PseudoGenerateInput>;
+
+export const PseudoJobState = z.object({
+  jobId: z.number().int(),
+  runId: z.string(),
+  status: z.enum(['running', 'finished', 'failed', 'cancelled']),
+  /** Images done (computed now or found in the cache) of total. */
+  done: z.number().int(),
+  total: z.number().int(),
+  /** Images that were already in the cache. */
+  cached: z.number().int(),
+  failed: z.array(z.object({ imageId: z.string(), message: z.string() })),
+  imageId: z.string().nullable(),
+  message: z.string().nullable(),
+  seconds: z.number(),
+});
+export type PseudoJobState = z.infer<typeof PseudoJobState>;
+
+/** One image's cached cams (see src-shared/pseudo/cam-grid.ts for the layout). */
+export const PseudoCams = z.object({
+  id: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  imageWidth: z.number().int(),
+  imageHeight: z.number().int(),
+  classes: z.array(z.number().int()),
+  probs: z.array(z.number().nullable()),
+  cams: Bytes,
+  guide: Bytes,
+});
+export type PseudoCams = z.infer<typeof PseudoCams>;
+
+export const PseudoCacheInfo = z.object({
+  runId: z.string(),
+  hash: z.string(),
+  checkpointStep: z.number().int(),
+  cam: PseudoCamSettings.omit({ checkpoint: true }),
+  ids: z.array(z.string()),
+});
+export type PseudoCacheInfo = z.infer<typeof PseudoCacheInfo>;
+
+export const PseudoScopeInput = z
+  .object({
+    runId: RunId,
+    settings: PseudoRenderSettings.default(PseudoRenderSettings.parse({})),
+    /** Restrict to these cached images, or to the cached images of a split; default every cached image. */
+    ids: z.array(Id).max(100_000).optional(),
+    split: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type PseudoScopeInput = z.input<typeof PseudoScopeInput>;
+
+export const PseudoClassScore = z.object({
+  classIndex: z.number().int(),
+  name: z.string(),
+  iou: z.number().nullable(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  support: z.number(),
+});
+
+export const PseudoEvalResult = z.object({
+  runId: z.string(),
+  checkpointStep: z.number().int(),
+  split: z.string().nullable(),
+  settings: PseudoRenderSettings,
+  images: z.number().int(),
+  /** Cached images without ground truth (not scored). */
+  withoutGt: z.number().int(),
+  miou: z.number().nullable(),
+  pixelAccuracy: z.number().nullable(),
+  perClass: z.array(PseudoClassScore),
+  classes: z.array(z.string()),
+  /** Row-major counts[gt * n + pred]. */
+  confusion: z.array(z.number()),
+  /** mIoU against the threshold, from the cache (the refinement is not applied in the sweep). */
+  sweep: z.array(z.object({ threshold: z.number(), miou: z.number().nullable() })),
+  /** Where it was stored (relative to the run folder), or null. */
+  file: z.string().nullable(),
+  seconds: z.number(),
+});
+export type PseudoEvalResult = z.infer<typeof PseudoEvalResult>;
+
+export const QueueSignalName = z.enum(['instability', 'entropy', 'area', 'confidence']);
+export const PseudoQueueItem = z.object({
+  id: z.string(),
+  /** Higher = more likely wrong; the queue is sorted by it, worst first. */
+  score: z.number(),
+  signals: z.record(QueueSignalName, z.number()),
+  /** The true per-image IoU where the image has ground truth (for checking the queue). */
+  iou: z.number().nullable(),
+});
+export const PseudoQueue = z.object({ signal: QueueSignalName, items: z.array(PseudoQueueItem), spearman: z.number().nullable() });
+export type PseudoQueue = z.infer<typeof PseudoQueue>;
+export type PseudoQueueItem = z.infer<typeof PseudoQueueItem>;
+
+export const PseudoAcceptInput = PseudoScopeInput.extend({
+  /** Accept only images whose queue score is at most this (lower = more trustworthy). */
+  maxScore: z.number().optional(),
+}).strict();
+export type PseudoAcceptInput = z.input<typeof PseudoAcceptInput>;
+
+export const PseudoAcceptResult = z.object({
+  accepted: z.array(z.object({ id: z.string(), revision: z.number().int() })),
+  skipped: z.number().int(),
+});
+export type PseudoAcceptResult = z.infer<typeof PseudoAcceptResult>;

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { gridSize, quantise, resizePlanes, type CamGrid } from './cam-grid';
+import { keepLargestComponents, labelSet, renderPseudoMask, ruleMask } from './render';
+
+function grid(width: number, height: number, classes: number[], planes: number[][], guide?: Uint8Array): CamGrid {
+  const cams = new Uint8Array(classes.length * width * height);
+  planes.forEach((p, k) => quantise(Float32Array.from(p), cams.subarray(k * width * height, (k + 1) * width * height)));
+  return { width, height, imageWidth: width, imageHeight: height, classes, cams, guide: guide ?? new Uint8Array(width * height * 3).fill(128) };
+}
+
+describe('pseudo-mask rule', () => {
+  it('zeroes cams below the threshold, lets background win there, and takes the argmax elsewhere', () => {
+    const a = Float32Array.from([0.1, 0.5, 0.9, 0.3]);
+    const b = Float32Array.from([0.2, 0.6, 0.2, 0.29]);
+    expect(Array.from(ruleMask([a, b], [2, 5], 4, 0.3))).toEqual([0, 5, 2, 2]);
+  });
+
+  it('renders a grid at its own size and resized to the image size', () => {
+    const g = grid(2, 1, [1], [[1, 0]]);
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: false, keepLargest: false }))).toEqual([1, 0]);
+    // 4 px wide: bilinear (half-pixel centres) gives 1, 0.75, 0.25, 0 → threshold 0.5 keeps two.
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: false, keepLargest: false }, { width: 4, height: 1 }))).toEqual([1, 1, 0, 0]);
+  });
+
+  it('gives an image without classes an all-background mask', () => {
+    expect(Array.from(renderPseudoMask(grid(3, 1, [], []), { threshold: 0.3, refine: true, keepLargest: true }))).toEqual([0, 0, 0]);
+  });
+});
+
+describe('keepLargestComponents', () => {
+  it('keeps each class’s largest 4-connected blob and clears the rest', () => {
+    // prettier-ignore
+    const mask = Uint8Array.from([
+      1, 1, 0, 1,
+      1, 0, 0, 0,
+      0, 2, 0, 2,
+      0, 2, 0, 255,
+    ]);
+    expect(Array.from(keepLargestComponents(mask, 4, 4))).toEqual([1, 1, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255]);
+  });
+});
+
+describe('refinement', () => {
+  it('never adds a class: refined labels ⊆ unrefined labels, on random cams and images', () => {
+    let seed = 1;
+    const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 20; trial++) {
+      const w = 12;
+      const h = 9;
+      const classes = [1, 3, 4].slice(0, 1 + (trial % 3));
+      const planes = classes.map(() => Array.from({ length: w * h }, () => rand() ** 2));
+      const guide = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
+      const g = grid(w, h, classes, planes, guide);
+      const threshold = 0.2 + 0.5 * rand();
+      const before = labelSet(renderPseudoMask(g, { threshold, refine: false, keepLargest: false }));
+      const after = labelSet(renderPseudoMask(g, { threshold, refine: true, keepLargest: false }));
+      for (const label of after) expect(before.has(label)).toBe(true);
+    }
+  });
+
+  it('with a zero pairwise weight equals the plain rule', () => {
+    const g = grid(3, 2, [2, 3], [[0.9, 0.1, 0.5, 0.2, 0.6, 0.95], [0.1, 0.8, 0.6, 0.1, 0.7, 0.2]]);
+    const plain = renderPseudoMask(g, { threshold: 0.3, refine: false, keepLargest: false });
+    const refined = renderPseudoMask(g, { threshold: 0.3, refine: true, keepLargest: false, refineOptions: { iterations: 3, tau: 10, weight: 0, sigmaXy: 3, sigmaRgb: 20 } });
+    expect(Array.from(refined)).toEqual(Array.from(plain));
+  });
+
+  it('smooths an isolated pixel into its surroundings on a flat image', () => {
+    const w = 7;
+    const cam = Array.from({ length: w * w }, (_, i) => (i === 24 ? 0.2 : 0.6)); // centre pixel just below threshold
+    const g = grid(w, w, [1], [cam]);
+    expect(renderPseudoMask(g, { threshold: 0.3, refine: false, keepLargest: false })[24]).toBe(0);
+    expect(renderPseudoMask(g, { threshold: 0.3, refine: true, keepLargest: false })[24]).toBe(1);
+  });
+});
+
+describe('cam grid helpers', () => {
+  it('caps the grid at the longest side and keeps small images as they are', () => {
+    expect(gridSize(500, 375, 256)).toEqual({ width: 256, height: 192 });
+    expect(gridSize(120, 96, 256)).toEqual({ width: 120, height: 96 });
+  });
+
+  it('resizes to the same size as a copy and quantises to 255 steps', () => {
+    const p = Float32Array.from([0, 0.5, 1, 0.25]);
+    expect(Array.from(resizePlanes([p], 2, 2, 2, 2)[0]!)).toEqual(Array.from(p));
+    expect(Array.from(quantise(Float32Array.from([-1, 0.5, 2, 0.002])))).toEqual([0, 128, 255, 1]);
+  });
+});

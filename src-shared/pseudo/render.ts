@@ -1,0 +1,121 @@
+/**
+ * Cached cams → a pseudo-mask (class indices, 0 = background), the one function the renderer's
+ * previews, the metrics, the review queue and "accept into project" all use:
+ *   1. the DESIGN §1 rule: cams below the threshold → 0, background 1e-5, per-pixel argmax;
+ *   2. optionally the mean-field refinement (refine.ts) over the labels the rule produced;
+ *   3. scores resized bilinearly to the output size (the image's own size for saved masks);
+ *   4. optionally, per class, only its largest 4-connected component is kept.
+ */
+import { dequantise, resizePlanes, type CamGrid } from './cam-grid';
+import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
+
+export const BACKGROUND_SCORE = 1e-5;
+
+export interface RenderSettings {
+  threshold: number;
+  refine: boolean;
+  keepLargest: boolean;
+  refineOptions?: RefineOptions;
+}
+
+/** The DESIGN §1 rule over float cams; labels[k] is cam k's dataset class index. */
+export function ruleMask(cams: readonly Float32Array[], labels: readonly number[], n: number, threshold: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  const best = new Float32Array(n).fill(BACKGROUND_SCORE);
+  cams.forEach((cam, k) => {
+    const label = labels[k]!;
+    for (let i = 0; i < n; i++) {
+      const raw = cam[i]!;
+      const score = raw < threshold ? 0 : raw;
+      if (score > best[i]!) {
+        best[i] = score;
+        mask[i] = label;
+      }
+    }
+  });
+  return mask;
+}
+
+/** Argmax over label planes (plane 0 = background, plane k+1 = labels[k]); ties go to the lower plane. */
+export function argmaxMask(planes: readonly Float32Array[], labels: readonly number[], n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = planes[0]![i]!;
+    let label = 0;
+    for (let l = 1; l < planes.length; l++) {
+      const v = planes[l]![i]!;
+      if (v > best) {
+        best = v;
+        label = labels[l - 1]!;
+      }
+    }
+    mask[i] = label;
+  }
+  return mask;
+}
+
+/** Per class, keep only its largest 4-connected component; the rest becomes background. */
+export function keepLargestComponents(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const out = mask.slice();
+  const component = new Int32Array(mask.length).fill(-1);
+  const stack = new Int32Array(mask.length);
+  const sizes: number[] = [];
+  const labelOf: number[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    const label = mask[start]!;
+    if (label === 0 || label === 255 || component[start] !== -1) continue;
+    const id = sizes.length;
+    let top = 0;
+    let size = 0;
+    stack[top++] = start;
+    component[start] = id;
+    while (top > 0) {
+      const p = stack[--top]!;
+      size++;
+      const x = p % width;
+      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p >= width ? p - width : -1, p + width < mask.length ? p + width : -1];
+      for (const q of neighbours) {
+        if (q < 0 || component[q] !== -1 || mask[q] !== label) continue;
+        component[q] = id;
+        stack[top++] = q;
+      }
+    }
+    sizes.push(size);
+    labelOf.push(label);
+  }
+  const largest = new Map<number, number>(); // label → component id
+  sizes.forEach((size, id) => {
+    const label = labelOf[id]!;
+    const current = largest.get(label);
+    if (current === undefined || size > sizes[current]!) largest.set(label, id);
+  });
+  for (let i = 0; i < out.length; i++) {
+    const id = component[i]!;
+    if (id >= 0 && largest.get(labelOf[id]!) !== id) out[i] = 0;
+  }
+  return out;
+}
+
+/** Labels (other than background) present in a mask. */
+export function labelSet(mask: Uint8Array): Set<number> {
+  const seen = new Set<number>();
+  for (const v of mask) if (v !== 0) seen.add(v);
+  return seen;
+}
+
+/** The pseudo-mask of a cam grid at `size` (default the grid's own size). */
+export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: { width: number; height: number } = grid): Uint8Array {
+  const n = size.width * size.height;
+  if (grid.classes.length === 0) return new Uint8Array(n);
+  const cams = dequantise(grid);
+  let mask: Uint8Array;
+  if (settings.refine) {
+    const unrefined = labelSet(ruleMask(cams, grid.classes, grid.width * grid.height, settings.threshold));
+    const keep = grid.classes.map((c) => unrefined.has(c));
+    const q = meanFieldRefine(cams, grid.guide, grid.width, grid.height, settings.threshold, keep, settings.refineOptions ?? DEFAULT_REFINE);
+    mask = argmaxMask(resizePlanes(q, grid.width, grid.height, size.width, size.height), grid.classes, n);
+  } else {
+    mask = ruleMask(resizePlanes(cams, grid.width, grid.height, size.width, size.height), grid.classes, n, settings.threshold);
+  }
+  return settings.keepLargest ? keepLargestComponents(mask, size.width, size.height) : mask;
+}
