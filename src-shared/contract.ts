@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppInfo } from './domain/app-info';
 import { Bytes } from './domain/bytes';
 import { ExportRequest, ExportResult } from './domain/export-view';
-import { MaskDocumentPayload, MaskRevisionInfo, MaskSaveInput, ReviewRecordPayload } from './domain/mask-view';
+import { MaskDocumentPayload, MaskImportResult, MaskRevisionInfo, MaskSaveInput, ReviewRecordPayload } from './domain/mask-view';
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
@@ -67,6 +67,7 @@ export const contract = {
   'mask:load': channel({ input: ImageId, output: MaskDocumentPayload }),
   // A 16k×16k mask is 256 MB; the editor's practical ceiling is 4096² = 16 MB (base64 over the host).
   'mask:save': channel({ input: MaskSaveInput, output: z.object({ revision: z.number().int() }), maxInputBytes: 40 << 20 }),
+  'mask:import': channel({ input: z.object({ dir: FolderPath }).strict(), output: MaskImportResult }),
   'export:run': channel({ input: ExportRequest, output: ExportResult }),
   'mask:revisions': channel({ input: ImageId, output: z.array(MaskRevisionInfo) }),
   'mask:revert': channel({ input: ImageId.extend({ n: z.number().int().positive() }).strict(), output: z.object({ revision: z.number().int() }) }),

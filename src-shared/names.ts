@@ -22,6 +22,7 @@ export const CHANNEL_NAMES = [
   'mask:save',
   'mask:revisions',
   'mask:revert',
+  'mask:import',
   'export:run',
   'training:presets',
   'training:start',

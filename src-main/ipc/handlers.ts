@@ -48,6 +48,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'mask:save': (input) => masks.save(input),
     'mask:revisions': ({ id }) => masks.revisions(id),
     'mask:revert': ({ id, n }) => masks.revert(id, n),
+    'mask:import': ({ dir }) => masks.importFolder(dir),
     'export:run': (request) => exports.run(request),
     'training:presets': () => training().presets(),
     'training:start': ({ config, preset }) => training().start({ config, preset: preset ?? null }),

@@ -2,7 +2,10 @@
  * The project's masks for the editor: load (the saved mask, else the dataset's GT as an import,
  * else all background), save as a new revision (atomic indexed PNG), list and revert revisions.
  */
-import type { MaskDocumentPayload, MaskSaveInput } from '@shared/domain/mask-view';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { MaskDocumentPayload, MaskImportResult, MaskSaveInput } from '@shared/domain/mask-view';
+import { decodeIndexedPng } from '../codecs/indexed-png';
 import { ApiError } from '@shared/envelope';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
@@ -49,6 +52,40 @@ export class MaskService {
       if (error instanceof ApiError) throw error;
       throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Import masks made elsewhere (another annotation tool, a VOC SegmentationClass folder): every
+   * `<imageId>.png` in `dir` (indexed or greyscale, values = class indices, 255 = void) becomes a new
+   * revision of that image's mask. Bad files are reported and skipped; the folder is only read.
+   */
+  async importFolder(dir: string): Promise<MaskImportResult> {
+    const project = this.projects.require();
+    const root = resolve(dir);
+    let names: string[];
+    try {
+      names = (await readdir(root)).filter((n) => extname(n).toLowerCase() === '.png').sort();
+    } catch {
+      throw new ApiError('NOT_FOUND', `Cannot read the folder ${root}.`);
+    }
+    const result: MaskImportResult = { imported: 0, skipped: [] };
+    for (const name of names) {
+      const id = name.slice(0, -4);
+      try {
+        project.image(id);
+      } catch {
+        result.skipped.push({ file: name, reason: 'no image with this id in the project' });
+        continue;
+      }
+      try {
+        const { mask } = decodeIndexedPng(await readFile(join(root, name)));
+        await project.masks.save(id, mask);
+        result.imported++;
+      } catch (error) {
+        result.skipped.push({ file: name, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return result;
   }
 
   review(id: string): { status: 'unreviewed' | 'accepted' | 'needs-work'; comment: string } {

@@ -33,3 +33,9 @@ export type MaskSaveInput = z.infer<typeof MaskSaveInput>;
 export const MaskRevisionInfo = z.object({ n: z.number().int(), savedAt: z.string() });
 
 export const ReviewRecordPayload = z.object({ status: ReviewStatus, comment: z.string() });
+
+export const MaskImportResult = z.object({
+  imported: z.number().int(),
+  skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+export type MaskImportResult = z.infer<typeof MaskImportResult>;

@@ -1,0 +1,60 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeIndexedPng } from '../codecs/indexed-png';
+import { createDatasetSession } from './dataset-session';
+import { MaskService } from './mask-service';
+import { ProjectSession } from './project-session';
+
+async function setup() {
+  const datasets = createDatasetSession(() => {});
+  const projects = new ProjectSession(datasets, () => {});
+  await datasets.open({ demo: true });
+  await projects.create(join(mkdtempSync(join(tmpdir(), 'eader-masks-')), 'p'));
+  return { datasets, projects, masks: new MaskService(datasets, projects) };
+}
+
+describe('mask service', () => {
+  it('starts from the dataset GT, then from the saved mask, and reverts', async () => {
+    const { datasets, masks } = await setup();
+    const id = datasets.query({ limit: 1 }).items[0]!.id;
+    const first = await masks.load(id);
+    expect(first.source).toBe('dataset-gt');
+    expect(first.classes[0]).toBe('background');
+    const edited = Uint8Array.from(first.data, (v, i) => (i < 10 ? 2 : v));
+    expect(await masks.save({ id, width: first.width, height: first.height, data: edited })).toEqual({ revision: 1 });
+    const again = await masks.load(id);
+    expect(again).toMatchObject({ source: 'project', revision: 1 });
+    expect(Buffer.from(again.data).equals(Buffer.from(edited))).toBe(true);
+    await masks.save({ id, width: first.width, height: first.height, data: first.data });
+    expect(await masks.revert(id, 1)).toEqual({ revision: 3 });
+    expect(Buffer.from((await masks.load(id)).data).equals(Buffer.from(edited))).toBe(true);
+  });
+
+  it('refuses masks of the wrong size or with values that are no class', async () => {
+    const { datasets, masks } = await setup();
+    const id = datasets.query({ limit: 1 }).items[0]!.id;
+    const { width, height } = await masks.load(id);
+    await expect(masks.save({ id, width: width + 1, height, data: new Uint8Array((width + 1) * height) })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(masks.save({ id, width, height, data: new Uint8Array(width * height).fill(77) })).rejects.toThrow(/value 77/);
+  });
+
+  it('imports a folder of masks from another tool, reporting every file it skips', async () => {
+    const { datasets, masks } = await setup();
+    const [a, b] = datasets.query({ limit: 2 }).items;
+    const good = await masks.load(a!.id);
+    const dir = mkdtempSync(join(tmpdir(), 'eader-import-'));
+    const imported = Uint8Array.from(good.data, (v, i) => (i % 7 === 0 ? 255 : v));
+    writeFileSync(join(dir, `${a!.id}.png`), encodeIndexedPng({ width: good.width, height: good.height, data: imported }));
+    writeFileSync(join(dir, `${b!.id}.png`), encodeIndexedPng({ width: 3, height: 3, data: new Uint8Array(9) }));
+    writeFileSync(join(dir, 'not_an_image_of_ours.png'), encodeIndexedPng({ width: 3, height: 3, data: new Uint8Array(9) }));
+    writeFileSync(join(dir, 'broken.png'), 'this is not a png');
+    mkdirSync(join(dir, 'sub.png'));
+    const result = await masks.importFolder(dir);
+    expect(result.imported).toBe(1);
+    expect(result.skipped.map((s) => s.file).sort()).toEqual([`${b!.id}.png`, 'broken.png', 'not_an_image_of_ours.png', 'sub.png'].sort());
+    expect(result.skipped.find((s) => s.file === `${b!.id}.png`)?.reason).toMatch(/3×3 but the image is/);
+    expect(Buffer.from((await masks.load(a!.id)).data).equals(Buffer.from(imported))).toBe(true);
+  });
+});
