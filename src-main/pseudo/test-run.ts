@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUICK_PRESET } from '@shared/trainer-protocol';
 import { EaderModel } from '../engine';
+import { useTestBackend } from '../engine/test-backend';
 import { engineConfig } from '../trainer/engine-adapter';
 import { FIXTURE_CLASSES, writeShapesVoc } from '../trainer/test-fixture';
 import { writeCheckpoint } from '../runs/checkpoints';
@@ -21,6 +22,7 @@ export async function makeTestDataset(val = 4, train = 0): Promise<{ root: strin
 
 /** Writes a checkpoint at `step` of a fresh model seeded by `seed` (different seeds, different weights). */
 export async function writeTestCheckpoint(runDir: string, step: number, seed: number): Promise<void> {
+  await useTestBackend('wasm');
   const model = await EaderModel.create(engineConfig({ ...TEST_CONFIG, seed }, FIXTURE_CLASSES.length - 1));
   try {
     const state = model.getState();
