@@ -11,6 +11,7 @@ import { MaskDocumentPayload, MaskImportResult, MaskRevisionInfo, MaskSaveInput,
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
+import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
 import { TrainConfig } from './trainer-protocol';
 
@@ -79,6 +80,15 @@ export const contract = {
   'training:run': channel({ input: z.object({ runId: RunId }).strict(), output: RunDetail }),
   'training:delete': channel({ input: z.object({ runId: RunId }).strict(), output: z.object({ deleted: z.string() }) }),
   'training:resume-run': channel({ input: z.object({ runId: RunId }).strict(), output: TrainingState }),
+  'pseudo:generate': channel({ input: PseudoGenerateInput, output: PseudoJobState, maxInputBytes: 8 << 20 }),
+  'pseudo:status': channel({ input: NoInput, output: PseudoJobState.nullable() }),
+  'pseudo:cancel': channel({ input: NoInput, output: PseudoJobState.nullable() }),
+  'pseudo:cache': channel({ input: z.object({ runId: RunId }).strict(), output: PseudoCacheInfo.nullable() }),
+  // At most 64 images per call: a 256² grid with 3 classes and its guide image is ~400 kB.
+  'pseudo:cams': channel({ input: z.object({ runId: RunId, ids: z.array(z.string().min(1).max(512)).min(1).max(64) }).strict(), output: z.object({ items: z.array(PseudoCams), missing: z.array(z.string()) }) }),
+  'pseudo:evaluate': channel({ input: PseudoScopeInput, output: PseudoEvalResult, maxInputBytes: 8 << 20 }),
+  'pseudo:queue': channel({ input: PseudoScopeInput, output: PseudoQueue, maxInputBytes: 8 << 20 }),
+  'pseudo:accept': channel({ input: PseudoAcceptInput, output: PseudoAcceptResult, maxInputBytes: 8 << 20 }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -5,6 +5,7 @@ import { ScanProgress } from './domain/dataset-view';
 import { ThumbProgress } from './domain/project-view';
 import { ExportProgressEvent } from './domain/export-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
+import { PseudoJobState } from './domain/pseudo-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
 export const events = {
@@ -16,6 +17,7 @@ export const events = {
   'training:progress': TrainingProgressEvent,
   'training:sample': TrainingSample,
   'training:state': TrainingState,
+  'pseudo:progress': PseudoJobState,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

@@ -32,10 +32,18 @@ export const CHANNEL_NAMES = [
   'training:run',
   'training:delete',
   'training:resume-run',
+  'pseudo:generate',
+  'pseudo:status',
+  'pseudo:cancel',
+  'pseudo:cache',
+  'pseudo:cams',
+  'pseudo:evaluate',
+  'pseudo:queue',
+  'pseudo:accept',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state', 'pseudo:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

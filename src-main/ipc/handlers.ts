@@ -7,6 +7,8 @@ import type { DatasetSession } from '../services/dataset-session';
 import type { ExportService } from '../services/export-service';
 import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
+import type { PseudoAnalysis } from '../services/pseudo-analysis';
+import type { PseudoService } from '../services/pseudo-service';
 import type { TrainingControl } from '../services/training-control';
 
 export interface HandlerContext {
@@ -19,11 +21,14 @@ export interface HandlerContext {
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
   training?: TrainingControl;
+  /** Pseudo-masks (absent in some tests: its channels answer UNAVAILABLE). */
+  pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
+  const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
@@ -58,6 +63,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'training:run': ({ runId }) => training().run(runId),
     'training:delete': ({ runId }) => training().deleteRun(runId),
     'training:resume-run': ({ runId }) => training().resumeRun(runId),
+    'pseudo:generate': (input) => pseudo().service.generate(input),
+    'pseudo:status': () => pseudo().service.status(),
+    'pseudo:cancel': () => pseudo().service.cancel(),
+    'pseudo:cache': ({ runId }) => pseudo().service.cacheInfo(runId),
+    'pseudo:cams': ({ runId, ids }) => pseudo().service.cams(runId, ids),
+    'pseudo:evaluate': (input) => pseudo().analysis.evaluate(input),
+    'pseudo:queue': (input) => pseudo().analysis.queue(input),
+    'pseudo:accept': (input) => pseudo().analysis.accept(input),
   };
 }
 

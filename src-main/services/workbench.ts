@@ -9,6 +9,8 @@ import { runsRootFor } from './training-presets';
 import { ExportService } from './export-service';
 import { MaskService } from './mask-service';
 import { ProjectSession } from './project-session';
+import { PseudoAnalysis } from './pseudo-analysis';
+import { PseudoService } from './pseudo-service';
 
 export interface Workbench {
   events: EventBus;
@@ -41,6 +43,8 @@ export function createWorkbench({ transport, log, pickFolder, trainerLauncher }:
     ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
     log,
   });
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training }), log);
+  const pseudoService = new PseudoService({ datasets, projects, runsRoot: () => runsRootFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state) });
+  const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
   return { events, datasets, projects, training, dispatcher };
 }
