@@ -44,7 +44,6 @@ export function meanFieldRefine(
   options: RefineOptions = DEFAULT_REFINE,
 ): Float32Array[] {
   const n = width * height;
-  const L = cams.length + 1;
   if (guide.length !== n * 3) throw new Error(`guide image holds ${guide.length} bytes, expected ${width}×${height}×3`);
   const unary: (Float32Array | null)[] = [new Float32Array(n).fill(threshold * options.tau), ...cams.map((cam, k) => (keep[k] ? cam.map((v) => v * options.tau) : null))];
   // Kernel weights per pixel and offset (0 outside the image), and each pixel's normaliser.

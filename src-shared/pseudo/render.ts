@@ -56,6 +56,7 @@ export function argmaxMask(planes: readonly Float32Array[], labels: readonly num
 
 /** Per class, keep only its largest 4-connected component; the rest becomes background. */
 export function keepLargestComponents(mask: Uint8Array, width: number, height: number): Uint8Array {
+  if (mask.length !== width * height) throw new Error(`mask holds ${mask.length} pixels, expected ${width}×${height}`);
   const out = mask.slice();
   const component = new Int32Array(mask.length).fill(-1);
   const stack = new Int32Array(mask.length);
