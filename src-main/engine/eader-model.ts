@@ -13,8 +13,8 @@ import { resolveConfig, type EaderConfig, type EaderConfigInput } from './config
 import { EngineOptimizer } from './optimizers';
 import { makeRng } from './rng';
 import { TrainingPhase } from './schedule';
-import { adversaryStep, critic, erasureForward, localizerStep, type Nets } from './train-step';
-import type { ClassCam, EngineState, ErasureRound, Phase, StepResult } from './types';
+import { FULL_BATCH, adversaryGradients, applyStepGradients, critic, erasureForward, localizerGradients, type LossScale, type Nets, type StepGradients } from './train-step';
+import type { ClassCam, EngineState, ErasureRound, GradientResult, Phase, PlainGradients, StepResult } from './types';
 
 export interface TrainBatch {
   /** [B,S,S,3] ImageNet-normalised. */
@@ -78,8 +78,67 @@ export class EaderModel {
     return this.nets.adversary;
   }
 
-  /** One training step of whichever network the schedule says. */
+  /** One training step of whichever network the schedule says (= computeGradients + applyGradients). */
   step(batch: TrainBatch): StepResult {
+    const { pairs, phase, result } = this.gradients(batch, FULL_BATCH);
+    const step = this.step_;
+    applyStepGradients(this.optimizerOf(phase), result.grads);
+    this.step_ += 1;
+    return { step, phase, losses: result.terms, pairs: pairs.count };
+  }
+
+  /**
+   * The gradients of this step's loss on `batch` without applying them (data parallelism).
+   * `scale` is this batch's share of the full batch (see LossScale): the losses and gradients are
+   * scaled by it, so replicas' results SUM to the full batch's. `grads` holds the stepping
+   * network's trainable parameters by name (null: nothing to apply, e.g. no pairs).
+   */
+  computeGradients(batch: TrainBatch, scale: LossScale = FULL_BATCH): GradientResult {
+    const { pairs, phase, result } = this.gradients(batch, scale);
+    let grads: PlainGradients | null = null;
+    if (result.grads) {
+      const byVariable = result.grads;
+      grads = {};
+      for (const { name, variable } of this.networkOf(phase).store.trainable()) {
+        const g = byVariable[variable.name];
+        if (g) grads[name] = g.dataSync() as Float32Array;
+      }
+      tf.dispose(byVariable);
+    }
+    return { step: this.step_, phase, losses: result.terms, pairs: pairs.count, grads };
+  }
+
+  /** Apply (summed) plain gradients for the current phase with its optimizer, then advance the step. */
+  applyGradients(phase: Phase, grads: PlainGradients | null): void {
+    if (phase !== this.phase) throw new Error(`gradients are for a ${phase} step but step ${this.step_} is a ${this.phase} step`);
+    let named: tf.NamedTensorMap | null = null;
+    if (grads) {
+      named = {};
+      for (const { name, variable } of this.networkOf(phase).store.trainable()) {
+        const g = grads[name];
+        if (!g) continue;
+        if (g.length !== variable.size) throw new Error(`gradient ${name} has ${g.length} values, expected ${variable.size}`);
+        named[variable.name] = tf.tensor(g, variable.shape, 'float32');
+      }
+    }
+    applyStepGradients(this.optimizerOf(phase), named);
+    this.step_ += 1;
+  }
+
+  /** FNV-1a over the bytes of every trainable parameter and optimizer moment, and the step: replicas must agree. */
+  trainableChecksum(): number {
+    let hash = 0x811c9dc5 ^ this.step_;
+    const mix = (data: Float32Array | Int32Array): void => {
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] ?? 0), 0x01000193);
+    };
+    const nets = this.nets.adversary ? [this.nets.localizer, this.nets.adversary] : [this.nets.localizer];
+    for (const net of nets) for (const { variable } of net.store.trainable()) mix(variable.dataSync() as Float32Array);
+    for (const record of [...this.locOptimizer.toRecords('l'), ...(this.advOptimizer?.toRecords('a') ?? [])]) mix(record.data);
+    return hash >>> 0;
+  }
+
+  private gradients(batch: TrainBatch, scale: LossScale): { pairs: ReturnType<typeof pairsFromLabels>; phase: Phase; result: StepGradients } {
     const { images, labels } = batch;
     const K = this.config.numClasses;
     if (images.rank !== 4 || images.shape[3] !== 3) throw new Error(`images must be [B,H,W,3], got [${images.shape.join(',')}]`);
@@ -88,13 +147,19 @@ export class EaderModel {
     }
     const pairs = pairsFromLabels(labels.dataSync(), images.shape[0], K);
     const phase = this.phase;
-    const step = this.step_;
-    const losses =
-      phase === 'adversary' && this.nets.adversary && this.advOptimizer
-        ? adversaryStep(this.nets, this.nets.adversary, this.advOptimizer, images, labels, pairs)
-        : localizerStep(this.nets, this.locOptimizer, images, labels, pairs);
-    this.step_ += 1;
-    return { step, phase, losses, pairs: pairs.count };
+    const result =
+      phase === 'adversary' && this.nets.adversary
+        ? adversaryGradients(this.nets, this.nets.adversary, images, labels, pairs, scale)
+        : localizerGradients(this.nets, images, labels, pairs, scale);
+    return { pairs, phase, result };
+  }
+
+  private networkOf(phase: Phase): Classifier {
+    return phase === 'adversary' && this.nets.adversary ? this.nets.adversary : this.nets.localizer;
+  }
+
+  private optimizerOf(phase: Phase): EngineOptimizer {
+    return phase === 'adversary' && this.advOptimizer ? this.advOptimizer : this.locOptimizer;
   }
 
   /** Localizer sigmoid probabilities, [B*K] row-major (inference mode). */

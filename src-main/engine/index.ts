@@ -38,7 +38,8 @@ export {
   type EaderConfigInput,
   type OptimizerKind,
 } from './config';
-export type { ClassCam, EngineState, ErasureRound, LossTerms, Phase, StepResult, TensorDtype, TensorRecord } from './types';
+export type { ClassCam, EngineState, ErasureRound, GradientResult, LossTerms, Phase, PlainGradients, StepResult, TensorDtype, TensorRecord } from './types';
+export type { LossScale } from './train-step';
 export { EaderModel, type TrainBatch } from './eader-model';
 export { makeRng, type Rng } from './rng';
 export { TrainingPhase } from './schedule';

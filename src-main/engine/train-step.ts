@@ -1,5 +1,5 @@
 /**
- * One EADER training step for either phase. The loss closures build everything inside the tape
+ * One EADER training step for either phase, as gradients (applyStepGradients then steps the optimizer). The loss closures build everything inside the tape
  * (tf.variableGrads runs them under tidy); the loss terms leave the closure with tf.keep and
  * are read back as numbers, then disposed, so a step leaves no tensor behind.
  *  - localizer phase: L = BCE(loc) + β·mean(cam) + α·mean_p P_adv(c_p | erased_p), gradients to
@@ -66,61 +66,85 @@ function readTerms(terms: Terms): LossTerms {
   return out;
 }
 
-function minimize(variables: tf.Variable[], optimizer: EngineOptimizer, lossTerms: () => Terms): LossTerms {
+/**
+ * Scales of a replica's share of a batch (data parallelism): the per-image terms (BCE) are
+ * weighted by its share of the images, the per-pair terms (cam regulariser, α-term, adversary
+ * BCE) by its share of the pairs, so the replicas' scaled gradients SUM to the full batch's.
+ */
+export interface LossScale {
+  images: number;
+  pairs: number;
+}
+export const FULL_BATCH: LossScale = { images: 1, pairs: 1 };
+
+/** Loss terms and the gradients of `total`, keyed by tfjs variable name (caller disposes grads). */
+export interface StepGradients {
+  terms: LossTerms;
+  /** null when nothing was differentiated (an adversary step without pairs): no optimizer step. */
+  grads: tf.NamedTensorMap | null;
+}
+
+function gradientsOf(variables: tf.Variable[], lossTerms: () => Terms): StepGradients {
   let kept: Terms | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const terms = lossTerms();
     kept = Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, tf.keep(t)])) as Terms;
     return terms.total;
   }, variables);
-  optimizer.apply(grads);
-  tf.dispose(grads);
   if (!kept) throw new Error('loss closure did not run');
   const terms: Terms = kept;
   if (terms.total !== value) value.dispose(); // the loss value is the kept `total` itself
-  return readTerms(terms);
+  return { terms: readTerms(terms), grads };
 }
 
-export function localizerStep(nets: Nets, optimizer: EngineOptimizer, images: tf.Tensor4D, labels: tf.Tensor2D, pairs: Pairs): LossTerms {
+/** Apply step gradients with the network's optimizer (none: no step) and dispose them. */
+export function applyStepGradients(optimizer: EngineOptimizer, grads: tf.NamedTensorMap | null): void {
+  if (!grads) return;
+  optimizer.apply(grads);
+  tf.dispose(grads);
+}
+
+export function localizerGradients(nets: Nets, images: tf.Tensor4D, labels: tf.Tensor2D, pairs: Pairs, scale: LossScale = FULL_BATCH): StepGradients {
   const { config } = nets;
-  return minimize(nets.localizer.trainableVariables(), optimizer, () => {
+  return gradientsOf(nets.localizer.trainableVariables(), () => {
     const fwd = erasureForward(nets, images, pairs, true, true);
-    const bce = bceWithLogits(fwd.logits, labels);
-    const reg = fwd.cams ? camRegularizer(fwd.cams, config.beta) : tf.scalar(0);
-    const adv = fwd.advLogits ? adversarialTerm(fwd.advLogits, pairs.classIndex, config.alpha) : tf.scalar(0);
-    const advBce = fwd.advLogits ? adversaryLoss(fwd.advLogits, labels, pairs.imageIndex) : tf.scalar(0);
+    const bce = tf.mul(bceWithLogits(fwd.logits, labels), scale.images) as tf.Scalar;
+    const reg = fwd.cams ? (tf.mul(camRegularizer(fwd.cams, config.beta), scale.pairs) as tf.Scalar) : tf.scalar(0);
+    const adv = fwd.advLogits ? (tf.mul(adversarialTerm(fwd.advLogits, pairs.classIndex, config.alpha), scale.pairs) as tf.Scalar) : tf.scalar(0);
+    const advBce = fwd.advLogits ? (tf.mul(adversaryLoss(fwd.advLogits, labels, pairs.imageIndex), scale.pairs) as tf.Scalar) : tf.scalar(0);
     return { bce, reg, adv, advBce, total: tf.addN([bce, reg, adv]) };
   });
 }
 
-export function adversaryStep(
+export function adversaryGradients(
   nets: Nets,
   adversary: Classifier,
-  optimizer: EngineOptimizer,
   images: tf.Tensor4D,
   labels: tf.Tensor2D,
   pairs: Pairs,
-): LossTerms {
+  scale: LossScale = FULL_BATCH,
+): StepGradients {
   const { config } = nets;
   let erased: tf.Tensor4D | null = null;
   const outside = tf.tidy(() => {
     const fwd = erasureForward(nets, images, pairs, true, false);
     if (fwd.erased) erased = tf.keep(fwd.erased);
     return {
-      bce: bceWithLogits(fwd.logits, labels),
-      reg: fwd.cams ? camRegularizer(fwd.cams, config.beta) : tf.scalar(0),
+      bce: tf.mul(bceWithLogits(fwd.logits, labels), scale.images) as tf.Scalar,
+      reg: fwd.cams ? (tf.mul(camRegularizer(fwd.cams, config.beta), scale.pairs) as tf.Scalar) : tf.scalar(0),
     };
   });
   if (!erased) {
-    return readTerms({ bce: outside.bce, reg: outside.reg, adv: tf.scalar(0), advBce: tf.scalar(0), total: tf.scalar(0) });
+    const terms = readTerms({ bce: outside.bce, reg: outside.reg, adv: tf.scalar(0), advBce: tf.scalar(0), total: tf.scalar(0) });
+    return { terms, grads: null };
   }
   const erasedImages: tf.Tensor4D = erased;
-  const terms = minimize(adversary.trainableVariables(), optimizer, () => {
+  const result = gradientsOf(adversary.trainableVariables(), () => {
     const advLogits = adversary.logits(erasedImages, true);
-    const advBce = adversaryLoss(advLogits, labels, pairs.imageIndex);
-    const adv = adversarialTerm(advLogits, pairs.classIndex, config.alpha);
+    const advBce = tf.mul(adversaryLoss(advLogits, labels, pairs.imageIndex), scale.pairs) as tf.Scalar;
+    const adv = tf.mul(adversarialTerm(advLogits, pairs.classIndex, config.alpha), scale.pairs) as tf.Scalar;
     return { bce: tf.clone(outside.bce), reg: tf.clone(outside.reg), adv, advBce, total: tf.clone(advBce) };
   });
   tf.dispose([erasedImages, outside.bce, outside.reg]);
-  return terms;
+  return result;
 }

@@ -44,6 +44,15 @@ export interface StepResult {
   pairs: number;
 }
 
+/** Gradients of one network's trainable parameters by parameter name (e.g. `layer1.0.conv1.weight`). */
+export type PlainGradients = Record<string, Float32Array>;
+
+/** computeGradients' result: a StepResult whose update is not applied yet. */
+export interface GradientResult extends StepResult {
+  /** null when there is nothing to apply (no optimizer step, e.g. an adversary step without pairs). */
+  grads: PlainGradients | null;
+}
+
 /** One cam of one image for one engine class (0-based foreground index). */
 export interface ClassCam {
   classIndex: number;

@@ -1,0 +1,75 @@
+/**
+ * A train worker thread (built to out/main/train-worker.js): one replica of the EADER model on its
+ * own wasm backend. It takes the master's state once, then per step computes the gradients of its
+ * share of the batch and applies the summed gradients the master sends back, so its weights stay
+ * equal to the master's. See ./data-parallel.ts and docs/backends.md ("Both cores").
+ */
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend/index';
+import { EaderModel } from '../eader-model';
+import { gradientBuffers, type FromWorker, type ToWorker } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+
+let model: EaderModel | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+function ready(): EaderModel {
+  if (!model) throw new Error('train worker got a request before init');
+  return model;
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  try {
+    switch (msg.type) {
+      case 'init': {
+        const backend = await initBackend({ force: 'wasm' });
+        const { pretrained: _p, adversaryPretrained: _a, ...config } = msg.config;
+        model = await EaderModel.create(config); // weights come from the state, not from files
+        model.setState(msg.state);
+        reply({ type: 'ready', id: msg.id, backend: `${backend.name} (${backend.device})` });
+        return;
+      }
+      case 'grads': {
+        const m = ready();
+        if (m.globalStep !== msg.step) throw new Error(`replica is at step ${m.globalStep}, master asked for step ${msg.step}`);
+        const [B] = msg.imageShape;
+        const images = tf.tensor4d(msg.images, msg.imageShape);
+        const labels = tf.tensor2d(msg.labels, [B, m.config.numClasses]);
+        try {
+          const result = m.computeGradients({ images, labels }, msg.scale);
+          reply({ type: 'grads', id: msg.id, result }, gradientBuffers(result.grads));
+        } finally {
+          tf.dispose([images, labels]);
+        }
+        return;
+      }
+      case 'apply': {
+        const m = ready();
+        m.applyGradients(msg.phase, msg.grads);
+        reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? m.trainableChecksum() : null });
+        return;
+      }
+      case 'checksum':
+        reply({ type: 'applied', id: msg.id, checksum: ready().trainableChecksum() });
+        return;
+      case 'set-state':
+        ready().setState(msg.state);
+        reply({ type: 'state-set', id: msg.id });
+        return;
+    }
+  } catch (error) {
+    reply({ type: 'error', id: msg.id, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+// Handle requests strictly in arrival order (init is asynchronous).
+port.on('message', (msg: ToWorker) => {
+  queue = queue.then(() => handle(msg));
+});
