@@ -100,5 +100,25 @@ describe('journey: pseudo-masks from a trained run', () => {
     expect(await page.locator('[data-testid^="pseudo-queue-item-"]').count()).toBe(60);
     expect(await page.getByTestId('pseudo-queue-signal').textContent()).toMatch(/entropy/);
     await app.screenshot('pseudo-masks-queue');
+
+    // Accept the worst one into a project, then correct masks in queue order: worst first.
+    await page.getByTestId('nav-datasets').click();
+    await page.getByTestId('project-path').fill(join(home, 'project'));
+    await page.getByTestId('project-create').click();
+    await page.getByTestId('project-name').waitFor();
+    await page.getByTestId('nav-masks').click();
+    await page.getByTestId('masks-tab-queue').click();
+    const worst = (await page.getByTestId('pseudo-queue-item-0').getAttribute('data-id')) ?? '';
+    const second = (await page.getByTestId('pseudo-queue-item-1').getAttribute('data-id')) ?? '';
+    await page.getByTestId('pseudo-queue-accept-0').click();
+    await expect.poll(() => page.getByTestId('pseudo-accepted').textContent()).toMatch(/1/);
+    await page.getByTestId('pseudo-queue-open-0').click();
+    await page.getByTestId('mask-canvas').waitFor();
+    await expect.poll(() => page.getByTestId('mask-position').textContent()).toContain(`${worst} · 1 / 60`);
+    await expect.poll(() => page.getByTestId('mask-source').textContent()).toContain('saved in the project');
+    expect(await page.getByTestId('mask-next').textContent()).toContain('Next in queue');
+    await page.getByTestId('mask-next').click();
+    await expect.poll(() => page.getByTestId('mask-position').textContent()).toContain(`${second} · 2 / 60`);
+    await app.screenshot('pseudo-masks-editor-queue-order');
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const datasets = createDatasetSession(() => undefined);
   await datasets.open({ path: root });
   projects = new ProjectSession(datasets, () => undefined);
-  service = new PseudoService({ datasets, projects, runsRoot: () => runsRoot, emit: (e) => events.push(e), runner: countingRunner, gridSide: 32 });
+  service = new PseudoService({ datasets, projects, runsRoots: () => [runsRoot], emit: (e) => events.push(e), runner: countingRunner, gridSide: 32 });
   analysis = new PseudoAnalysis(service);
 });
 

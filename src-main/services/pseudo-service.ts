@@ -14,14 +14,15 @@ import { checkpointIdentity } from '../pseudo/run-checkpoint';
 import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
-import { runDirOf } from './training-history';
+import { findRunRoot, runDirOf } from './training-history';
 
 export const GRID_SIDE = 256;
 
 export interface PseudoServiceOptions {
   datasets: DatasetSession;
   projects: ProjectSession;
-  runsRoot: () => string;
+  /** Run folders to look runs up in (the project's runs/, then $EADER_HOME/runs). */
+  runsRoots: () => string[];
   emit: (state: PseudoJobState) => void;
   runner?: CamRunner;
   gridSide?: number;
@@ -37,7 +38,7 @@ export class PseudoService {
 
   /** The folder of a run, checked to be a run trained on the open dataset's classes. */
   async runDir(runId: string): Promise<string> {
-    const dir = runDirOf(this.options.runsRoot(), runId);
+    const dir = runDirOf(findRunRoot(this.options.runsRoots(), runId), runId);
     let classes: string[];
     try {
       classes = (await readRunRecord(dir)).dataset.classes;

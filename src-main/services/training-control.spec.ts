@@ -41,7 +41,7 @@ describe('TrainingControl with a scripted trainer', () => {
         if (!datasetOpen) throw new ApiError('CONFLICT', 'No dataset is open.');
         return { root, classes: ['background', 'a', 'b'] };
       },
-      runsRoot: () => join(root, 'runs'),
+      runsRoots: () => [join(root, 'runs')],
       events: { emit: (name, payload) => events.push({ name, payload }) },
       launcher: launch,
       flushMs: 10,

@@ -14,7 +14,7 @@ import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type 
 import { readRunRecord } from '../runs/run-store';
 import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
-import { deleteRun, listRuns, openRun, readOutcome, runDirOf, writeOutcome } from './training-history';
+import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from './training-history';
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
 import { newRunId, TRAINING_PRESETS } from './training-presets';
 
@@ -26,7 +26,8 @@ export interface TrainingControlOptions {
   /** The open dataset (throws ApiError CONFLICT when none is open). */
   dataset: () => { root: string; classes: string[] };
   /** Where runs live now: the project's runs/ or $EADER_HOME/runs. */
-  runsRoot: () => string;
+  /** Run folders, new-run folder first (the project's runs/, then $EADER_HOME/runs). */
+  runsRoots: () => string[];
   events: TrainingEventSink;
   /** Makes the launcher of one run. Default: a Node child process (launch.ts); Electron may pass a utilityProcess one. */
   launcher?: () => TrainerLauncher;
@@ -52,6 +53,11 @@ export class TrainingControl {
     return { presets: [...TRAINING_PRESETS] };
   }
 
+  /** The runs folder that holds `runId`. */
+  private root(runId: string): string {
+    return findRunRoot(this.options.runsRoots(), runId);
+  }
+
   /** Is a run in a trainer process now (starting, running, paused or stopping)? */
   get active(): boolean {
     return this.live !== null && !this.live.ended;
@@ -66,7 +72,7 @@ export class TrainingControl {
   async start(input: { config: TrainConfig; preset?: PresetId | null }): Promise<TrainingState> {
     this.refuseIfActive();
     const dataset = this.options.dataset();
-    const root = this.options.runsRoot();
+    const root = this.options.runsRoots()[0]!;
     await mkdir(root, { recursive: true });
     const runId = newRunId(input.preset ?? 'custom');
     const runDir = join(root, runId);
@@ -80,7 +86,7 @@ export class TrainingControl {
   /** Continue a run from its newest complete checkpoint (after a crash, an error or a stop). */
   async resumeRun(runId: string): Promise<TrainingState> {
     this.refuseIfActive();
-    const runDir = runDirOf(this.options.runsRoot(), runId);
+    const runDir = runDirOf(this.root(runId), runId);
     const record = await readRunRecord(runDir).catch((error: unknown) => {
       throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
     });
@@ -121,15 +127,15 @@ export class TrainingControl {
   }
 
   async runs(): Promise<RunSummary[]> {
-    return listRuns(this.options.runsRoot(), this.liveRunId());
+    return listRunsIn(this.options.runsRoots(), this.liveRunId());
   }
 
   async run(runId: string): Promise<RunDetail> {
-    return openRun(this.options.runsRoot(), runId, this.liveRunId());
+    return openRun(this.root(runId), runId, this.liveRunId());
   }
 
   async deleteRun(runId: string): Promise<{ deleted: string }> {
-    await deleteRun(this.options.runsRoot(), runId, this.liveRunId());
+    await deleteRun(this.root(runId), runId, this.liveRunId());
     return { deleted: runId };
   }
 

@@ -3,7 +3,7 @@
  * metrics.jsonl, checkpoints, eval reports, and the outcome file this service writes when a run it
  * supervised ends), open one (its whole metrics series, streamed and min/max-compacted), delete one.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,6 +45,29 @@ export function runDirOf(root: string, runId: string): string {
   const parsed = RunId.safeParse(runId);
   if (!parsed.success) throw new ApiError('INVALID_INPUT', `"${runId.slice(0, 80)}" is not a run id.`);
   return resolveInside(root, parsed.data);
+}
+
+/** The first of `roots` that holds run `runId` (a config.json), else the first root (callers then report it missing). */
+export function findRunRoot(roots: readonly string[], runId: string): string {
+  for (const root of roots) if (existsSync(join(runDirOf(root, runId), 'config.json'))) return root;
+  const first = roots[0];
+  if (first === undefined) throw new ApiError('NOT_FOUND', 'No runs folder.');
+  return first;
+}
+
+/** Runs of every root, newest first; a run id found in an earlier root hides the same id later. */
+export async function listRunsIn(roots: readonly string[], liveRunId: string | null): Promise<RunSummary[]> {
+  const seen = new Set<string>();
+  const all: RunSummary[] = [];
+  for (const root of roots) {
+    for (const run of await listRuns(root, liveRunId)) {
+      if (!seen.has(run.runId)) {
+        seen.add(run.runId);
+        all.push(run);
+      }
+    }
+  }
+  return all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
 interface MetricsEnds {

@@ -31,9 +31,19 @@ export function eaderHome(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.EADER_HOME && env.EADER_HOME.trim() ? env.EADER_HOME : join(homedir(), '.eader-workbench'));
 }
 
-/** The open project's `runs/`, else `$EADER_HOME/runs`. */
+/** The open project's `runs/`, else `$EADER_HOME/runs`: where new runs go. */
 export function runsRootFor(project: string | null, env: NodeJS.ProcessEnv = process.env): string {
   return project ? join(resolve(project), 'runs') : join(eaderHome(env), 'runs');
+}
+
+/**
+ * Every folder runs are looked up in, new-run folder first: with a project open, its runs/ and then
+ * $EADER_HOME/runs, so runs trained before the project existed stay usable (history, pseudo-masks).
+ */
+export function runsRootsFor(project: string | null, env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = join(eaderHome(env), 'runs');
+  const primary = runsRootFor(project, env);
+  return primary === home ? [home] : [primary, home];
 }
 
 /** A sortable, unique folder name: `2025-01-31T12-00-05-quick-a1b2`. */

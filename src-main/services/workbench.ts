@@ -5,7 +5,7 @@ import { EventBus } from '../ipc/event-bus';
 import { createHandlers } from '../ipc/handlers';
 import { createDatasetSession, type DatasetSession } from './dataset-session';
 import { TrainingControl, type TrainingControlOptions } from './training-control';
-import { runsRootFor } from './training-presets';
+import { runsRootsFor } from './training-presets';
 import { ExportService } from './export-service';
 import { MaskService } from './mask-service';
 import { ProjectSession } from './project-session';
@@ -38,12 +38,12 @@ export function createWorkbench({ transport, log, pickFolder, trainerLauncher }:
       return { root: index.root, classes: index.classes };
     },
     // The open project's runs/, else $EADER_HOME/runs.
-    runsRoot: () => runsRootFor(projects.current()?.dir ?? null),
+    runsRoots: () => runsRootsFor(projects.current()?.dir ?? null),
     events,
     ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
     log,
   });
-  const pseudoService = new PseudoService({ datasets, projects, runsRoot: () => runsRootFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state) });
+  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
   const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
   return { events, datasets, projects, training, dispatcher };
