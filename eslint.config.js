@@ -57,7 +57,7 @@ export default tseslint.config(
     'The renderer talks to the main side only through window.api (src-renderer/src/api).',
   ),
   zone(
-    ['src-main/engine/**', 'src-main/services/**', 'src-main/datasets/**', 'src-main/codecs/**', 'src-main/project/**', 'src-main/trainer/**', 'src-main/runs/**', 'src-main/cli/**', 'src-main/host/**'],
+    ['src-main/engine/**', 'src-main/fs/**', 'src-main/pseudo/**', 'src-main/export/**', 'src-main/services/**', 'src-main/datasets/**', 'src-main/codecs/**', 'src-main/project/**', 'src-main/trainer/**', 'src-main/runs/**', 'src-main/cli/**', 'src-main/host/**'],
     ['electron', '**/src-renderer/**'],
     'Services, engine, host and CLI run without Electron: keep electron imports in src-main/app, ipc/register-electron and preload.',
   ),

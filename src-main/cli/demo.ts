@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { resourcesDir } from '../services/paths';
-import { writeJsonAtomic } from '../runs/atomic';
+import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatReport } from './eval-report';
 import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';

@@ -13,7 +13,7 @@ import { initBackend } from '../engine/backend';
 import { EaderModel, imageToTensor, pseudoMask, type PseudoMaskCam } from '../engine';
 import { readCheckpoint, selectCheckpoint } from '../runs/checkpoints';
 import { readRunRecord, runPaths } from '../runs/run-store';
-import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { engineConfig } from '../trainer/engine-adapter';
 import { imagesOfSplit, loadRgb, openDataset } from '../trainer/dataset-access';
 

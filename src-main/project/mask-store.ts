@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { IndexMask } from '@shared/domain/dataset';
 import { VOID_LABEL } from '@shared/domain/dataset';
 import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { historyDir, maskPath } from './project-paths';
 import type { ProjectImage } from './project-schema';
 

@@ -8,7 +8,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { DatasetIndex } from '@shared/domain/dataset';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
-import { removeStaleTemps, writeFileAtomic } from './atomic-write';
+import { removeStaleTemps, writeFileAtomic } from '../fs/atomic-write';
 import { MaskStore } from './mask-store';
 import { HISTORY_DIR, MASKS_DIR, RUNS_DIR, THUMBS_DIR } from './project-paths';
 import {

@@ -8,7 +8,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { THUMBS_DIR, thumbPath } from './project-paths';
 import type { ProjectImage } from './project-schema';
 

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CamGrid } from '@shared/pseudo/cam-grid';
-import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 
 export const CAMS_DIR = 'cams';
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32

@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../fs/atomic-write';
 
 export const PROVENANCE_DIR = 'provenance';
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fsyncDir, writeJsonAtomic, writeSynced } from './atomic';
+import { fsyncDir, writeJsonAtomic, writeSynced } from '../fs/atomic-write';
 
 export type TensorDtype = 'float32' | 'int32';
 

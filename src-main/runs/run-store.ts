@@ -9,7 +9,7 @@ import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { TrainConfig } from '@shared/trainer-protocol';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 
 export const RunRecord = z.object({
   format: z.literal('eader-run/1'),

@@ -9,7 +9,7 @@ import type { PseudoAcceptInput, PseudoAcceptResult, PseudoEvalResult, PseudoQue
 import { PseudoRenderSettings as RenderSchema } from '@shared/domain/pseudo-view';
 import { ApiError } from '@shared/envelope';
 import { renderPseudoMask } from '@shared/pseudo/render';
-import { writeJsonAtomic } from '../runs/atomic';
+import { writeJsonAtomic } from '../fs/atomic-write';
 import type { CachedCams } from '../pseudo/cam-cache';
 import { cachedIds } from '../pseudo/cache-index';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../pseudo/evaluate';

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ApiError } from '@shared/envelope';
 import { lossColumns, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
-import { writeJsonAtomic } from '../runs/atomic';
+import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from '../runs/run-store';
 import { resolveInside } from './confine';
 import { MAX_SERIES_POINTS } from './training-live';

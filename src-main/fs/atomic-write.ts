@@ -25,7 +25,8 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** fsync a folder so that a rename inside it survives a power cut (a no-op where unsupported). */
+export async function fsyncDir(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
@@ -95,4 +96,19 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
   });
   await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   return stale;
+}
+
+/** Write bytes to a new file and fsync it (for files inside a folder that is renamed into place as a whole). */
+export async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
+  await writeFileAtomic(target, `${JSON.stringify(value, null, 2)}\n`);
 }
