@@ -17,6 +17,8 @@ export default defineConfig({
           cli: resolve(import.meta.dirname, 'src-main/cli/index.ts'),
           // The trainer process (utilityProcess or child_process.fork; no electron).
           trainer: resolve(import.meta.dirname, 'src-main/trainer/entry.ts'),
+          // The trainer's second wasm replica (a worker_threads thread; data-parallel training).
+          'train-worker': resolve(import.meta.dirname, 'src-main/engine/parallel/worker-entry.ts'),
         },
       },
     },

@@ -55,6 +55,11 @@ export const TrainConfig = z
     sampleImages: z.number().int().nonnegative().max(16),
     /** Decoded training images are cached at this longest side (px); bounds memory. */
     cacheMaxSide: positiveInt.max(4096),
+    /**
+     * Training threads on the wasm backend: 1, or 2 (data-parallel: this thread and one worker
+     * thread, each on half of every batch). Absent: EADER_TRAIN_WORKERS, else 2 when 2 cores exist.
+     */
+    workers: positiveInt.max(2).optional(),
   })
   .strict();
 export type TrainConfig = z.infer<typeof TrainConfig>;

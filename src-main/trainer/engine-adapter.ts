@@ -13,6 +13,8 @@ import {
   type BackboneKind,
   type EaderConfigInput,
 } from '../engine';
+import { DataParallelTrainer } from '../engine/parallel/data-parallel';
+import { trainReplicas } from '../engine/parallel/replicas';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 
 /** The engine's settings from a run's TrainConfig. */
@@ -42,8 +44,23 @@ export function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0;
 }
 
-export const createEngine: EngineFactory = async (config, numForegroundClasses) => {
+/** Two wasm replicas when trainReplicas says so (and the worker starts), else null: one thread. */
+async function startParallel(model: EaderModel, config: TrainConfig, log: (level: 'info' | 'warning', message: string) => void): Promise<DataParallelTrainer | null> {
+  const choice = trainReplicas({ configured: config.workers, backend: tf.getBackend(), batchSize: config.batchSize });
+  if (choice.count === 1) return null;
+  try {
+    const parallel = await DataParallelTrainer.start(model, { onWarning: (message) => log('warning', message) });
+    log('info', `Training on ${choice.reason}.`);
+    return parallel;
+  } catch (error) {
+    log('warning', `Cannot start the train worker (${error instanceof Error ? error.message : String(error)}): training in one thread.`);
+    return null;
+  }
+}
+
+export const createEngine: EngineFactory = async (config, numForegroundClasses, log = () => undefined) => {
   const model = await EaderModel.create(engineConfig(config, numForegroundClasses));
+  const parallel = await startParallel(model, config, log);
   const hasAdversary = config.adversary !== 'shared' && config.adversary !== 'none';
   const schedule = new TrainingPhase(config.locSteps, config.advSteps, hasAdversary);
   const engine: TrainerEngine = {
@@ -51,7 +68,7 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses) 
     trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
       const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
       try {
-        return await Promise.resolve(model.step(batch));
+        return parallel ? await parallel.step(batch) : model.step(batch);
       } finally {
         disposeBatch(batch);
       }
@@ -59,7 +76,7 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses) 
     exportState: async () => Promise.resolve(model.getState()),
     importState: async (state) => {
       model.setState(state);
-      return Promise.resolve();
+      await parallel?.syncWorker();
     },
     erasureRounds: async (image, labels) => {
       const x = imageToTensor(image, { width: model.config.imageSize, height: model.config.imageSize }); // [1,S,S,3]
@@ -75,7 +92,10 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses) 
       }
     },
     numTensors: () => tf.memory().numTensors,
-    dispose: () => model.dispose(),
+    dispose: () => {
+      void parallel?.dispose();
+      model.dispose();
+    },
   };
   return engine;
 };

@@ -23,4 +23,5 @@ export interface TrainerEngine {
   dispose(): void;
 }
 
-export type EngineFactory = (config: TrainConfig, numForegroundClasses: number) => Promise<TrainerEngine>;
+/** `log` reports notices to the parent (e.g. how many training threads run, a lost worker). */
+export type EngineFactory = (config: TrainConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void) => Promise<TrainerEngine>;

@@ -86,7 +86,7 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
   const config = await prepareRun(command, index, records.length, backend.name);
   const numForeground = index.classes.length - 1;
-  const engine = await makeEngine(config, numForeground);
+  const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
   try {
     let startStep = 0;
     let resumedFrom: string | null = null;

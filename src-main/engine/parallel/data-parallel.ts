@@ -117,7 +117,7 @@ export class DataParallelTrainer {
     const expected = check ? this.model.trainableChecksum() : null;
     this.applying = replica.apply(mine.phase, grads, check).then(
       async (checksum) => {
-        if (expected === null || checksum === expected) return;
+        if (expected === null || checksum === expected || this.replica !== replica) return;
         this.stats.resyncs += 1;
         this.options.onWarning?.(`Train worker drifted from the master at step ${this.model.globalStep} (checksum ${checksum} vs ${expected}): re-synchronised.`);
         await replica.setState(this.model.getState());
