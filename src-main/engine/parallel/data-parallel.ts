@@ -110,12 +110,14 @@ export class DataParallelTrainer {
       return this.fallBack(error, batch);
     }
     const grads = sumGradients(mine.grads, other.grads);
+    const every = this.options.checkEvery ?? 50;
+    const check = every > 0 && (this.model.globalStep + 1) % every === 0;
+    // Post first (a copy: the master still needs the arrays) so that both replicas apply at once.
+    const applied = replica.apply(mine.phase, grads, check, false);
     this.model.applyGradients(mine.phase, grads);
     this.stats.parallelSteps += 1;
-    const every = this.options.checkEvery ?? 50;
-    const check = every > 0 && this.model.globalStep % every === 0;
     const expected = check ? this.model.trainableChecksum() : null;
-    this.applying = replica.apply(mine.phase, grads, check).then(
+    this.applying = applied.then(
       async (checksum) => {
         if (expected === null || checksum === expected || this.replica !== replica) return;
         this.stats.resyncs += 1;

@@ -82,9 +82,9 @@ export class WorkerReplica {
     });
   }
 
-  /** Apply summed gradients (their buffers move to the worker); resolves to the checksum if asked. */
-  apply(phase: Phase, grads: PlainGradients | null, checksum: boolean): Promise<number | null> {
-    return this.request({ type: 'apply', phase, grads, checksum }, gradientBuffers(grads)).then((m) => (m.type === 'applied' ? m.checksum : null));
+  /** Apply summed gradients (their buffers move to the worker unless `transfer` is false); resolves to the checksum if asked. */
+  apply(phase: Phase, grads: PlainGradients | null, checksum: boolean, transfer = true): Promise<number | null> {
+    return this.request({ type: 'apply', phase, grads, checksum }, transfer ? gradientBuffers(grads) : []).then((m) => (m.type === 'applied' ? m.checksum : null));
   }
 
   /** The worker's trainableChecksum(). */
