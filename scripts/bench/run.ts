@@ -103,12 +103,15 @@ writeAtomic(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) +
 const otherBenches: { label: string; argv: string[] }[] = [
   { label: 'datasets', argv: [join(here, 'datasets.ts'), '--images', quick ? '2000' : '10000'] },
   { label: 'mask editor', argv: [join(here, 'mask-editor-bench.ts'), '--out', 'bench/mask-editor.json'] },
+  { label: 'training on both cores (1 vs 2 wasm replicas, demo set, Quick preset)', argv: [join(here, 'parallel-train.ts'), `--steps=${quick ? 40 : 150}`] },
 ];
 let others = '';
 for (const bench of otherBenches) {
   process.stderr.write(`${bench.label}…\n`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', ...bench.argv], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  others += `\n## ${bench.label}\n\n${run.status === 0 ? run.stdout.trim() : `failed (exit ${run.status ?? run.signal})`}\n`;
+  const body = run.stdout.trim();
+  const shown = body.startsWith('{') ? `\`\`\`json\n${body}\n\`\`\`` : body;
+  others += `\n## ${bench.label}\n\n${run.status === 0 ? shown : `failed (exit ${run.status ?? run.signal})`}\n`;
 }
 const markdown = renderMarkdown(results) + others;
 writeAtomic(join(root, 'bench/results.md'), markdown);
