@@ -1,6 +1,7 @@
 /** The mask editor's storage over the typed contract: the project's masks, reviews and images. */
 import { reactive } from 'vue';
 import type { MaskSource } from '@shared/domain/mask-view';
+import { dequantise, resizePlanes } from '@shared/pseudo/cam-grid';
 import { call } from '../../api/client';
 import type { MaskEditorBackend } from '../mask-editor/storage/mask-storage';
 
@@ -9,7 +10,11 @@ export interface ChannelBackend extends MaskEditorBackend {
   sourceOf(id: string): MaskSource | undefined;
 }
 
-export function createChannelBackend(): ChannelBackend {
+/**
+ * @param camRun The run whose cached cams feed the editor's cam layer and cam-threshold brush
+ *   (the run picked in the Pseudo-masks tab), or null for none.
+ */
+export function createChannelBackend(camRun: () => string | null = () => null): ChannelBackend {
   // Reactive, so the view's "started from …" line follows loads and saves.
   const sources = reactive(new Map<string, MaskSource>());
   return {
@@ -29,6 +34,20 @@ export function createChannelBackend(): ChannelBackend {
       get: (id) => call('project:review', { id }),
       async set(id, review) {
         await call('project:set-review', { id, status: review.status, comment: review.comment });
+      },
+    },
+    cams: {
+      // The pseudo-mask cam cache of the chosen run, upsampled to the image (= mask) size. Null when
+      // no run is chosen or the image's cams were not generated yet.
+      async load(id, classIndex) {
+        const runId = camRun();
+        if (!runId) return null;
+        const { items } = await call('pseudo:cams', { runId, ids: [id] }).catch(() => ({ items: [] }));
+        const grid = items[0];
+        const k = grid?.classes.indexOf(classIndex) ?? -1;
+        if (!grid || k < 0) return null;
+        const plane = dequantise(grid)[k]!;
+        return resizePlanes([plane], grid.width, grid.height, grid.imageWidth, grid.imageHeight)[0]!;
       },
     },
     images: {
