@@ -1,32 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RgbImage } from '@shared/domain/dataset';
 import { imageToTensor, makeTrainBatch } from './augment';
 import { EaderModel } from './eader-model';
 import { makeRng } from './rng';
 import { useTestBackend } from './test-backend';
+import { SYNTHETIC_SIZE, syntheticSquares } from './test-images';
 
 beforeAll(async () => useTestBackend('wasm'));
 
-const S = 32;
-/** Grey images with a red square (dataset class 1) and/or a blue one (class 2). */
-function synthetic(n: number, seed: number): { images: RgbImage[]; labels: number[][] } {
-  const rng = makeRng(seed);
-  const images: RgbImage[] = [];
-  const labels: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const data = new Uint8Array(S * S * 3).fill(110);
-    const present = [1, 2].filter(() => rng.next() < 0.6);
-    if (present.length === 0) present.push(1 + rng.int(2));
-    for (const c of present) {
-      const x0 = rng.int(S - 10), y0 = rng.int(S - 10);
-      for (let y = y0; y < y0 + 10; y++) for (let x = x0; x < x0 + 10; x++) data.set(c === 1 ? [230, 20, 20] : [20, 20, 230], (y * S + x) * 3);
-    }
-    images.push({ width: S, height: S, data });
-    labels.push(present);
-  }
-  return { images, labels };
-}
+const S = SYNTHETIC_SIZE;
+const synthetic = syntheticSquares;
 const base = { numClasses: 2, backbone: 'tiny', imageSize: S, cropMinScale: 0.6 } as const;
 
 describe('EaderModel', () => {
