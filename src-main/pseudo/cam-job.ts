@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { initBackend } from '../engine/backend';
 import { EaderModel } from '../engine';
 import { decodeImage } from '../datasets/image-io';
-import { resolveInside } from '../services/confine';
+import { resolveInside } from '../fs/confine';
 import { readCheckpoint } from '../runs/checkpoints';
 import { readRunRecord } from '../runs/run-store';
 import { engineConfig } from '../trainer/engine-adapter';

@@ -9,7 +9,7 @@ import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
 import { ApiError } from '@shared/envelope';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
-import { resolveInside } from './confine';
+import { resolveInside } from '../fs/confine';
 import { ByteLru } from './lru';
 import { resourcesDir } from './paths';
 

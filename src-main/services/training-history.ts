@@ -12,7 +12,7 @@ import { ApiError } from '@shared/envelope';
 import { lossColumns, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from '../runs/run-store';
-import { resolveInside } from './confine';
+import { resolveInside } from '../fs/confine';
 import { MAX_SERIES_POINTS } from './training-live';
 
 export const OUTCOME_FILE = 'outcome.json';

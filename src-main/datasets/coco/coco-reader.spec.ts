@@ -15,6 +15,8 @@ const instances = {
     { id: 13, file_name: 'broken.jpg', width: 3, height: 3 },
     { id: 14, file_name: 'missing.jpg', width: 3, height: 3 },
     { id: 15, file_name: 'boxonly.jpg', width: 3, height: 3 },
+    // A hostile file_name that points outside the dataset (the file exists there).
+    { id: 16, file_name: '../../outside.jpg', width: 3, height: 3 },
   ],
   // Sparse ids, listed out of order: dog (3) → class 1, cat (7) → class 2.
   categories: [
@@ -44,9 +46,11 @@ beforeAll(async () => {
   await writeImage(join(root, 'val/c.jpg'), 3, 3);
   await writeImage(join(root, 'val/boxonly.jpg'), 3, 3);
   await writeText(join(root, 'val/broken.jpg'), 'this is not a JPEG');
+  await writeImage(join(root, '../outside.jpg'), 3, 3);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
+  await rm(join(root, '../outside.jpg'), { force: true });
 });
 
 const reasons = (issues: { file: string; reason: string }[]): string => issues.map((i) => `${i.file}: ${i.reason}`).join('\n');
@@ -76,7 +80,8 @@ describe('COCO reader', () => {
     expect(text).toMatch(/annotation 5 .* unknown category_id 42/);
     expect(text).toMatch(/annotation 6 .*polygon with 4 coordinates/);
     expect(text).toMatch(/annotation 7 .*RLE counts sum to 3, expected 9/);
-    expect(issues).toHaveLength(5);
+    expect(text).toMatch(/\.\.\/\.\.\/outside\.jpg: image 16's file_name leaves the dataset folder/);
+    expect(issues).toHaveLength(6);
   });
 
   it('with verifyImages, an undecodable image is an issue and is dropped', async () => {

@@ -18,6 +18,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DatasetIndex, DatasetIssue, ImageRecord, IndexMask } from '@shared/domain/dataset';
 import { vocPalette } from '../../codecs/voc-palette';
+import { isInside } from '../../fs/confine';
 import { relativePosix as posixRelative } from '../fs-utils';
 import { fileNamesIn, stripExtension, verifyImages } from '../folder/image-files';
 import { type CocoAnnotation, CocoFormatError, type CocoInstances, parseCocoInstances } from './coco-json';
@@ -94,6 +95,10 @@ export async function readCocoDataset(path: string, options: ReadCocoOptions = {
     for (const im of data.images) {
       const abs = join(imagesDir, im.fileName);
       const rel = posixRelative(root, abs);
+      if (!isInside(root, abs)) {
+        issues.push({ file: im.fileName, reason: `image ${im.id}'s file_name leaves the dataset folder; skipped` });
+        continue;
+      }
       const exists = im.fileName.includes('/') ? await isFile(abs) : present.has(im.fileName);
       if (!exists) {
         issues.push({ file: rel, reason: `image file is missing (listed in ${basename(file)} as image ${im.id}); skipped` });
