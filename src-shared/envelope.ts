@@ -38,3 +38,8 @@ export function ok<T>(value: T): Envelope<T> {
 export function fail(code: ErrorCode, message: string): Envelope<never> {
   return { ok: false, error: { code, message } };
 }
+
+/** The message to show the user for a failed call or any thrown value. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

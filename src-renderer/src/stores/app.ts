@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppInfo } from '@shared/domain/app-info';
 import { api, call } from '../api/client';
+import { errorText } from '@shared/envelope';
 
 export type Area = 'datasets' | 'training' | 'masks' | 'export';
 export const AREAS: { id: Area; label: string }[] = [
@@ -21,7 +22,7 @@ export const useAppStore = defineStore('app', () => {
       info.value = await call('app:info', undefined);
       error.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     }
   }
 

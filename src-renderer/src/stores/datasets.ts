@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { DatasetSummary, ImageListItem, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
 import { api, call } from '../api/client';
+import { errorText } from '@shared/envelope';
 
 export const PAGE_SIZE = 200;
 
@@ -38,7 +39,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       selectedId.value = null;
       await refresh();
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     } finally {
       opening.value = false;
       progress.value = null;
@@ -74,7 +75,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       next.set(pageOffset, page.items);
       pages.value = next;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     } finally {
       inFlight.delete(pageOffset);
     }

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ProjectInfo, ThumbProgress } from '@shared/domain/project-view';
 import { api, call } from '../api/client';
+import { errorText } from '@shared/envelope';
 import { useAppStore } from './app';
 import { useDatasetsStore } from './datasets';
 
@@ -24,7 +25,7 @@ export const useProjectStore = defineStore('project', () => {
       await datasets.refresh();
       await useAppStore().load();
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     } finally {
       busy.value = false;
     }

@@ -8,9 +8,9 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoCamSettings, PseudoEvalResult, PseudoJobState, PseudoQueue, PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import type { RunSummary } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
+import { errorText } from '@shared/envelope';
 
 export const PAGE_SIZE = 24;
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const usePseudoStore = defineStore('pseudo', () => {
   const runs = ref<RunSummary[]>([]);

@@ -8,6 +8,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { TrainConfig } from '@shared/trainer-protocol';
 import { SeriesBuffer, type PresetId, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
+import { errorText } from '@shared/envelope';
 
 /** The renderer keeps up to this many points before min/max compaction (the charts decimate to pixels). */
 export const RENDER_POINTS = 200_000;
@@ -19,7 +20,6 @@ export interface Toast {
   text: string;
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const useTrainingStore = defineStore('training', () => {
   const presets = ref<TrainingPreset[]>([]);

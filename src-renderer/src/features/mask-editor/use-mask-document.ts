@@ -12,6 +12,7 @@ import { DocumentCache, type EditorDocument } from './session/document-cache';
 import { DocumentSaver } from './session/document-saver';
 import { EditorSession } from './session/editor-session';
 import type { MaskEditorBackend, ReviewRecord } from './storage/mask-storage';
+import { errorText } from '@shared/envelope';
 
 export interface OpenImage {
   doc: EditorDocument;
@@ -19,7 +20,7 @@ export interface OpenImage {
   image: HTMLCanvasElement | null;
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = errorText;
 
 export function useMaskDocument(backend: () => MaskEditorBackend, autosaveMs: () => number, onSaved: (id: string) => void) {
   const store = useMaskEditorStore();

@@ -7,6 +7,7 @@
 import type { History } from '../history/history';
 import type { MaskLayer } from '../model/mask-layer';
 import type { MaskStorage } from '../storage/mask-storage';
+import { errorText } from '@shared/envelope';
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 
@@ -90,7 +91,7 @@ export class DocumentSaver {
           this.set({ state: this.dirty ? 'unsaved' : 'saved', error: null });
         },
         (e: unknown) => {
-          this.set({ state: 'error', error: e instanceof Error ? e.message : String(e) });
+          this.set({ state: 'error', error: errorText(e) });
         },
       )
       .finally(() => {
