@@ -1,13 +1,26 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
 import { QUICK_PRESET } from '@shared/trainer-protocol';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from './training-fake-trainer';
+
+/** Lets a test hold a run's outcome.json write open (0 = the real timing). */
+const outcomeDelay = vi.hoisted(() => ({ ms: 0 }));
+vi.mock('./training-history', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./training-history')>();
+  return {
+    ...real,
+    writeOutcome: async (...args: Parameters<typeof real.writeOutcome>) => {
+      if (outcomeDelay.ms > 0) await new Promise((resolve) => setTimeout(resolve, outcomeDelay.ms));
+      return real.writeOutcome(...args);
+    },
+  };
+});
 
 interface Recorded {
   name: EventName;
@@ -182,6 +195,25 @@ describe('TrainingControl with a scripted trainer', () => {
     expect(await control.deleteRun(runId!)).toEqual({ deleted: runId });
     await expect(stat(runDir!)).rejects.toThrow();
     expect(await control.runs()).toEqual([]);
+  });
+
+  it('deletes a run the moment it ends, waiting for its outcome file (was ENOTEMPTY)', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    const { runId, runDir } = await control.start({ config, preset: 'quick' });
+    await fakes.trainers[0]!.started;
+    outcomeDelay.ms = 300; // the outcome file is still being written when the run reads as finished
+    try {
+      control.control('stop');
+      await until(() => control.status().state.status === 'finished');
+      expect(await control.deleteRun(runId!)).toEqual({ deleted: runId });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Nothing was written into the deleted folder afterwards, and the write did not fail.
+      await expect(stat(runDir!)).rejects.toThrow();
+      expect(control.status().state.notes).not.toContainEqual(expect.stringMatching(/outcome file/));
+    } finally {
+      outcomeDelay.ms = 0;
+    }
   });
 
   it('reports a launcher that throws, or a trainer that dies before ready, as a LAUNCH error', async () => {

@@ -86,6 +86,7 @@ export class TrainingControl {
   /** Continue a run from its newest complete checkpoint (after a crash, an error or a stop). */
   async resumeRun(runId: string): Promise<TrainingState> {
     this.refuseIfActive();
+    await this.settled(runId);
     const runDir = runDirOf(this.root(runId), runId);
     const record = await readRunRecord(runDir).catch((error: unknown) => {
       throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
@@ -135,6 +136,8 @@ export class TrainingControl {
   }
 
   async deleteRun(runId: string): Promise<{ deleted: string }> {
+    // The run may have just ended, with its outcome file being written: let that land first.
+    await this.settled(runId);
     await deleteRun(this.root(runId), runId, this.liveRunId());
     return { deleted: runId };
   }
@@ -192,7 +195,26 @@ export class TrainingControl {
     if (applied.state) this.emitState();
   }
 
-  private async finish(live: LiveRun, outcome: TrainerOutcome, beforeReady: boolean): Promise<void> {
+  /** A run's last writes (outcome.json) still in flight; deleting or resuming it waits for them. */
+  private readonly finishing = new Map<string, Promise<void>>();
+
+  private finish(live: LiveRun, outcome: TrainerOutcome, beforeReady: boolean): Promise<void> {
+    const runId = live.state.runId;
+    const done = this.finishRun(live, outcome, beforeReady);
+    if (runId) {
+      this.finishing.set(runId, done);
+      void done.finally(() => {
+        if (this.finishing.get(runId) === done) this.finishing.delete(runId);
+      });
+    }
+    return done;
+  }
+
+  private async settled(runId: string): Promise<void> {
+    await this.finishing.get(runId)?.catch(() => undefined);
+  }
+
+  private async finishRun(live: LiveRun, outcome: TrainerOutcome, beforeReady: boolean): Promise<void> {
     if (this.live === live) this.flush();
     let ended = outcomeOf(outcome);
     if (beforeReady && ended.kind !== 'finished') {
