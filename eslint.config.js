@@ -13,6 +13,54 @@ const zone = (files, patterns, message) => ({
   rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
 });
 
+/**
+ * The layers of src-main (docs/architecture.md): each folder, and what it may not import. An arrow
+ * points down only: app/host/cli → workbench → api → services → domain modules → engine/fs/codecs.
+ * Production code never imports testing/ (specs and testing/ itself may).
+ */
+const UP = {
+  workbench: '**/workbench', api: '**/api/*', services: '**/services/*', trainer: '**/trainer/*', pseudo: '**/pseudo/*',
+  cli: '**/cli/*', host: '**/host/*', app: '**/app/*', platform: '**/platform/*', runs: '**/runs/*', datasets: '**/datasets/*',
+  project: '**/project/*', export: '**/export/*',
+};
+const above = (...names) => names.map((n) => UP[n]);
+const APP_TOP = above('workbench', 'cli', 'host', 'app');
+const MAIN_LAYERS = [
+  { folder: 'app', forbid: above('cli', 'host'), electron: true },
+  { folder: 'preload', forbid: [...APP_TOP, ...above('api', 'services')], electron: true },
+  { folder: 'host', forbid: above('cli', 'app') },
+  { folder: 'cli', forbid: above('app', 'api') },
+  { folder: 'api', forbid: APP_TOP },
+  { folder: 'services', forbid: [...APP_TOP, UP.api] },
+  { folder: 'trainer', forbid: [...APP_TOP, ...above('api', 'services', 'pseudo')] },
+  { folder: 'pseudo', forbid: [...APP_TOP, ...above('api', 'services')] },
+  { folder: 'export', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo')] },
+  { folder: 'project', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export')] },
+  { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
+  { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs')] },
+  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },
+  { folder: 'codecs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
+  { folder: 'fs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
+  { folder: 'platform', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },
+];
+const TESTING = '**/testing/*';
+
+/** One no-restricted-imports entry per layer, for production files and for specs (which may use testing/). */
+function mainLayerZones() {
+  const zones = [];
+  for (const { folder, forbid, electron } of MAIN_LAYERS) {
+    const base = [...(electron ? [] : ['electron']), '**/src-renderer/**', ...forbid];
+    const message = `src-main/${folder} may not import: ${base.join(', ')} (see docs/architecture.md, layers).`;
+    zones.push({ ...zone([`src-main/${folder}/**`], [...base, TESTING], `${message} Production code never imports testing/.`), ignores: ['**/*.spec.ts'] });
+    // Specs may compose layers (a CLI-equals-app test), but stay off Electron and the renderer.
+    zones.push(zone([`src-main/${folder}/**/*.spec.ts`], [...(electron ? [] : ['electron']), '**/src-renderer/**'], message));
+  }
+  zones.push({ ...zone(['src-main/workbench.ts'], ['electron', '**/src-renderer/**', TESTING, ...above('cli', 'host', 'app')], 'The composition root runs without Electron and imports no testing/ or front.') });
+  zones.push(zone(['src-main/testing/**'], ['electron', '**/src-renderer/**'], 'Test helpers run without Electron.'));
+  zones.push({ ...zone(['src-renderer/**'], ['electron', ...nodeImports, '@tensorflow/*', 'ws', 'sharp', '**/src-main/**', '**/testing/*'], 'The renderer talks to the main side only through window.api (src-renderer/src/api); production code never imports testing/.'), ignores: ['**/*.spec.ts', '**/*.test.ts', 'src-renderer/src/testing/**'] });
+  return zones;
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**', 'test-results/**', 'artifacts/**', 'bench/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -51,14 +99,5 @@ export default tseslint.config(
     ['electron', ...nodeImports, '@tensorflow/*', 'vue', 'pinia', 'konva', 'ws', 'sharp', '**/src-main/**', '**/src-renderer/**'],
     'src-shared is pure TypeScript: no electron, node, DOM libraries, tfjs or app folders.',
   ),
-  zone(
-    ['src-renderer/**'],
-    ['electron', ...nodeImports, '@tensorflow/*', 'ws', 'sharp', '**/src-main/**'],
-    'The renderer talks to the main side only through window.api (src-renderer/src/api).',
-  ),
-  zone(
-    ['src-main/engine/**', 'src-main/fs/**', 'src-main/pseudo/**', 'src-main/export/**', 'src-main/services/**', 'src-main/datasets/**', 'src-main/codecs/**', 'src-main/project/**', 'src-main/trainer/**', 'src-main/runs/**', 'src-main/cli/**', 'src-main/host/**'],
-    ['electron', '**/src-renderer/**'],
-    'Services, engine, host and CLI run without Electron: keep electron imports in src-main/app, ipc/register-electron and preload.',
-  ),
+  ...mainLayerZones(),
 );

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectClient, type TestClient } from '../../src-main/host/test-client';
+import { connectClient, type TestClient } from '../../src-main/testing/host-client';
 import { launchApp, type AppHandle } from '../fixtures/app';
 import { ARTIFACTS } from '../fixtures/paths';
 

@@ -1,10 +1,10 @@
 /** Electron main process: lifecycle only; everything else lives in services shared with the host. */
 import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
-import { attachWindowEvents, registerElectronIpc } from '../ipc/register-electron';
-import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { attachWindowEvents, registerElectronIpc } from './register-electron';
+import { CONTENT_SECURITY_POLICY } from '../platform/content-security';
 import { electronLauncher } from '../trainer/electron-launcher';
 import { trainerEntry } from '../trainer/launch';
-import { createWorkbench } from '../services/workbench';
+import { createWorkbench } from '../workbench';
 import { hardenContents, isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
 

@@ -1,7 +1,7 @@
 /** The hardened main window: isolated, sandboxed, no Node, no navigation, no new windows. */
 import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
-import { appRoot } from '../services/paths';
+import { appRoot } from '../platform/paths';
 import { hardenContents, SECURE_WEB_PREFERENCES } from './security';
 
 export function rendererEntry(): string {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashTree, tempDir, writeImage, writeText } from '../datasets/folder/fixture-helpers';
+import { hashTree, tempDir, writeImage, writeText } from '../testing/folder-fixture';
 import { type DatasetInfo, datasetInfo, registerDataset } from './dataset';
 
 let base: string;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { resourcesDir } from '../services/paths';
+import { resourcesDir } from '../platform/paths';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatReport } from './eval-report';
 import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';

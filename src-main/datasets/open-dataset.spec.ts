@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetIndex } from '@shared/domain/dataset';
 import { encodeIndexedPng } from '../codecs/indexed-png';
-import { tempDir, writeImage, writeText } from './folder/fixture-helpers';
+import { tempDir, writeImage, writeText } from '../testing/folder-fixture';
 import { DatasetNotFoundError, detectDatasetFormat, openDataset, readGtMask } from './open-dataset';
 
 let base: string;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { IMAGENET_MEAN, IMAGENET_STD, denormalizeToRgb, imageToTensor, labelsToMultiHot, makeTrainBatch, randomResizedCropBox } from './augment';
 import { makeRng } from './rng';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { computeCams, minMaxNormalize, pairsFromLabels, pairsFromLists, rawCams, type CamSource } from './cam';
 import { Classifier } from './classifier';
 import { makeRng } from './rng';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { imageToTensor, makeTrainBatch } from './augment';
 import { EaderModel } from './eader-model';
 import { makeRng } from './rng';
-import { useTestBackend } from './test-backend';
-import { SYNTHETIC_SIZE, syntheticSquares } from './test-images';
+import { useTestBackend } from '../testing/tf-backend';
+import { SYNTHETIC_SIZE, syntheticSquares } from '../testing/images';
 
 beforeAll(async () => useTestBackend('wasm'));
 

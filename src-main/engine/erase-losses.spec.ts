@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eraseImages, softMask } from './erase';
 import { adversarialTerm, adversaryLoss, bceWithLogits, camRegularizer } from './losses';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 const sig = (x: number) => 1 / (1 + Math.exp(-x));

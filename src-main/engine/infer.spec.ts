@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { EaderModel } from './eader-model';
 import { multiScaleCams, predictedClasses } from './infer';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('wasm'));
 

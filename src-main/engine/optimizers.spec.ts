@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptimizerConfig } from './config';
 import { EngineOptimizer } from './optimizers';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 

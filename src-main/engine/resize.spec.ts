@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { interpolationMatrix, resizeBilinear3d } from './resize';
-import { useTestBackend } from './test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 

@@ -1,7 +1,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskFromRows, makeSource, randomMask, tempDir } from './export-fixture';
+import { maskFromRows, makeSource, randomMask, tempDir } from '../testing/export-fixture';
 import { exportMasks } from './index';
 import type { IndexMask } from '@shared/domain/dataset';
 

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIndexedPng } from '../codecs/indexed-png';
-import { maskFromRows, makeSource, randomMask, tempDir } from './export-fixture';
+import { maskFromRows, makeSource, randomMask, tempDir } from '../testing/export-fixture';
 import { exportMasks } from './index';
 
 const CLASSES = ['background', 'cat', 'dog'];

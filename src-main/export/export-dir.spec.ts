@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIndexedPng } from '../codecs/indexed-png';
-import { tempDir } from './export-fixture';
+import { tempDir } from '../testing/export-fixture';
 import { ExportDir } from './export-dir';
 
 let dir: string;
@@ -65,7 +65,7 @@ describe('ExportDir', () => {
 
   it('a kill -9 during an export leaves no <out> and no half-written file under a final name', async () => {
     const out = join(dir, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'kill-child.ts'), out, join(dir, 'kill-data')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../testing/export-kill-child.ts'), out, join(dir, 'kill-data')], {
       cwd: resolve(import.meta.dirname, '../..'),
       env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOC_PALETTE } from '../codecs/voc-palette';
-import { makeSource, randomMask, runSystemPython, tempDir } from './export-fixture';
+import { makeSource, randomMask, runSystemPython, tempDir } from '../testing/export-fixture';
 import { exportMasks } from './index';
 
 const CLASSES = ['background', 'a', 'b', 'c', 'd', 'e'];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { Project } from '../project/project-store';
 import { runExportCommand } from '../cli/export';
-import { makeSource, randomMask, tempDir } from './export-fixture';
+import { makeSource, randomMask, tempDir } from '../testing/export-fixture';
 import { exportMasks } from './index';
 
 const CLASSES = ['background', 'cat', 'dog', 'horse'];

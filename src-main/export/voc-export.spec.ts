@@ -5,7 +5,7 @@ import { decodeIndexedPng } from '../codecs/indexed-png';
 import { VOC_PALETTE } from '../codecs/voc-palette';
 import { loadGtMask } from '../datasets/load';
 import { readVocDataset } from '../datasets/voc';
-import { makeSource, randomMask, tempDir } from './export-fixture';
+import { makeSource, randomMask, tempDir } from '../testing/export-fixture';
 import { exportMasks } from './index';
 import { ExportError } from './types';
 

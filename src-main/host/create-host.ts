@@ -1,7 +1,7 @@
 /** Wires the services into a host: the same handlers Electron uses, a dispatcher, an event bus. */
-import type { EventBus } from '../ipc/event-bus';
-import { rendererDir } from '../services/paths';
-import { createWorkbench } from '../services/workbench';
+import type { EventBus } from '../api/event-bus';
+import { rendererDir } from '../platform/paths';
+import { createWorkbench } from '../workbench';
 import { startHost, type HostOptions, type RunningHost } from './server';
 
 export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes'>> & {

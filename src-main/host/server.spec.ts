@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveWorkbench } from './create-host';
-import { connectClient } from './test-client';
+import { connectClient } from '../testing/host-client';
 
 type Host = Awaited<ReturnType<typeof serveWorkbench>>;
 

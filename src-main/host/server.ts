@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
-import type { Dispatcher } from '../ipc/dispatch';
-import type { EventBus } from '../ipc/event-bus';
+import type { Dispatcher } from '../api/dispatch';
+import type { EventBus } from '../api/event-bus';
 import { hostAllowed, originAllowed, tokenMatches } from './guards';
 import { serveStatic } from './static-files';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import sharp from 'sharp';
-import { tempDir, writeImage, writeText } from '../datasets/folder/fixture-helpers';
+import { tempDir, writeImage, writeText } from '../testing/folder-fixture';
 import { Project } from './project-store';
 
 const dirs: string[] = [];

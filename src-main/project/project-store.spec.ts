@@ -2,7 +2,7 @@ import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
-import { hashTree, tempDir, writeImage } from '../datasets/folder/fixture-helpers';
+import { hashTree, tempDir, writeImage } from '../testing/folder-fixture';
 import { Project } from './project-store';
 import { ProjectSchemaError, migrate } from './project-schema';
 

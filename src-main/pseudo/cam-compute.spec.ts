@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { EaderModel, imageToTensor } from '../engine';
-import { useTestBackend } from '../engine/test-backend';
+import { useTestBackend } from '../testing/tf-backend';
 import { averagedCams, computeImageCams } from './cam-compute';
 
 const image: RgbImage = { width: 40, height: 28, data: Uint8Array.from({ length: 40 * 28 * 3 }, (_, i) => (i * 37 + (i % 7) * 11) % 256) };

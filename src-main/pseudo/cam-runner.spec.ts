@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CamCache, type CamCacheKey } from './cam-cache';
 import { forkedCamRunner } from './cam-runner';
 import { checkpointIdentity } from './run-checkpoint';
-import { makeTestDataset, makeTestRun } from './test-run';
+import { makeTestDataset, makeTestRun } from '../testing/trained-run';
 
 describe('forkedCamRunner', () => {
   it('computes cams in a child process, reporting each image, and the parent reads them from the cache', async () => {

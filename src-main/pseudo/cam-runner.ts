@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appRoot } from '../services/paths';
+import { appRoot } from '../platform/paths';
 import { runCamJob, type CamJob, type CamJobProgress, type CamJobResult } from './cam-job';
 import type { ParentToWorker, WorkerToParent } from './worker-main';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppInfo } from '@shared/domain/app-info';
 import { probeBackends } from './backend-probe';
-import { packageJsonPath } from './paths';
+import { packageJsonPath } from '../platform/paths';
 
 interface PackageJson {
   productName?: string;

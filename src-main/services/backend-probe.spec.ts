@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBackendName, probeBackends } from './backend-probe';
+import { parseBackendName } from '../engine/backend/backend-names';
+import { probeBackends } from './backend-probe';
 
 const only = (...pkgs: string[]) => (pkg: string) => pkgs.includes(pkg);
 

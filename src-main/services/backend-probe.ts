@@ -4,35 +4,10 @@
  * Resolution order: tfjs-node-gpu, then tfjs-node, then wasm, then cpu. EADER_BACKEND forces one.
  */
 import { createRequire } from 'node:module';
-import type { BackendInfo, BackendName } from '@shared/domain/app-info';
+import type { BackendInfo } from '@shared/domain/app-info';
+import { BACKEND_ORDER, BACKEND_PACKAGES, parseBackendName } from '../engine/backend/backend-names';
 
 const requireHere = createRequire(import.meta.url);
-
-export const BACKEND_PACKAGES: Record<BackendName, string> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
-};
-export const BACKEND_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-/** Accepted spellings for --backend / EADER_BACKEND. */
-const ALIASES: Record<string, BackendName> = {
-  gpu: 'tensorflow-gpu',
-  'tensorflow-gpu': 'tensorflow-gpu',
-  'tfjs-node-gpu': 'tensorflow-gpu',
-  tensorflow: 'tensorflow',
-  node: 'tensorflow',
-  'tfjs-node': 'tensorflow',
-  wasm: 'wasm',
-  cpu: 'cpu',
-};
-
-export function parseBackendName(text: string): BackendName {
-  const name = ALIASES[text.trim().toLowerCase()];
-  if (!name) throw new Error(`Unknown backend "${text}". Use one of: cpu, wasm, tensorflow, tensorflow-gpu.`);
-  return name;
-}
 
 function resolvable(pkg: string): boolean {
   try {

@@ -10,8 +10,8 @@ import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, 
 import { ApiError } from '@shared/envelope';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { resolveInside } from '../fs/confine';
-import { ByteLru } from './lru';
-import { resourcesDir } from './paths';
+import { ByteLru } from '../platform/lru';
+import { resourcesDir } from '../platform/paths';
 
 export const THUMB_SIDE = 160;
 const MAX_LISTED_ISSUES = 500;

@@ -6,7 +6,7 @@ import type { PseudoJobState } from '@shared/domain/pseudo-view';
 import { runEval } from '../cli/eval-run';
 import { inProcessCamRunner, type CamRunner } from '../pseudo/cam-runner';
 import { readProvenance } from '../pseudo/provenance';
-import { makeTestDataset, makeTestRun, writeTestCheckpoint } from '../pseudo/test-run';
+import { makeTestDataset, makeTestRun, writeTestCheckpoint } from '../testing/trained-run';
 import { createDatasetSession } from './dataset-session';
 import { PseudoAnalysis } from './pseudo-analysis';
 import { PseudoService } from './pseudo-service';

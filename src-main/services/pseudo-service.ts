@@ -14,7 +14,7 @@ import { checkpointIdentity } from '../pseudo/run-checkpoint';
 import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
-import { findRunRoot, runDirOf } from './training-history';
+import { findRunRoot, runDirOf } from '../runs/run-history';
 
 export const GRID_SIDE = 256;
 

@@ -7,12 +7,12 @@ import type { EventName } from '@shared/events';
 import { QUICK_PRESET } from '@shared/trainer-protocol';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
-import { FakeTrainer, fakeLaunchers } from './training-fake-trainer';
+import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';
 
 /** Lets a test hold a run's outcome.json write open (0 = the real timing). */
 const outcomeDelay = vi.hoisted(() => ({ ms: 0 }));
-vi.mock('./training-history', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./training-history')>();
+vi.mock('../runs/run-history', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../runs/run-history')>();
   return {
     ...real,
     writeOutcome: async (...args: Parameters<typeof real.writeOutcome>) => {

@@ -14,9 +14,10 @@ import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type 
 import { readRunRecord } from '../runs/run-store';
 import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
-import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from './training-history';
+import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from '../runs/run-history';
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
-import { newRunId, TRAINING_PRESETS } from './training-presets';
+import { TRAINING_PRESETS } from './training-presets';
+import { newRunId } from '../runs/run-roots';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;

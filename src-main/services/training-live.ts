@@ -6,6 +6,7 @@
 import type { TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
 import {
   lossColumns,
+  MAX_SERIES_POINTS,
   SeriesBuffer,
   SERIES_COLUMNS,
   type PresetId,
@@ -29,7 +30,6 @@ export interface LiveRunInit {
   resumed: boolean;
 }
 
-export const MAX_SERIES_POINTS = 20_000;
 export const ROUNDS_KEPT = 24;
 const NOTES_KEPT = 8;
 

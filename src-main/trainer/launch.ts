@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appRoot } from '../services/paths';
+import { appRoot } from '../platform/paths';
 import { nodeLauncher, type NodeLaunchOptions, type TrainerLauncher } from './supervisor';
 
 export function runningFromSources(): boolean {

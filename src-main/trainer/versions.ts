@@ -1,7 +1,7 @@
 /** Versions recorded in every run's config.json. */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { packageJsonPath } from '../services/paths';
+import { packageJsonPath } from '../platform/paths';
 
 export function runVersions(): Record<string, string> {
   let app = 'unknown';

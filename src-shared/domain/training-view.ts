@@ -51,6 +51,9 @@ export function lossColumns(losses: Record<string, number>): Pick<SeriesRow, 'lo
  * itself by min/max: every 4 rows become 2 holding each column's min and max in order of occurrence,
  * so spikes survive and the memory stays bounded however long a run is.
  */
+/** Most points one loss series keeps (older points are compacted, min/max preserved). */
+export const MAX_SERIES_POINTS = 20_000;
+
 export class SeriesBuffer {
   private cols: Record<SeriesColumn, Float64Array>;
   private n = 0;

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashTree, tempDir, writeImage, writeText } from '../folder/fixture-helpers';
+import { hashTree, tempDir, writeImage, writeText } from '../../testing/folder-fixture';
 import { CocoFormatError, readCocoDataset, readCocoGtMask } from './coco-reader';
 import { rasteriseAnnotations } from './coco-mask';
 

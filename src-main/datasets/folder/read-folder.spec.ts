@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeIndexedPng } from '../../codecs/indexed-png';
-import { hashTree, tempDir, writeImage, writeText } from './fixture-helpers';
+import { hashTree, tempDir, writeImage, writeText } from '../../testing/folder-fixture';
 import { parseCsv, parseLabelsCsv, parseLabelsJson } from './labels-file';
 import { readFolderDataset } from './read-folder';
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParamStore } from '../params';
 import { makeRng } from '../rng';
-import { useTestBackend } from '../test-backend';
+import { useTestBackend } from '../../testing/tf-backend';
 import { createBackbone } from './index';
 import { loadPretrained, mapWeightName } from './pretrained';
 

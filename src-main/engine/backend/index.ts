@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '@shared/domain/app-info';
-import { BACKEND_ORDER, BACKEND_PACKAGES, parseBackendName } from '../../services/backend-probe';
+import { BACKEND_ORDER, BACKEND_PACKAGES, parseBackendName } from './backend-names';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 
 export { registerWasmTrainingKernels } from './wasm-kernels/register';

@@ -4,8 +4,8 @@ import { makeTrainBatch } from '../augment';
 import type { EaderConfigInput } from '../config';
 import { EaderModel, type TrainBatch } from '../eader-model';
 import { makeRng } from '../rng';
-import { useTestBackend } from '../test-backend';
-import { SYNTHETIC_SIZE, syntheticSquares } from '../test-images';
+import { useTestBackend } from '../../testing/tf-backend';
+import { SYNTHETIC_SIZE, syntheticSquares } from '../../testing/images';
 import { DataParallelTrainer } from './data-parallel';
 
 beforeAll(async () => useTestBackend('wasm'));

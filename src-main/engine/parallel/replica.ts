@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
-import { appRoot } from '../../services/paths';
+import { appRoot } from '../../platform/paths';
 import type { EaderConfig } from '../config';
 import type { LossScale } from '../train-step';
 import type { EngineState, GradientResult, Phase, PlainGradients } from '../types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MaskLayer } from '../model/mask-layer';
-import { context, rowsOf } from '../model/test-helpers';
+import { context, rowsOf } from '../../../testing/mask-helpers';
 import { createCamBrushTool } from './cam-brush-tool';
 
 describe('cam-threshold brush', () => {

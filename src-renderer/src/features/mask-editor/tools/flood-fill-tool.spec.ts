@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskFromRows, context, rowsOf } from '../model/test-helpers';
+import { maskFromRows, context, rowsOf } from '../../../testing/mask-helpers';
 import { createFloodFillTool } from './flood-fill-tool';
 
 describe('flood fill', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MaskLayer } from '../model/mask-layer';
 import { forEachPolygonSpan } from '../model/polygon-raster';
-import { context, pixelsOf, rowsOf } from '../model/test-helpers';
+import { context, pixelsOf, rowsOf } from '../../../testing/mask-helpers';
 import { createPolygonTool } from './polygon-tool';
 
 describe('polygon fill', () => {

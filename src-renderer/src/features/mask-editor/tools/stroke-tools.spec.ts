@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MaskLayer } from '../model/mask-layer';
-import { components, context, pixelsOf, rowsOf } from '../model/test-helpers';
+import { components, context, pixelsOf, rowsOf } from '../../../testing/mask-helpers';
 import { createBrushTool } from './brush-tool';
 import { createEraserTool } from './eraser-tool';
 import { createVoidTool } from './void-tool';

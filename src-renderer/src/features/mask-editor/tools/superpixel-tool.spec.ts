@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { MaskLayer } from '../model/mask-layer';
 import { computeSlic } from '../model/slic';
-import { components, context, pixelsOf } from '../model/test-helpers';
+import { components, context, pixelsOf } from '../../../testing/mask-helpers';
 import { createSuperpixelTool } from './superpixel-tool';
 
 /** 60×40: a red disc (r = 10 at 20,20) on a blue background, with mild noise. */

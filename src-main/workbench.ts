@@ -1,16 +1,16 @@
 /** The main-side services of one app instance, shared by the Electron and host transports. */
 import type { AppInfo } from '@shared/domain/app-info';
-import { createDispatcher, type Dispatcher } from '../ipc/dispatch';
-import { EventBus } from '../ipc/event-bus';
-import { createHandlers } from '../ipc/handlers';
-import { createDatasetSession, type DatasetSession } from './dataset-session';
-import { TrainingControl, type TrainingControlOptions } from './training-control';
-import { runsRootsFor } from './training-presets';
-import { ExportService } from './export-service';
-import { MaskService } from './mask-service';
-import { ProjectSession } from './project-session';
-import { PseudoAnalysis } from './pseudo-analysis';
-import { PseudoService } from './pseudo-service';
+import { createDispatcher, type Dispatcher } from './api/dispatch';
+import { EventBus } from './api/event-bus';
+import { createHandlers } from './api/handlers';
+import { createDatasetSession, type DatasetSession } from './services/dataset-session';
+import { TrainingControl, type TrainingControlOptions } from './services/training-control';
+import { runsRootsFor } from './runs/run-roots';
+import { ExportService } from './services/export-service';
+import { MaskService } from './services/mask-service';
+import { ProjectSession } from './services/project-session';
+import { PseudoAnalysis } from './services/pseudo-analysis';
+import { PseudoService } from './services/pseudo-service';
 
 export interface Workbench {
   events: EventBus;

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ApiError } from '@shared/envelope';
-import { lossColumns, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
+import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { readRunRecord, runPaths } from '../runs/run-store';
+import { readRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
-import { MAX_SERIES_POINTS } from './training-live';
 
 export const OUTCOME_FILE = 'outcome.json';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { IndexMask } from '@shared/domain/dataset';
 import { vocPalette } from '../codecs/voc-palette';
-import type { ExportItem, ExportSource } from './types';
+import type { ExportItem, ExportSource } from '../export/types';
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `eader-${prefix}-`));

@@ -2,8 +2,8 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '@shared/ipc-names';
 import { fail } from '@shared/envelope';
-import type { Dispatcher } from './dispatch';
-import type { EventBus } from './event-bus';
+import type { Dispatcher } from '../api/dispatch';
+import type { EventBus } from '../api/event-bus';
 import { senderAllowed } from './sender-check';
 
 export function registerElectronIpc(dispatcher: Dispatcher, rendererFile: string): void {

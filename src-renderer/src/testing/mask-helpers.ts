@@ -1,7 +1,7 @@
 /** Helpers shared by the mask-editor specs (imported only from *.spec.ts files). */
-import type { ToolContext, ToolOptions } from '../tools/tool';
-import { DEFAULT_TOOL_OPTIONS } from '../tools/tool';
-import { MaskLayer } from './mask-layer';
+import type { ToolContext, ToolOptions } from '../features/mask-editor/tools/tool';
+import { DEFAULT_TOOL_OPTIONS } from '../features/mask-editor/tools/tool';
+import { MaskLayer } from '../features/mask-editor/model/mask-layer';
 
 export function context(layer: MaskLayer, options: Partial<ToolOptions> = {}, extra: Partial<ToolContext> = {}): ToolContext {
   return { layer, options: { ...DEFAULT_TOOL_OPTIONS, ...options }, image: null, cam: null, superpixels: () => null, ...extra };

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findRunRoot } from './training-history';
-import { runsRootFor, runsRootsFor } from './training-presets';
+import { findRunRoot } from './run-history';
+import { runsRootFor, runsRootsFor } from './run-roots';
 
 describe('run folders', () => {
   it('puts new runs in the project, and still finds runs trained before the project existed', () => {

@@ -1,6 +1,6 @@
 /** For specs: small synthetic labelled images that a tiny network learns in a few steps. */
 import type { RgbImage } from '@shared/domain/dataset';
-import { makeRng } from './rng';
+import { makeRng } from '../engine/rng';
 
 /** Side of the synthetic images. */
 export const SYNTHETIC_SIZE = 32;
