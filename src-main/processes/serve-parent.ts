@@ -17,6 +17,8 @@ export interface ParentChannel<ToChild, FromChild> {
   onRejected(listener: (error: ProtocolError) => void): () => void;
   /** The parent went away (a forked child's IPC channel closed). Threads and utility processes end with their parent. */
   onDisconnect(listener: () => void): void;
+  /** Done: let the messages sent so far go out, then end the connection, so the child can exit. */
+  close(): void;
 }
 
 interface RawPort {
@@ -25,6 +27,7 @@ interface RawPort {
   onMessage(listener: (raw: unknown) => void): void;
   onMessageError(listener: (detail: string) => void): void;
   onDisconnect(listener: () => void): void;
+  close(): void;
 }
 
 interface ElectronParentPort {
@@ -41,6 +44,7 @@ function rawPort(title: string): RawPort {
       onMessage: (listener) => threadPort.on('message', listener),
       onMessageError: (listener) => threadPort.on('messageerror', (error) => listener(`could not be deserialised: ${error.message}`)),
       onDisconnect: () => undefined,
+      close: () => threadPort.close(),
     };
   }
   const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
@@ -51,6 +55,8 @@ function rawPort(title: string): RawPort {
       onMessage: (listener) => electronPort.on('message', (event) => listener(event.data)),
       onMessageError: () => undefined,
       onDisconnect: () => undefined,
+      // A utility process has no channel to close: give the last postMessage a moment, then exit.
+      close: () => void setTimeout(() => process.exit(0), 100),
     };
   }
   if (typeof process.send === 'function') {
@@ -62,6 +68,8 @@ function rawPort(title: string): RawPort {
       onMessage: (listener) => process.on('message', listener),
       onMessageError: () => undefined,
       onDisconnect: (listener) => process.on('disconnect', listener),
+      // Queued messages are flushed before the channel closes.
+      close: () => process.disconnect?.(),
     };
   }
   throw new Error(`The ${title} runs as a child: start it with spawnChild (child_process.fork, an Electron utilityProcess or a worker thread).`);
@@ -101,5 +109,6 @@ export function serveParent<TC extends z.ZodType, FC extends z.ZodType>(title: s
       return () => rejectedListeners.delete(listener);
     },
     onDisconnect: (listener) => port.onDisconnect(listener),
+    close: () => port.close(),
   };
 }
