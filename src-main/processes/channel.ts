@@ -116,12 +116,12 @@ export function connectChild<TC extends z.ZodType, FC extends z.ZodType>(
   };
 }
 
-/** How a child ended, for an outcome message: "The trainer process was killed by SIGKILL before finishing." */
+/** How a child ended, for an outcome message: "The trainer process was killed by SIGKILL". */
 export function describeExit(title: string, exit: ChildExit): string {
   let how: string;
   if (exit.signal) how = `was killed by ${exit.signal}`;
   else if (exit.killed) how = 'was killed';
   else if (exit.error) how = `failed (${exit.error})`;
   else how = `exited with code ${String(exit.code)}`;
-  return `The ${title} ${how} before finishing.`;
+  return `The ${title} ${how}`;
 }

@@ -78,7 +78,7 @@ describe.each([['fork' as const], ['thread' as const]])('spawnChild, kind %s, fr
     exiting.send({ type: 'exit', code: 3 });
     const exit = await exiting.exit;
     expect(exit).toEqual({ code: 3, signal: null, error: null, killed: false });
-    expect(describeExit(ECHO_TITLE, exit)).toBe('The echo child exited with code 3 before finishing.');
+    expect(describeExit(ECHO_TITLE, exit)).toBe('The echo child exited with code 3');
     expect(exiting.exited).toBe(true);
     expect(() => exiting.send({ type: 'echo', n: 1 })).not.toThrow(); // dropped, the child is gone
 
@@ -88,7 +88,7 @@ describe.each([['fork' as const], ['thread' as const]])('spawnChild, kind %s, fr
     const killedExit = await killed.exit;
     expect(killedExit.killed).toBe(true);
     if (kind === 'fork') expect(killedExit).toMatchObject({ signal: 'SIGKILL' });
-    expect(describeExit(ECHO_TITLE, killedExit)).toMatch(/^The echo child was killed( by SIGKILL)? before finishing\.$/);
+    expect(describeExit(ECHO_TITLE, killedExit)).toMatch(/^The echo child was killed( by SIGKILL)?$/);
 
     const throwing = start({ kind });
     await next(throwing, 'ready');

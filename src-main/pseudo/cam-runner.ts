@@ -68,6 +68,6 @@ export function forkedCamRunner({ kind = FORK, env = process.env }: ChildCamRunn
         }
       });
       child.onRejected((error) => fail(error.message));
-      void child.exit.then((exit) => finish(() => reject(new Error(failure ?? describeExit(child.title, exit)))));
+      void child.exit.then((exit) => finish(() => reject(new Error(failure ?? `${describeExit(child.title, exit)} before finishing.`))));
     });
 }

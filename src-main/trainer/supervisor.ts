@@ -120,6 +120,6 @@ export class TrainerSupervisor {
       const { code: errorCode, message, step } = this.lastError;
       return { kind: 'error', code: errorCode, message, step };
     }
-    return { kind: 'crashed', exitCode: exit.code, signal: exit.signal, message: describeExit(this.channel.title, exit) };
+    return { kind: 'crashed', exitCode: exit.code, signal: exit.signal, message: `${describeExit(this.channel.title, exit)} before finishing.` };
   }
 }
