@@ -13,6 +13,7 @@ import { readRunRecord } from '../runs/run-store';
 import { engineConfig } from '../trainer/engine-adapter';
 import { CamCache, type CamCacheKey } from './cam-cache';
 import { computeImageCams } from './cam-compute';
+import { errorText } from '@shared/envelope';
 
 // The job and its reports are the pseudo-worker protocol's (src-shared/protocols/pseudo-worker.ts).
 export { CamJob, type CamJobProgress, type CamJobResult } from '@shared/protocols/pseudo-worker';
@@ -35,7 +36,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
         const rgb = await decodeImage(resolveInside(job.datasetRoot, image.file));
         await cache.write(image.id, computeImageCams(model, rgb, image.labels, key));
       } catch (error) {
-        failed.push({ imageId: image.id, message: error instanceof Error ? error.message : String(error) });
+        failed.push({ imageId: image.id, message: errorText(error) });
       }
       done += 1;
       onProgress({ done, total: job.images.length, imageId: image.id, seconds: (performance.now() - started) / 1000 });

@@ -6,6 +6,7 @@ import { looksLikeOom, type ParentMessage, type StartCommand, type TrainerErrorC
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
+import { errorText } from '@shared/envelope';
 
 /** The trainer's side of its channel; messages arrive validated (processes/serve-parent.ts). */
 export interface SessionPort {
@@ -14,7 +15,7 @@ export interface SessionPort {
 }
 
 export function classifyError(error: unknown): { code: TrainerErrorCode; message: string } {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (error instanceof TrainerFailure) return { code: error.code, message };
   if (looksLikeOom(message)) {
     return { code: 'OOM', message: `Out of memory: ${message}. Try a smaller --batch-size or --image-size.` };
