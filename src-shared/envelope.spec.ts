@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, asApiError, errorText } from './envelope';
+import { ApiError, asApiError, errorText, type ErrorCode } from './envelope';
 
 class Conflict extends Error {}
 
@@ -29,7 +29,7 @@ describe('asApiError', () => {
   it('lets an ApiError through unchanged, and picks the code by class when given a function', async () => {
     const original = new ApiError('CONFLICT', 'stop the run first');
     await expect(asApiError('INTERNAL', () => Promise.reject(original))).rejects.toBe(original);
-    const byClass = (error: unknown) => (error instanceof Conflict ? 'CONFLICT' : 'INTERNAL') as const;
+    const byClass = (error: unknown): ErrorCode => (error instanceof Conflict ? 'CONFLICT' : 'INTERNAL');
     await expect(asApiError(byClass, () => Promise.reject(new Conflict('exists')))).rejects.toMatchObject({ code: 'CONFLICT', message: 'exists' });
     await expect(asApiError(byClass, () => Promise.reject(new Error('exists')))).rejects.toMatchObject({ code: 'INTERNAL', message: 'exists' });
   });
