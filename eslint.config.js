@@ -21,7 +21,7 @@ const zone = (files, patterns, message) => ({
 const UP = {
   workbench: '**/workbench', api: '**/api/*', services: '**/services/*', trainer: '**/trainer/*', pseudo: '**/pseudo/*',
   cli: '**/cli/*', host: '**/host/*', app: '**/app/*', platform: '**/platform/*', runs: '**/runs/*', datasets: '**/datasets/*',
-  project: '**/project/*', export: '**/export/*',
+  project: '**/project/*', export: '**/export/*', processes: '**/processes/*', engine: '**/engine/*',
 };
 const above = (...names) => names.map((n) => UP[n]);
 const APP_TOP = above('workbench', 'cli', 'host', 'app');
@@ -38,7 +38,9 @@ const MAIN_LAYERS = [
   { folder: 'project', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export')] },
   { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
   { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs')] },
-  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },
+  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
+  // The child-process toolkit: a leaf beside platform/ (which it uses for the app root); no electron.
+  { folder: 'processes', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'engine')] },
   { folder: 'codecs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'fs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'platform', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },

@@ -26,6 +26,10 @@ describe('layers inside src-main (lint zones)', () => {
     ['run-folder code importing the trainer', 'src-main/runs/probe.ts', '../trainer/loop'],
     ['production code importing test helpers', 'src-main/export/probe.ts', '../testing/export-fixture'],
     ['the API core importing electron', 'src-main/api/probe.ts', 'electron'],
+    ['an engine file importing app paths', 'src-main/engine/parallel/probe.ts', '../../platform/paths'],
+    ['the process toolkit importing electron', 'src-main/processes/probe.ts', 'electron'],
+    ['the process toolkit importing the trainer', 'src-main/processes/probe.ts', '../trainer/supervisor'],
+    ['the process toolkit importing the engine', 'src-main/processes/probe.ts', '../engine/eader-model'],
     ['the renderer importing test helpers', 'src-renderer/src/stores/probe.ts', '../testing/mask-helpers'],
   ])('refuses %s', async (_what, file, from) => {
     expect(await restricted(file, from)).toBe(true);
@@ -37,6 +41,8 @@ describe('layers inside src-main (lint zones)', () => {
     ['a spec importing test helpers', 'src-main/export/probe.spec.ts', '../testing/export-fixture'],
     ['the composition root importing the API core', 'src-main/workbench.ts', './api/dispatch'],
     ['app/ importing electron', 'src-main/app/probe.ts', 'electron'],
+    ['the engine starting a thread through the process toolkit', 'src-main/engine/parallel/probe.ts', '../../processes/spawn'],
+    ['the process toolkit importing app paths', 'src-main/processes/probe.ts', '../platform/paths'],
   ])('allows %s', async (_what, file, from) => {
     expect(await restricted(file, from)).toBe(false);
   });

@@ -2,16 +2,19 @@
 /**
  * Package the app for Linux as an unpacked folder (`electron-builder --linux --dir`) against a local
  * STUB Electron distribution (no Electron binary can be downloaded here), then check the result:
- *   - dist/linux-unpacked/resources/app.asar exists and holds out/main, out/preload, out/renderer;
+ *   - dist/linux-unpacked/resources/app.asar exists and holds out/main, out/preload, out/renderer,
+ *     and every entry electron-vite built into out/main (index, cli and each child entry of
+ *     src-main/processes/entries.ts: trainer, train-worker, pseudo-worker);
  *   - no devDependency is inside; renderer-only packages are not inside;
  *   - native parts (sharp, @img) are unpacked next to it; the demo dataset is an extra resource;
  *   - the asar stays under a size budget;
  *   - the packaged production tree really works: extracted, Node imports the CLI bundle (and sees
- *     its commands), runs a TensorFlow.js op on the wasm backend, and encodes an image with sharp.
+ *     its commands), runs a TensorFlow.js op on the wasm backend, encodes an image with sharp, and
+ *     forks the packaged trainer and pseudo-mask worker, which say ready.
  * Usage: node scripts/package-check.mjs [--no-build] [--budget-mb 40]   (slow: ~1 minute)
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -71,6 +74,10 @@ const has = (prefix) => files.some((f) => f === prefix || f.startsWith(`${prefix
 for (const dir of ['/out/main', '/out/preload', '/out/renderer']) check(has(dir), `${dir} is packaged`);
 check(files.includes('/out/main/index.js') && files.includes('/out/renderer/index.html') && files.includes('/out/preload/index.cjs'), 'entry files (main/index.js, preload/index.cjs, renderer/index.html) present');
 check(files.includes('/package.json'), 'package.json present');
+// Every built entry (one .js per electron-vite main input: the app, the CLI, each child process and thread).
+const builtEntries = readdirSync(join(root, 'out', 'main')).filter((name) => name.endsWith('.js')).sort();
+const missingEntries = builtEntries.filter((name) => !files.includes(`/out/main/${name}`));
+check(builtEntries.length >= 5 && missingEntries.length === 0, `every built entry is packaged (${builtEntries.join(', ')}${missingEntries.length ? `; missing ${missingEntries.join(', ')}` : ''})`);
 const packagesInside = new Set(files.map((f) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
 const devInside = Object.keys(pkg.devDependencies ?? {}).filter((name) => packagesInside.has(name));
 check(devInside.length === 0, `no devDependency inside (${devInside.join(', ') || 'none'})`);
@@ -101,7 +108,16 @@ await tf.setBackend('wasm');
 const sum = tf.tensor([1, 2, 3]).sum().dataSync()[0];
 const sharp = (await import('sharp')).default;
 const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#ffffff' } }).png().toBuffer();
-console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length }));
+// The packaged child processes load and greet (their first message is ready), then go.
+const { fork } = await import('node:child_process');
+const greet = (name) => new Promise((resolve) => {
+  const child = fork(${JSON.stringify(join(extracted, 'out/main'))} + '/' + name + '.js', [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+  child.on('message', (m) => { if (m && m.type === 'ready') { resolve(true); child.kill('SIGKILL'); } });
+  child.on('exit', () => { clearTimeout(timer); resolve(false); });
+});
+const children = { trainer: await greet('trainer'), 'pseudo-worker': await greet('pseudo-worker') };
+console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length, children }));
 `,
   );
   const result = spawnSync(process.execPath, [smoke], { cwd: extracted, encoding: 'utf8' });
@@ -117,6 +133,7 @@ console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: 
     check(['export', 'serve'].every((c) => report.commands.includes(c)), `CLI commands: ${report.commands.join(', ')}`);
     check(report.backend === 'wasm' && report.sum === 6, `tfjs ${report.backend} backend computes (sum = ${report.sum})`);
     check(report.pngBytes > 0, 'sharp encodes a PNG from the packaged tree');
+    check(Object.values(report.children).every(Boolean), `packaged child processes start and say ready (${JSON.stringify(report.children)})`);
   }
 } finally {
   rmSync(extracted, { recursive: true, force: true });

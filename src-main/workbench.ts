@@ -3,8 +3,11 @@ import type { AppInfo } from '@shared/domain/app-info';
 import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
+import { forkedCamRunner } from './pseudo/cam-runner';
+import type { ProcessKind } from './processes/spawn';
+import { trainerLauncher } from './trainer/launch';
 import { createDatasetSession, type DatasetSession } from './services/dataset-session';
-import { TrainingControl, type TrainingControlOptions } from './services/training-control';
+import { TrainingControl } from './services/training-control';
 import { runsRootsFor } from './runs/run-roots';
 import { ExportService } from './services/export-service';
 import { MaskService } from './services/mask-service';
@@ -24,11 +27,11 @@ export interface WorkbenchOptions {
   transport: AppInfo['transport'];
   log: (line: string) => void;
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
-  /** The trainer launcher (Electron may pass a utilityProcess one); a Node child process by default. */
-  trainerLauncher?: TrainingControlOptions['launcher'];
+  /** How the trainer and the pseudo-mask workers run: Node child processes by default; the app passes its utilityProcess. */
+  childProcesses?: ProcessKind;
 }
 
-export function createWorkbench({ transport, log, pickFolder, trainerLauncher }: WorkbenchOptions): Workbench {
+export function createWorkbench({ transport, log, pickFolder, childProcesses }: WorkbenchOptions): Workbench {
   const events = new EventBus();
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
@@ -40,10 +43,10 @@ export function createWorkbench({ transport, log, pickFolder, trainerLauncher }:
     // The open project's runs/, else $EADER_HOME/runs.
     runsRoots: () => runsRootsFor(projects.current()?.dir ?? null),
     events,
-    ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
+    launcher: () => trainerLauncher(childProcesses),
     log,
   });
-  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state) });
+  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
   const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
   return { events, datasets, projects, training, dispatcher };

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { DatasetFormat, type DatasetIndex, type DatasetIssue } from '@shared/domain/dataset';
 import { openDataset } from '../datasets/open-dataset';
+import { errorText } from '@shared/envelope';
 
 export interface DatasetInfo {
   path: string;
@@ -75,7 +76,7 @@ export async function datasetInfo(path: string, options: { json?: boolean; forma
   try {
     index = await openDataset(path, { format: options.format, verifyImages: !options.quick });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     return { output: options.json ? JSON.stringify({ path, error: message, usable: false }, null, 2) : `Cannot open ${path}: ${message}`, exitCode: 1, opened: false };
   }
   const info = summariseDataset(path, index);

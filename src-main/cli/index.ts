@@ -7,6 +7,7 @@ import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
 import { registerExport } from './export';
+import { errorText } from '@shared/envelope';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -30,7 +31,7 @@ export async function runCli(argv: string[]): Promise<void> {
 const isEntry = process.argv[1] !== undefined && /cli\.(js|ts|mjs)$/.test(process.argv[1]);
 if (isEntry) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`eader: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`eader: ${errorText(error)}`);
     process.exit(1);
   });
 }

@@ -7,6 +7,7 @@
  */
 import sharp from 'sharp';
 import type { RgbImage } from '@shared/domain/dataset';
+import { errorText } from '@shared/envelope';
 
 export class ImageDecodeError extends Error {
   constructor(
@@ -41,7 +42,7 @@ function label(source: Source, name?: string): string {
 }
 
 function reasonOf(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   return message.replace(/^Input (file|buffer) /, '').trim();
 }
 

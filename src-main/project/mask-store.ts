@@ -11,6 +11,7 @@ import type { IndexMask } from '@shared/domain/dataset';
 import { VOID_LABEL } from '@shared/domain/dataset';
 import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { MaskRejectedError } from './errors';
 import { historyDir, maskPath } from './project-paths';
 import type { ProjectImage } from './project-schema';
 
@@ -36,13 +37,13 @@ export class MaskStore {
   /** Check a mask against its image: size and values (class indices or 255). */
   private check(id: string, mask: IndexMask): void {
     const image = this.owner.image(id);
-    if (mask.data.length !== mask.width * mask.height) throw new Error(`mask for "${id}" has ${mask.data.length} bytes for ${mask.width}×${mask.height}`);
+    if (mask.data.length !== mask.width * mask.height) throw new MaskRejectedError(`mask for "${id}" has ${mask.data.length} bytes for ${mask.width}×${mask.height}`);
     if ((image.width !== null && image.width !== mask.width) || (image.height !== null && image.height !== mask.height)) {
-      throw new Error(`mask for "${id}" is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
+      throw new MaskRejectedError(`mask for "${id}" is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
     }
     const classCount = this.owner.meta.classes.length;
     for (const v of mask.data) {
-      if (v >= classCount && v !== VOID_LABEL) throw new Error(`mask for "${id}" holds value ${v}, which is no class (0..${classCount - 1}) nor void (255)`);
+      if (v >= classCount && v !== VOID_LABEL) throw new MaskRejectedError(`mask for "${id}" holds value ${v}, which is no class (0..${classCount - 1}) nor void (255)`);
     }
   }
 

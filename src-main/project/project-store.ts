@@ -9,6 +9,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { DatasetIndex } from '@shared/domain/dataset';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
 import { removeStaleTemps, writeFileAtomic } from '../fs/atomic-write';
+import { UnknownImageError } from './errors';
 import { MaskStore } from './mask-store';
 import { HISTORY_DIR, MASKS_DIR, RUNS_DIR, THUMBS_DIR } from './project-paths';
 import {
@@ -144,7 +145,7 @@ export class Project {
 
   image(id: string): ProjectImage {
     const image = this.byId.get(id);
-    if (!image) throw new Error(`no image "${id}" in project ${this.metaDoc.name}`);
+    if (!image) throw new UnknownImageError(id, this.metaDoc.name);
     return image;
   }
 

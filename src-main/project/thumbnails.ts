@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { THUMBS_DIR, thumbPath } from './project-paths';
 import type { ProjectImage } from './project-schema';
+import { errorText } from '@shared/envelope';
 
 export const THUMB_SIDE = 160;
 
@@ -93,7 +94,7 @@ export class ThumbnailCache {
           if (await this.ensure(id)) result.made++;
           else result.fresh++;
         } catch (err) {
-          result.failed.push({ id, reason: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '' });
+          result.failed.push({ id, reason: errorText(err).split('\n')[0] ?? '' });
         }
         result.done++;
         options.onProgress?.({ done: result.done, total: result.total, failed: result.failed });

@@ -8,7 +8,7 @@ import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
 import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
@@ -221,10 +221,7 @@ export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promi
 }
 
 export async function openRun(root: string, runId: string, liveRunId: string | null): Promise<RunDetail> {
-  const summary = await summarizeRun(root, runId, liveRunId).catch((error: unknown) => {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-  });
+  const summary = await asApiError('NOT_FOUND', () => summarizeRun(root, runId, liveRunId));
   const { series, rows } = await readSeries(runDirOf(root, runId));
   return { summary, series: series.toChunk(), rows };
 }
@@ -233,10 +230,6 @@ export async function openRun(root: string, runId: string, liveRunId: string | n
 export async function deleteRun(root: string, runId: string, liveRunId: string | null): Promise<void> {
   const dir = runDirOf(root, runId);
   if (runId === liveRunId) throw new ApiError('CONFLICT', `Run ${runId} is training now: stop it before deleting it.`);
-  try {
-    await readRunRecord(dir);
-  } catch (error) {
-    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-  }
+  await asApiError('NOT_FOUND', () => readRunRecord(dir));
   await rm(dir, { recursive: true, force: true });
 }

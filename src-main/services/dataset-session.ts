@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { resolveInside } from '../fs/confine';
 import { ByteLru } from '../platform/lru';
@@ -82,12 +82,7 @@ export class DatasetSession {
     const info = await stat(root).catch(() => null);
     if (!info) throw new ApiError('NOT_FOUND', `Nothing at ${root}.`);
     const started = performance.now();
-    let index: DatasetIndex;
-    try {
-      index = await this.deps.open(root, this.deps.onProgress);
-    } catch (error) {
-      throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
-    }
+    const index: DatasetIndex = await asApiError('BAD_DATA', () => this.deps.open(root, this.deps.onProgress));
     if (this.index && this.index.root !== index.root) this.project = null;
     this.index = index;
     this.byId = new Map(index.images.map((image) => [image.id, image]));
@@ -145,14 +140,16 @@ export class DatasetSession {
     const cached = this.project?.thumbnail(id);
     if (!cached) return this.encode(id, THUMB_SIDE, 75, this.thumbs);
     const record = this.record(id);
-    try {
-      const data = await cached;
-      const meta = await sharp(data).metadata();
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      return { bytes, mime: 'image/webp', width: meta.width ?? 0, height: meta.height ?? 0, originalWidth: record.width ?? 0, originalHeight: record.height ?? 0 };
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot make the thumbnail of ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return asApiError(
+      'BAD_DATA',
+      async () => {
+        const data = await cached;
+        const meta = await sharp(data).metadata();
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        return { bytes, mime: 'image/webp', width: meta.width ?? 0, height: meta.height ?? 0, originalWidth: record.width ?? 0, originalHeight: record.height ?? 0 };
+      },
+      `Cannot make the thumbnail of ${record.file}: `,
+    );
   }
 
   async image(id: string, maxSide = 2048): Promise<EncodedImage> {
@@ -163,7 +160,7 @@ export class DatasetSession {
     const path = this.imagePath(id);
     const record = this.record(id);
     const cached = cache?.get(`${id}@${maxSide}`);
-    try {
+    return asApiError('BAD_DATA', async () => {
       // .rotate() applies EXIF orientation; downscaling here is for display only, never for GT.
       const pipeline = sharp(path, { failOn: 'error', limitInputPixels: 1 << 28 }).rotate().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
       const { data, info } = cached ? { data: cached, info: null } : await pipeline.jpeg({ quality }).toBuffer({ resolveWithObject: true });
@@ -178,19 +175,13 @@ export class DatasetSession {
         originalWidth: record.width ?? meta.width ?? 0,
         originalHeight: record.height ?? meta.height ?? 0,
       };
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot decode ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    }, `Cannot decode ${record.file}: `);
   }
 
   async gt(id: string): Promise<MaskPayload | null> {
     const record = this.record(id);
     if (!record.gt) return null;
-    try {
-      return await this.deps.readGt(this.dataset(), id);
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot read the GT mask of "${id}": ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return asApiError('BAD_DATA', () => this.deps.readGt(this.dataset(), id), `Cannot read the GT mask of "${id}": `);
   }
 }
 

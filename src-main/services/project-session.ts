@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { ProjectInfo, ReviewUpdate, ThumbProgress } from '@shared/domain/project-view';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
 import { Project } from '../project/project-store';
 import type { DatasetSession } from './dataset-session';
 
@@ -36,19 +36,19 @@ export class ProjectSession {
   async create(dir: string, datasetPath?: string): Promise<ProjectInfo> {
     if (datasetPath) await this.datasets.open({ path: datasetPath });
     const dataset = this.datasets.dataset();
-    const project = await wrap(() => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? dataset.root }));
+    const project = await asApiError('BAD_DATA', () => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? dataset.root }));
     return this.attach(project);
   }
 
   async open(dir: string): Promise<ProjectInfo> {
-    const project = await wrap(() => Project.open(resolve(dir)));
+    const project = await asApiError('BAD_DATA', () => Project.open(resolve(dir)));
     await this.datasets.open({ path: project.meta.dataset.path });
     return this.attach(project);
   }
 
   async setReview(update: ReviewUpdate): Promise<void> {
     const project = this.require();
-    await wrap(() => project.setReview(update.id, update.status, update.comment));
+    await asApiError('BAD_DATA', () => project.setReview(update.id, update.status, update.comment));
   }
 
   review(id: string): ReviewStatus {
@@ -87,14 +87,5 @@ export class ProjectSession {
       .then((r) => this.onThumbProgress({ done: r.done, total: r.total, failed: r.failed.length, finished: true }))
       .catch(() => undefined);
     return this.info()!;
-  }
-}
-
-async function wrap<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
   }
 }

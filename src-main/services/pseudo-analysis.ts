@@ -7,7 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PseudoAcceptInput, PseudoAcceptResult, PseudoEvalResult, PseudoQueue, PseudoRenderSettings, PseudoScopeInput } from '@shared/domain/pseudo-view';
 import { PseudoRenderSettings as RenderSchema } from '@shared/domain/pseudo-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
+import { maskSaveCode } from './mask-service';
 import { renderPseudoMask } from '@shared/pseudo/render';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import type { CachedCams } from '../pseudo/cam-cache';
@@ -127,12 +128,7 @@ export class PseudoAnalysis {
       }
       const size = { width: cams.imageWidth, height: cams.imageHeight };
       const data = renderPseudoMask(cams, scope.settings, size);
-      let revision: number;
-      try {
-        revision = await project.masks.save(id, { ...size, data });
-      } catch (error) {
-        throw new ApiError('INVALID_INPUT', `Could not save the pseudo-mask of "${id}": ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const revision = await asApiError(maskSaveCode, () => project.masks.save(id, { ...size, data }), `Could not save the pseudo-mask of "${id}": `);
       const { key } = cache;
       await appendProvenance(project.dir, id, {
         revision,

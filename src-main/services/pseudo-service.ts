@@ -6,7 +6,7 @@
 import type { ImageRecord } from '@shared/domain/dataset';
 import type { PseudoCacheInfo, PseudoCams, PseudoGenerateInput, PseudoJobState } from '@shared/domain/pseudo-view';
 import { PseudoCamSettings } from '@shared/domain/pseudo-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError, errorText } from '@shared/envelope';
 import { CamCache, type CamCacheKey } from '../pseudo/cam-cache';
 import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
@@ -39,12 +39,7 @@ export class PseudoService {
   /** The folder of a run, checked to be a run trained on the open dataset's classes. */
   async runDir(runId: string): Promise<string> {
     const dir = runDirOf(findRunRoot(this.options.runsRoots(), runId), runId);
-    let classes: string[];
-    try {
-      classes = (await readRunRecord(dir)).dataset.classes;
-    } catch (error) {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    }
+    const classes = await asApiError('NOT_FOUND', async () => (await readRunRecord(dir)).dataset.classes);
     const open = this.options.datasets.dataset().classes;
     if (classes.join('\n') !== open.join('\n')) {
       throw new ApiError('CONFLICT', `Run ${runId} was trained on other classes (${classes.slice(1).join(', ')}) than the open dataset's (${open.slice(1).join(', ')}).`);
@@ -57,12 +52,7 @@ export class PseudoService {
     const cam = PseudoCamSettings.parse(input.cam ?? {});
     const runDir = await this.runDir(input.runId);
     const images = this.images(input);
-    let checkpoint;
-    try {
-      checkpoint = await checkpointIdentity(runDir, cam.checkpoint);
-    } catch (error) {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    }
+    const checkpoint = await asApiError('NOT_FOUND', () => checkpointIdentity(runDir, cam.checkpoint));
     const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? GRID_SIDE, inputMaxSide: null };
     const cache = new CamCache(runDir, key);
     await cache.prepare();
@@ -87,7 +77,7 @@ export class PseudoService {
     const job = { runDir, checkpointDir: checkpoint.dir, key, datasetRoot: this.options.datasets.dataset().root, images: todo.map((r) => ({ id: r.id, file: r.file, labels: r.labels })) };
     this.finished = runner(job, (p) => update({ done: cached + p.done, imageId: p.imageId }), abort.signal).then(
       (result) => update({ status: result.cancelled ? 'cancelled' : 'finished', failed: result.failed, imageId: null, message: `${result.done} images on ${result.backend}` }),
-      (error: unknown) => update({ status: 'failed', imageId: null, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => update({ status: 'failed', imageId: null, message: errorText(error) }),
     );
     return this.job;
   }

@@ -87,7 +87,7 @@ describe('TrainingControl with a scripted trainer', () => {
     trainer.send({ type: 'checkpoint', step: 5, path: '/x/step-5', best: true });
     expect(lastState().lastCheckpoint).toEqual({ step: 5, path: '/x/step-5' });
     trainer.send({ type: 'progress', step: 'not a number' });
-    expect(lastState().notes.at(-1)).toMatch(/Ignored a malformed message/);
+    expect(lastState().notes.at(-1)).toMatch(/Refused a malformed message from the trainer process \(at step: /);
   });
 
   it('keeps the whole live state for a renderer that re-attaches, rounds capped per image', async () => {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError, errorText } from '@shared/envelope';
 import type { EventName, EventPayload } from '@shared/events';
 import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
 import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
@@ -89,9 +89,7 @@ export class TrainingControl {
     this.refuseIfActive();
     await this.settled(runId);
     const runDir = runDirOf(this.root(runId), runId);
-    const record = await readRunRecord(runDir).catch((error: unknown) => {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    });
+    const record = await asApiError('NOT_FOUND', () => readRunRecord(runDir));
     if (!existsSync(record.dataset.root)) throw new ApiError('NOT_FOUND', `The run's dataset folder ${record.dataset.root} is gone.`);
     this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
     return this.launch(
@@ -169,7 +167,7 @@ export class TrainingControl {
       const launcher = (this.options.launcher ?? (() => defaultTrainerLauncher(process.env)))();
       supervisor = new TrainerSupervisor(launcher);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       this.options.log?.(`trainer launch failed: ${message}`);
       void this.finish(live, { kind: 'error', code: 'INTERNAL', message, step: null }, true);
       return { ...live.state };
@@ -178,7 +176,7 @@ export class TrainingControl {
     supervisor.on((message) => this.receive(live, message));
     void supervisor.outcome.then((outcome) => this.finish(live, outcome, live.state.pid === null));
     supervisor.start(command).catch((error: unknown) => {
-      live.note(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+      live.note(`start failed: ${errorText(error)}`);
       supervisor.kill();
     });
     this.emitState();
@@ -234,7 +232,7 @@ export class TrainingControl {
           trainedSeconds: this.trainedBefore + live.state.elapsedSeconds,
         });
       } catch (error) {
-        live.note(`Could not write the run's outcome file: ${error instanceof Error ? error.message : String(error)}`);
+        live.note(`Could not write the run's outcome file: ${errorText(error)}`);
       }
     }
     if (this.live !== live) return;

@@ -16,6 +16,7 @@ import {
 import { DataParallelTrainer } from '../engine/parallel/data-parallel';
 import { trainReplicas } from '../engine/parallel/replicas';
 import type { EngineFactory, TrainerEngine } from './engine-port';
+import { errorText } from '@shared/envelope';
 
 /** The engine's settings from a run's TrainConfig. */
 export function engineConfig(config: TrainConfig, numForegroundClasses: number): EaderConfigInput {
@@ -53,7 +54,7 @@ async function startParallel(model: EaderModel, config: TrainConfig, log: (level
     log('info', `Training on ${choice.reason}.`);
     return parallel;
   } catch (error) {
-    log('warning', `Cannot start the train worker (${error instanceof Error ? error.message : String(error)}): training in one thread.`);
+    log('warning', `Cannot start the train worker (${errorText(error)}): training in one thread.`);
     return null;
   }
 }

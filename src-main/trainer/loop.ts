@@ -16,6 +16,7 @@ import { RunControl } from './run-control';
 import { buildSample } from './sample-png';
 import { CheckpointWriter } from './checkpoint-writer';
 import { runVersions } from './versions';
+import { errorText } from '@shared/envelope';
 
 export class TrainerFailure extends Error {
   constructor(
@@ -81,7 +82,7 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
     index = await openDataset(command.datasetRoot);
     records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
   } catch (error) {
-    throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${errorText(error)}`);
   }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
   const config = await prepareRun(command, index, records.length, backend.name);

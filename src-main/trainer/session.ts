@@ -2,18 +2,20 @@
  * One trainer session: a switch over the parent's typed commands. Runs at most one training run;
  * reports `finished`, or `error` with a code (OOM apart from the rest), then asks to exit.
  */
-import { looksLikeOom, parseParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { looksLikeOom, type ParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
+import { errorText } from '@shared/envelope';
 
+/** The trainer's side of its channel; messages arrive validated (processes/serve-parent.ts). */
 export interface SessionPort {
   send(message: TrainerMessage): void;
-  onMessage(listener: (raw: unknown) => void): void;
+  on(listener: (message: ParentMessage) => void): unknown;
 }
 
 export function classifyError(error: unknown): { code: TrainerErrorCode; message: string } {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (error instanceof TrainerFailure) return { code: error.code, message };
   if (looksLikeOom(message)) {
     return { code: 'OOM', message: `Out of memory: ${message}. Try a smaller --batch-size or --image-size.` };
@@ -48,13 +50,7 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   };
 
-  port.onMessage((raw) => {
-    const parsed = parseParentMessage(raw);
-    if (!parsed.ok) {
-      send({ type: 'log', level: 'warning', message: `Rejected a ${parsed.error}` });
-      return;
-    }
-    const message = parsed.value;
+  port.on((message) => {
     switch (message.type) {
       case 'start':
         if (started) {

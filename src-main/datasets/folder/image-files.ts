@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import type { DatasetIssue, ImageRecord } from '@shared/domain/dataset';
 import { mapLimit } from '../fs-utils';
 import { ImageDecodeError, readImageSize } from '../image-io';
+import { errorText } from '@shared/envelope';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif'] as const;
 
@@ -27,7 +28,7 @@ export async function fileNamesIn(dir: string): Promise<Set<string>> {
 }
 
 export const reasonOf = (err: unknown): string =>
-  err instanceof ImageDecodeError ? err.reason : ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+  err instanceof ImageDecodeError ? err.reason : (errorText(err).split('\n')[0] ?? '');
 
 export interface VerifyOptions {
   concurrency?: number;

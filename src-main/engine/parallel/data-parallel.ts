@@ -19,6 +19,7 @@ import { pairsFromLabels } from '../cam';
 import type { LossScale } from '../train-step';
 import type { GradientResult, LossTerms, PlainGradients, StepResult } from '../types';
 import { WorkerReplica } from './replica';
+import { errorText } from '@shared/envelope';
 
 export interface DataParallelOptions {
   /** Compare replica checksums every this many steps (0 = never). Default 50. */
@@ -157,7 +158,7 @@ export class DataParallelTrainer {
     const replica = this.replica;
     if (!replica) return;
     this.replica = null;
-    this.options.onWarning?.(`${error instanceof Error ? error.message : String(error)}. Training goes on in one thread.`);
+    this.options.onWarning?.(`${errorText(error)}. Training goes on in one thread.`);
     void replica.terminate().catch(() => undefined);
   }
 }

@@ -4,20 +4,25 @@
  * share of the batch and applies the summed gradients the master sends back, so its weights stay
  * equal to the master's. See ./data-parallel.ts and docs/backends.md ("Both cores").
  */
-import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { errorText } from '@shared/envelope';
+import { FromReplica, ToReplica } from '@shared/protocols/replica';
+import { PROCESS_ENTRIES } from '../../processes/entries';
+import { firstIssue } from '../../processes/protocol-error';
+import { serveParent } from '../../processes/serve-parent';
 import { initBackend } from '../backend/index';
+import { EaderConfigSchema } from '../config';
 import { EaderModel } from '../eader-model';
-import { gradientBuffers, type FromWorker, type ToWorker } from './protocol';
+import { gradientBuffers } from './buffers';
 
-const port = parentPort;
-if (!port) throw new Error('train-worker must run in a worker thread');
+const port = serveParent(PROCESS_ENTRIES['train-worker'].title, { toChild: ToReplica, fromChild: FromReplica });
+if (port.transport !== 'thread') throw new Error('train-worker must run in a worker thread');
 
 let model: EaderModel | null = null;
 let queue: Promise<void> = Promise.resolve();
 
-function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+function reply(message: FromReplica, transfer: ArrayBuffer[] = []): void {
+  port.send(message, transfer);
 }
 
 function ready(): EaderModel {
@@ -25,12 +30,14 @@ function ready(): EaderModel {
   return model;
 }
 
-async function handle(msg: ToWorker): Promise<void> {
+async function handle(msg: ToReplica): Promise<void> {
   try {
     switch (msg.type) {
       case 'init': {
         const backend = await initBackend({ force: 'wasm' });
-        const { pretrained: _p, adversaryPretrained: _a, ...config } = msg.config;
+        const parsed = EaderConfigSchema.safeParse(msg.config);
+        if (!parsed.success) throw new Error(`init: not an EADER config (${firstIssue(parsed.error)})`);
+        const { pretrained: _p, adversaryPretrained: _a, ...config } = parsed.data;
         model = await EaderModel.create(config); // weights come from the state, not from files
         model.setState(msg.state);
         reply({ type: 'ready', id: msg.id, backend: `${backend.name} (${backend.device})` });
@@ -65,11 +72,15 @@ async function handle(msg: ToWorker): Promise<void> {
         return;
     }
   } catch (error) {
-    reply({ type: 'error', id: msg.id, message: error instanceof Error ? error.message : String(error) });
+    reply({ type: 'error', id: msg.id, message: errorText(error) });
   }
 }
 
-// Handle requests strictly in arrival order (init is asynchronous).
-port.on('message', (msg: ToWorker) => {
+// Handle requests strictly in arrival order (init is asynchronous). A malformed request cannot be
+// answered by id: the master learns of it when this thread ends.
+port.on((msg) => {
   queue = queue.then(() => handle(msg));
+});
+port.onRejected((error) => {
+  throw error;
 });
