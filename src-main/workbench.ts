@@ -35,7 +35,7 @@ export function createWorkbench({ transport, log, pickFolder, trainerLauncher }:
   const training = new TrainingControl({
     dataset: () => {
       const index = datasets.dataset();
-      return { root: index.root, classes: index.classes };
+      return { root: index.root, ...datasets.source(), classes: index.classes };
     },
     // The open project's runs/, else $EADER_HOME/runs.
     runsRoots: () => runsRootsFor(projects.current()?.dir ?? null),

@@ -15,7 +15,8 @@ import { checkpointIdentity } from '../../src-main/pseudo/run-checkpoint';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../../src-main/pseudo/evaluate';
 import { QUEUE_SIGNALS, queueSignals } from '../../src-main/pseudo/queue';
 import { spearman } from '../../src-main/pseudo/stats';
-import { imagesOfSplit, loadGtMask, openDataset } from '../../src-main/trainer/dataset-access';
+import { openDataset, readGtMask } from '../../src-main/datasets/open-dataset';
+import { imagesOfSplit } from '../../src-main/datasets/select';
 
 const { values } = parseArgs({ options: { run: { type: 'string' }, dataset: { type: 'string', default: 'resources/demo' }, split: { type: 'string', default: 'val' }, out: { type: 'string', default: 'bench/pseudo-masks.json' } } });
 if (!values.run) throw new Error('--run RUN_DIR is required');
@@ -32,7 +33,7 @@ const cache = new CamCache(runDir, key);
 const items: ScoredItem[] = [];
 for (const r of records) {
   const cams = await cache.read(r.id);
-  const gt = await loadGtMask(index, r);
+  const gt = await readGtMask(index, r.id);
   if (cams && gt) items.push({ id: r.id, cams, gt });
 }
 const K = index.classes.length;
