@@ -42,12 +42,12 @@ const time = <T>(fn: () => T): [T, number] => {
   const v = fn();
   return [v, performance.now() - t];
 };
-const base: RenderSettings = { threshold: 0.3, refine: false, keepLargest: false };
+const base: RenderSettings = { threshold: 0.3, refine: 'none', keepLargest: false };
 const variants: Record<string, RenderSettings> = {
   raw: base,
-  refine: { ...base, refine: true },
+  refine: { ...base, refine: 'bilateral' },
   largest: { ...base, keepLargest: true },
-  'refine+largest': { ...base, refine: true, keepLargest: true },
+  'refine+largest': { ...base, refine: 'bilateral', keepLargest: true },
 };
 const miou: Record<string, number | null> = {};
 const evalMs: Record<string, number> = {};
@@ -57,9 +57,9 @@ for (const [name, settings] of Object.entries(variants)) {
   evalMs[name] = ms;
 }
 const [, renderMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, threshold: 0.4 })));
-const [, refineMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, refine: true })));
+const [, refineMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, refine: 'bilateral' })));
 const [sweepRaw, sweepMs] = time(() => thresholdSweep(items, base, K));
-const [sweepRefined, sweepRefineMs] = time(() => thresholdSweep(items, { ...base, refine: true }, K));
+const [sweepRefined, sweepRefineMs] = time(() => thresholdSweep(items, { ...base, refine: 'bilateral' }, K));
 const { perImage } = evaluateItems(items, base, K);
 const signals = queueSignals(items.map(({ id, cams }) => ({ id, cams })), base);
 const ids = items.map((it) => it.id).filter((id) => perImage.get(id) !== null);
