@@ -8,6 +8,7 @@
  * is all of them; how many images have GT masks is a separate number (`withGt`).
  */
 import type { DatasetFormat, DatasetIndex, DatasetIssue } from '@shared/domain/dataset';
+import { NO_SPLIT } from './folder/read-folder';
 import { splitNames } from './select';
 
 export interface DatasetCounts {
@@ -41,8 +42,8 @@ export function summarizeDataset(index: DatasetIndex): DatasetCounts {
 function notesOf(index: DatasetIndex): string[] {
   const notes: string[] = [];
   const names = splitNames(index);
-  if (index.format === 'folder' && names.length === 1 && names[0] === 'all') {
-    notes.push('No split column in the labels file: every image is in split "all" (train and infer on "all", or add a split column for real train/val).');
+  if (index.format === 'folder' && names.length === 1 && names[0] === NO_SPLIT) {
+    notes.push(`No split column in the labels file: every image is in split "${NO_SPLIT}" (train and infer on "${NO_SPLIT}", or add a split column for real train/val).`);
   }
   else if (index.images.length > 0 && !names.includes('train')) {
     notes.push(`No split named "train": choose the training split among ${names.map((n) => `"${n}"`).join(', ') || 'none'}.`);
