@@ -2,7 +2,8 @@
  * Every dataset format trains, infers and evaluates through the one dataset door: a tiny real
  * training (wasm, in process, as `eader train --in-process` runs it), `eader infer` on the val
  * split and `eader eval` against the format's own ground truth — on a COCO dataset (GT rasterised
- * from RLE instances) and on a labelled folder whose labels.csv has a split column.
+ * from RLE instances) and on a labelled folder whose labels.csv has a split column; the inferred
+ * masks, saved in a project of that dataset, export (`eader export --format voc`) and read back.
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,11 @@ import { QUICK_PRESET, type TrainConfig } from '@shared/trainer-protocol';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { initBackend } from '../engine/backend';
+import { Project } from '../project/project-store';
 import { readRunRecord } from '../runs/run-store';
 import { FIXTURE_CLASSES, writeShapesCoco, writeShapesFolder } from '../testing/shapes-fixture';
 import { runEval } from './eval-run';
+import { runExportCommand } from './export';
 import { runInfer } from './infer-run';
 import { runTrain } from './train-run';
 
@@ -66,5 +69,14 @@ describe.each([
     expect(report.perClass[1]!.support).toBeGreaterThan(0); // squares are in the GT (COCO: rasterised RLE)
     expect(report.miou).toBeGreaterThan(0);
     expect(report.miou).toBeLessThanOrEqual(1);
+
+    const project = await Project.create(join(root, `project-${format}`), { dataset: await openDataset(dataset), datasetPath: dataset });
+    for (const id of ids.val) await project.masks.save(id, decodeIndexedPng(await readFile(join(masks, `${id}.png`))).mask);
+    await project.flush();
+    const exported = join(root, `export-${format}`);
+    await runExportCommand({ project: project.dir, format: 'voc', out: exported, only: 'all', images: 'copy', cocoGrouping: 'component', lsTarget: 'predictions', quiet: true }, () => undefined);
+    const back = await openDataset(exported);
+    expect(back.images.map((r) => [r.id, r.splits])).toEqual(ids.val.map((id) => [id, ['trainval', 'val']])); // VOC lists trainval too
+    for (const id of ids.val) expect(Buffer.compare((await readGtMask(back, id))!.data, decodeIndexedPng(await readFile(join(masks, `${id}.png`))).mask.data)).toBe(0);
   });
 });
