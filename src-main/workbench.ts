@@ -7,7 +7,7 @@ import { forkedCamRunner } from './pseudo/cam-runner';
 import type { ProcessKind } from './processes/spawn';
 import { trainerLauncher } from './trainer/launch';
 import { createDatasetSession, type DatasetSession } from './services/dataset-session';
-import { TrainingControl } from './services/training-control';
+import { TrainingControl, type TrainingControlOptions } from './services/training-control';
 import { runsRootsFor } from './runs/run-roots';
 import { ExportService } from './services/export-service';
 import { MaskService } from './services/mask-service';
@@ -29,21 +29,23 @@ export interface WorkbenchOptions {
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
   /** How the trainer and the pseudo-mask workers run: Node child processes by default; the app passes its utilityProcess. */
   childProcesses?: ProcessKind;
+  /** The trainer launcher port (default: the toolkit's, of `childProcesses` kind); a scripted trainer in specs. */
+  trainerLauncher?: TrainingControlOptions['launcher'];
 }
 
-export function createWorkbench({ transport, log, pickFolder, childProcesses }: WorkbenchOptions): Workbench {
+export function createWorkbench({ transport, log, pickFolder, childProcesses, trainerLauncher: launcher }: WorkbenchOptions): Workbench {
   const events = new EventBus();
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
   const training = new TrainingControl({
     dataset: () => {
       const index = datasets.dataset();
-      return { root: index.root, classes: index.classes };
+      return { root: index.root, ...datasets.source(), classes: index.classes };
     },
     // The open project's runs/, else $EADER_HOME/runs.
     runsRoots: () => runsRootsFor(projects.current()?.dir ?? null),
     events,
-    launcher: () => trainerLauncher(childProcesses),
+    launcher: launcher ?? (() => trainerLauncher(childProcesses)),
     log,
   });
   const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });

@@ -5,6 +5,7 @@
  * Binary payloads (PNG bytes) are Uint8Arrays: both transports use structured clone.
  */
 import { z } from 'zod';
+import { DatasetFormat } from './domain/dataset';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -122,8 +123,13 @@ export const StartCommand = z
   .object({
     type: z.literal('start'),
     config: TrainConfig,
-    /** Absolute path of the dataset root (opened read-only). */
+    /**
+     * Where the dataset is opened from (read-only): a dataset folder, or a COCO instances file.
+     * The trainer opens it through the one dataset door (src-main/datasets/open-dataset.ts).
+     */
     datasetRoot: z.string().min(1),
+    /** Skip format detection (the app passes the format it opened the dataset with). */
+    datasetFormat: DatasetFormat.optional(),
     /** The run folder; created when missing. */
     runDir: z.string().min(1),
     /** Continue from the newest complete checkpoint in runDir. */

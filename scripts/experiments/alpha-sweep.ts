@@ -18,7 +18,9 @@ import { EaderModel, imageToTensor } from '../../src-main/engine';
 import { readCheckpoint, selectCheckpoint } from '../../src-main/runs/checkpoints';
 import { readRunRecord, runPaths } from '../../src-main/runs/run-store';
 import { engineConfig } from '../../src-main/trainer/engine-adapter';
-import { imagesOfSplit, loadRgb, openDataset } from '../../src-main/trainer/dataset-access';
+import { loadImage } from '../../src-main/datasets/load';
+import { openDataset } from '../../src-main/datasets/open-dataset';
+import { imagesOfSplit } from '../../src-main/datasets/select';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +49,7 @@ async function meanMaskedArea(runDir: string, config: TrainConfig): Promise<numb
     let sum = 0;
     let pairs = 0;
     for (const rec of imagesOfSplit(index, 'val')) {
-      const image = await loadRgb(index, rec);
+      const image = await loadImage(index, rec.id);
       const x = imageToTensor(image, { width: config.imageSize, height: config.imageSize });
       const classes = rec.labels.map((c) => c - 1);
       const cams = model.cams(x, [classes]);

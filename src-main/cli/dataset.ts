@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { DatasetFormat, type DatasetIndex, type DatasetIssue } from '@shared/domain/dataset';
 import { openDataset } from '../datasets/open-dataset';
 import { errorText } from '@shared/envelope';
+import { summarizeDataset } from '../datasets/summary';
 
 export interface DatasetInfo {
   path: string;
@@ -17,29 +18,24 @@ export interface DatasetInfo {
   withGt: number;
   classes: { index: number; name: string; images: number }[];
   issues: DatasetIssue[];
+  /** Facts that decide what can be trained or scored (e.g. a labelled folder without splits). */
+  notes: string[];
   usable: boolean;
 }
 
 export function summariseDataset(path: string, index: DatasetIndex): DatasetInfo {
-  const splits: Record<string, number> = {};
-  const perClass = new Array<number>(index.classes.length).fill(0);
-  let withGt = 0;
-  for (const image of index.images) {
-    for (const split of image.splits) splits[split] = (splits[split] ?? 0) + 1;
-    for (const label of image.labels) perClass[label] = (perClass[label] ?? 0) + 1;
-    if (image.gt) withGt++;
-  }
+  const counts = summarizeDataset(index);
   return {
     path,
-    format: index.format,
-    root: index.root,
-    images: index.images.length,
-    splits,
-    withGt,
-    // Class 0 (background) is in every image by definition; its count is the number of images.
-    classes: index.classes.map((name, i) => ({ index: i, name, images: i === 0 ? index.images.length : (perClass[i] ?? 0) })),
-    issues: index.issues,
-    usable: index.images.length > 0,
+    format: counts.format,
+    root: counts.root,
+    images: counts.images,
+    splits: counts.splits,
+    withGt: counts.withGt,
+    classes: counts.classes.map((name, i) => ({ index: i, name, images: counts.perClass[i] ?? 0 })),
+    issues: counts.issues,
+    notes: counts.notes,
+    usable: counts.images > 0,
   };
 }
 
@@ -59,6 +55,7 @@ export function formatDatasetInfo(info: DatasetInfo): string {
     lines.push(`Problems: ${info.issues.length}`);
     for (const issue of info.issues) lines.push(`  ${issue.file}: ${issue.reason}`);
   }
+  for (const note of info.notes) lines.push(`Note:     ${note}`);
   if (!info.usable) lines.push('No usable image: nothing can be trained or shown from this dataset.');
   return lines.join('\n');
 }

@@ -7,6 +7,9 @@ export interface EvalReport {
   missing: string[];
   miou: number | null;
   pixelAccuracy: number | null;
+  /** Scored pixels, and non-void GT pixels the predictions left at 255 (an ignore band). */
+  pixels: number;
+  unscored: number;
   perClass: { classIndex: number; name: string; iou: number | null; precision: number | null; recall: number | null; support: number }[];
 }
 
@@ -17,6 +20,8 @@ export function buildReport(scores: SegmentationScores, classes: readonly string
     missing,
     miou: scores.miou,
     pixelAccuracy: scores.pixelAccuracy,
+    pixels: scores.pixels,
+    unscored: scores.unscored,
     perClass: scores.perClass.map((c) => ({ ...c, name: classes[c.classIndex] ?? `class ${c.classIndex}` })),
   };
 }
@@ -31,6 +36,7 @@ export function formatReport(report: EvalReport): string {
   lines.push(`${'mIoU'.padEnd(width)}  ${pct(report.miou)}`);
   lines.push(`${'pixel acc.'.padEnd(width)}  ${pct(report.pixelAccuracy)}`);
   let note = `${report.images} ${report.split} images; background counts in the mean; void (255) pixels ignored`;
+  if (report.unscored > 0) note += `; ${report.unscored} pixels predicted 255 (ignore) left unscored (${((100 * report.unscored) / (report.unscored + report.pixels)).toFixed(1)}%)`;
   if (report.missing.length > 0) note += `; ${report.missing.length} images without a prediction scored as all background`;
   lines.push(`(${note})`);
   return lines.join('\n');

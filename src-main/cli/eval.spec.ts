@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 import { registerEval } from './eval';
 import { runEval } from './eval-run';
 

@@ -39,7 +39,7 @@ export class TrainRunError extends Error {
 /** The command a run starts with; on resume the run's saved config is used, with the new length. */
 export async function startCommandFor(options: TrainRunOptions): Promise<StartCommand> {
   const datasetRoot = resolve(options.dataset);
-  if (!existsSync(datasetRoot)) throw new Error(`Dataset folder ${datasetRoot} does not exist.`);
+  if (!existsSync(datasetRoot)) throw new Error(`Dataset ${datasetRoot} does not exist (give a dataset folder or a COCO instances .json).`);
   const runDir = resolve(options.out);
   let config = options.config;
   if (options.resume) {

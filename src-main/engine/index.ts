@@ -16,13 +16,13 @@
  *   model.predict(x)                               // Float32Array [B*K] sigmoid probabilities
  *   model.cams(x, [[0, 4]], {width, height}?)      // per image, per engine class: cam in [0,1]
  *   model.erasureSample(x3d, [0, 4])               // per class: cam, soft mask, erased RGB, adversary prob
- *   multiScaleCams(model, rgb, classes, {scales, flip})  // full-size cams, averaged over scales/flip
- *   predictedClasses(model, rgb, 0.5)              // engine classes for an image without labels
- *   pseudoMask(cams, w, h, threshold)              // Uint8Array, dataset class indices (0 = background)
+ *   await multiScaleCams(model, rgb, classes, {scales, flip, baseScale, outSize})  // cams averaged over scales/flip
+ *   await predictedClasses(model, rgb, 0.5)        // engine classes for an image without labels
+ *   (the pseudo-mask rule and refinement are src-shared/pseudo/render.ts, shared with the renderer)
  *   new ConfusionMatrix(K + 1).add(gt, pred); .scores()  // IoU/precision/recall, mIoU incl. background
  *
  * Class indices: the engine's logits are the K foreground classes, 0-based. Dataset class c ≥ 1
- * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and pseudoMask do the conversion.
+ * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and the cam cache (pseudo/cam-compute.ts) do the conversion.
  * Tensors passed in stay owned by the caller; every method returning plain data leaks nothing.
  */
 export {
@@ -44,6 +44,5 @@ export { EaderModel, type TrainBatch } from './eader-model';
 export { makeRng, type Rng } from './rng';
 export { TrainingPhase } from './schedule';
 export { IMAGENET_MEAN, IMAGENET_STD, denormalizeToRgb, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';
-export { multiScaleCams, predictedClasses, type MultiScaleOptions } from './infer';
+export { classProbabilities, multiScaleCams, predictedClasses, scaledSize, type MultiScaleOptions } from './infer';
 export { ConfusionMatrix, type ClassScore, type SegmentationScores } from './metrics';
-export { BACKGROUND_SCORE, pseudoMask, type PseudoMaskCam } from './pseudo-mask';

@@ -4,15 +4,11 @@
  * (tests, the CLI). Plain data in and out, so the job crosses a process boundary as a message.
  */
 import type { CamJob, CamJobProgress, CamJobResult } from '@shared/protocols/pseudo-worker';
+import { readImage } from '../datasets/load';
 import { initBackend } from '../engine/backend';
-import { EaderModel } from '../engine';
-import { decodeImage } from '../datasets/image-io';
-import { resolveInside } from '../fs/confine';
-import { readCheckpoint } from '../runs/checkpoints';
-import { readRunRecord } from '../runs/run-store';
-import { engineConfig } from '../trainer/engine-adapter';
 import { CamCache, type CamCacheKey } from './cam-cache';
 import { computeImageCams } from './cam-compute';
+import { loadRunModel } from './run-model';
 import { errorText } from '@shared/envelope';
 
 // The job and its reports are the pseudo-worker protocol's (src-shared/protocols/pseudo-worker.ts).
@@ -20,21 +16,18 @@ export { CamJob, type CamJobProgress, type CamJobResult } from '@shared/protocol
 
 export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => void, isCancelled: () => boolean = () => false): Promise<CamJobResult> {
   const key: CamCacheKey = job.key;
-  const record = await readRunRecord(job.runDir);
   const backend = await initBackend(job.backend ? { force: job.backend } : {});
-  const state = await readCheckpoint(job.checkpointDir);
-  const model = await EaderModel.create(engineConfig(record.config, record.dataset.classes.length - 1));
+  const { model } = await loadRunModel(job.runDir, job.checkpointDir);
   const cache = new CamCache(job.runDir, key);
   const failed: CamJobResult['failed'] = [];
   let done = 0;
   try {
-    model.setState({ step: state.step, tensors: state.tensors, extra: state.extra ?? {} });
     for (const image of job.images) {
       if (isCancelled()) break;
       const started = performance.now();
       try {
-        const rgb = await decodeImage(resolveInside(job.datasetRoot, image.file));
-        await cache.write(image.id, computeImageCams(model, rgb, image.labels, key));
+        const rgb = await readImage(job.datasetRoot, image);
+        await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
       } catch (error) {
         failed.push({ imageId: image.id, message: errorText(error) });
       }

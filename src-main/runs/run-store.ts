@@ -19,6 +19,8 @@ export const RunRecord = z.object({
   backend: z.string(),
   dataset: z.object({
     root: z.string(),
+    /** Where the dataset was opened from (a COCO instances file, a VOCdevkit folder); root when absent. */
+    path: z.string().optional(),
     format: z.string(),
     classes: z.array(z.string()),
     trainImages: z.number().int(),

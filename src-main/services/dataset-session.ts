@@ -5,10 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
-import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
+import type { DatasetFormat, DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
 import { ApiError, asApiError } from '@shared/envelope';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
+import { summarizeDataset } from '../datasets/summary';
 import { resolveInside } from '../fs/confine';
 import { ByteLru } from '../platform/lru';
 import { resourcesDir } from '../platform/paths';
@@ -30,33 +31,29 @@ export interface ProjectLink {
 
 export const demoDatasetPath = (): string => resolve(resourcesDir(), 'demo');
 
+/** The Datasets area's summary: the shared counts (datasets/summary.ts), the first issues, the scan time. */
 export function summarize(index: DatasetIndex, scanMs: number): DatasetSummary {
-  const splits: Record<string, number> = {};
-  const perClass = new Array<number>(index.classes.length).fill(0);
-  let withGt = 0;
-  for (const image of index.images) {
-    for (const s of image.splits) splits[s] = (splits[s] ?? 0) + 1;
-    for (const c of image.labels) if (c < perClass.length) perClass[c] = (perClass[c] ?? 0) + 1;
-    if (image.gt) withGt++;
-  }
-  perClass[0] = withGt;
+  const counts = summarizeDataset(index);
   return {
-    format: index.format,
-    root: index.root,
-    classes: index.classes,
+    format: counts.format,
+    root: counts.root,
+    classes: counts.classes,
     palette: index.palette,
-    imageCount: index.images.length,
-    withGt,
-    splits,
-    perClass,
-    issueCount: index.issues.length,
-    issues: index.issues.slice(0, MAX_LISTED_ISSUES),
+    imageCount: counts.images,
+    withGt: counts.withGt,
+    splits: counts.splits,
+    perClass: counts.perClass,
+    issueCount: counts.issues.length,
+    issues: counts.issues.slice(0, MAX_LISTED_ISSUES),
+    notes: counts.notes,
     scanMs: Math.round(scanMs),
   };
 }
 
 export class DatasetSession {
   private index: DatasetIndex | null = null;
+  /** The path the open dataset was opened from (a COCO instances file, a VOCdevkit folder). */
+  private openedFrom: string | null = null;
   private summary: DatasetSummary | null = null;
   private byId = new Map<string, ImageRecord>();
   private readonly thumbs = new ByteLru<Uint8Array>(64 << 20);
@@ -85,10 +82,17 @@ export class DatasetSession {
     const index: DatasetIndex = await asApiError('BAD_DATA', () => this.deps.open(root, this.deps.onProgress));
     if (this.index && this.index.root !== index.root) this.project = null;
     this.index = index;
+    this.openedFrom = root;
     this.byId = new Map(index.images.map((image) => [image.id, image]));
     this.thumbs.clear();
     this.summary = summarize(index, performance.now() - started);
     return this.summary;
+  }
+
+  /** Where the open dataset was opened from and its format: what reopens the same index elsewhere (the trainer). */
+  source(): { path: string; format: DatasetFormat } {
+    const index = this.dataset();
+    return { path: this.openedFrom ?? index.root, format: index.format };
   }
 
   current(): DatasetSummary | null {

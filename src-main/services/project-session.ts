@@ -36,7 +36,7 @@ export class ProjectSession {
   async create(dir: string, datasetPath?: string): Promise<ProjectInfo> {
     if (datasetPath) await this.datasets.open({ path: datasetPath });
     const dataset = this.datasets.dataset();
-    const project = await asApiError('BAD_DATA', () => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? dataset.root }));
+    const project = await asApiError('BAD_DATA', () => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? this.datasets.source().path }));
     return this.attach(project);
   }
 

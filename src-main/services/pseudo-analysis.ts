@@ -29,7 +29,8 @@ interface Scope {
 
 /** The name an evaluation is stored under: split, threshold and options. */
 export function evalName(split: string | null, s: PseudoRenderSettings): string {
-  return `pseudo-${split ?? 'selection'}-t${Math.round(s.threshold * 100)}${s.refine ? '-refine' : ''}${s.keepLargest ? '-largest' : ''}`;
+  const band = s.ignoreBand ? `-ignore${Math.round(s.ignoreBand.low * 100)}-${Math.round(s.ignoreBand.high * 100)}` : '';
+  return `pseudo-${split ?? 'selection'}-t${Math.round(s.threshold * 100)}${s.refine !== 'none' ? `-${s.refine}` : ''}${s.keepLargest ? '-largest' : ''}${band}`;
 }
 
 export class PseudoAnalysis {
@@ -70,7 +71,7 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: false }, classes.length);
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: 'none' }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,

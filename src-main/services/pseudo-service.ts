@@ -7,6 +7,8 @@ import type { ImageRecord } from '@shared/domain/dataset';
 import type { PseudoCacheInfo, PseudoCams, PseudoGenerateInput, PseudoJobState } from '@shared/domain/pseudo-view';
 import { PseudoCamSettings } from '@shared/domain/pseudo-view';
 import { ApiError, asApiError, errorText } from '@shared/envelope';
+import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import { imagesOfSplit } from '../datasets/select';
 import { CamCache, type CamCacheKey } from '../pseudo/cam-cache';
 import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
@@ -15,8 +17,6 @@ import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
-
-export const GRID_SIDE = 256;
 
 export interface PseudoServiceOptions {
   datasets: DatasetSession;
@@ -53,7 +53,7 @@ export class PseudoService {
     const runDir = await this.runDir(input.runId);
     const images = this.images(input);
     const checkpoint = await asApiError('NOT_FOUND', () => checkpointIdentity(runDir, cam.checkpoint));
-    const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? GRID_SIDE, inputMaxSide: null };
+    const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? DEFAULT_GRID_SIDE, inputMaxSide: null };
     const cache = new CamCache(runDir, key);
     await cache.prepare();
     const have = new Set(await cachedIds(cache));
@@ -107,9 +107,11 @@ export class PseudoService {
         return record;
       });
     }
-    const records = index.images.filter((r) => r.splits.includes(input.split ?? ''));
-    if (records.length === 0) throw new ApiError('NOT_FOUND', `The open dataset has no images in split "${input.split ?? ''}".`);
-    return records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    try {
+      return imagesOfSplit(index, input.split ?? '');
+    } catch (error) {
+      throw new ApiError('NOT_FOUND', errorText(error));
+    }
   }
 
   /** The run's current cache, or a NOT_FOUND error telling the user to generate first. */

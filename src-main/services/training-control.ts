@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, asApiError, errorText } from '@shared/envelope';
 import type { EventName, EventPayload } from '@shared/events';
+import { DatasetFormat } from '@shared/domain/dataset';
 import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
 import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
 import { readRunRecord } from '../runs/run-store';
@@ -24,9 +25,11 @@ export interface TrainingEventSink {
 }
 
 export interface TrainingControlOptions {
-  /** The open dataset (throws ApiError CONFLICT when none is open). */
-  dataset: () => { root: string; classes: string[] };
-  /** Where runs live now: the project's runs/ or $EADER_HOME/runs. */
+  /**
+   * The open dataset (throws ApiError CONFLICT when none is open): its root, where it was opened
+   * from (a COCO instances file, say; default the root) and its format, which the trainer reopens.
+   */
+  dataset: () => { root: string; path?: string; format?: DatasetFormat; classes: string[] };
   /** Run folders, new-run folder first (the project's runs/, then $EADER_HOME/runs). */
   runsRoots: () => string[];
   events: TrainingEventSink;
@@ -80,7 +83,7 @@ export class TrainingControl {
     this.trainedBefore = 0;
     return this.launch(
       { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
-      { config: input.config, datasetRoot: dataset.root, runDir, resume: false },
+      { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
     );
   }
 
@@ -90,11 +93,13 @@ export class TrainingControl {
     await this.settled(runId);
     const runDir = runDirOf(this.root(runId), runId);
     const record = await asApiError('NOT_FOUND', () => readRunRecord(runDir));
-    if (!existsSync(record.dataset.root)) throw new ApiError('NOT_FOUND', `The run's dataset folder ${record.dataset.root} is gone.`);
+    const datasetPath = record.dataset.path ?? record.dataset.root;
+    if (!existsSync(datasetPath)) throw new ApiError('NOT_FOUND', `The run's dataset ${datasetPath} is gone.`);
+    const format = DatasetFormat.safeParse(record.dataset.format);
     this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
     return this.launch(
       { runId, runDir, preset: null, config: record.config, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true },
-      { config: record.config, datasetRoot: record.dataset.root, runDir, resume: true },
+      { config: record.config, datasetRoot: datasetPath, ...(format.success ? { datasetFormat: format.data } : {}), runDir, resume: true },
     );
   }
 

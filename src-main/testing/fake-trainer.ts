@@ -102,7 +102,7 @@ export class FakeTrainer implements ChildTransport {
           await createRun(message.runDir, {
             config: message.config,
             backend: 'fake',
-            dataset: { root: message.datasetRoot, format: 'voc', classes: this.options.classes ?? ['background', 'a', 'b'], trainImages: 10 },
+            dataset: { root: message.datasetRoot, path: message.datasetRoot, format: message.datasetFormat ?? 'voc', classes: this.options.classes ?? ['background', 'a', 'b'], trainImages: 10 },
             versions: {},
           });
         }

@@ -1,5 +1,5 @@
 /**
- * For specs: a tiny VOC dataset (testing/voc-fixture.ts) and a run folder holding checkpoints of an
+ * For specs: a tiny VOC dataset (testing/shapes-fixture.ts) and a run folder holding checkpoints of an
  * untrained tiny model (its cams are arbitrary but real: the whole pipeline runs on them).
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { QUICK_PRESET } from '@shared/trainer-protocol';
 import { EaderModel } from '../engine';
 import { useTestBackend } from './tf-backend';
 import { engineConfig } from '../trainer/engine-adapter';
-import { FIXTURE_CLASSES, writeShapesVoc } from './voc-fixture';
+import { FIXTURE_CLASSES, writeShapesVoc } from './shapes-fixture';
 import { writeCheckpoint } from '../runs/checkpoints';
 import { createRun, runPaths } from '../runs/run-store';
 

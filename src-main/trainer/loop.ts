@@ -10,7 +10,9 @@ import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
 import { initBackend } from '../engine/backend';
-import { ImageCache, imagesOfSplit, openDataset } from './dataset-access';
+import { ImageCache } from '../datasets/image-cache';
+import { openDataset } from '../datasets/open-dataset';
+import { imagesOfSplit } from '../datasets/select';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { RunControl } from './run-control';
 import { buildSample } from './sample-png';
@@ -60,7 +62,7 @@ async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount
     await createRun(command.runDir, {
       config: command.config,
       backend,
-      dataset: { root: index.root, format: index.format, classes: index.classes, trainImages: trainCount },
+      dataset: { root: index.root, path: command.datasetRoot, format: index.format, classes: index.classes, trainImages: trainCount },
       versions: runVersions(),
     });
     return command.config;
@@ -79,7 +81,7 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
   let index: DatasetIndex;
   let records: ImageRecord[];
   try {
-    index = await openDataset(command.datasetRoot);
+    index = await openDataset(command.datasetRoot, command.datasetFormat ? { format: command.datasetFormat } : {});
     records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
   } catch (error) {
     throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${errorText(error)}`);

@@ -9,7 +9,7 @@ import { readMetrics } from '../runs/run-store';
 import { createEngine } from './engine-adapter';
 import { runTraining } from './loop';
 import { RunControl } from './run-control';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { checkpointName, listCheckpoints } from '../runs/checkpoints';
 import { readMetrics, readRunRecord } from '../runs/run-store';
 import { defaultTrainerLauncher } from './launch';
 import { TrainerSupervisor } from './supervisor';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 const config: TrainConfig = {

@@ -8,6 +8,7 @@
  * Without classes.txt the classes come from the labels file: the one-hot header or JSON "classes"
  * when it declares them, else every label seen, sorted alphabetically (`classOrder: 'sorted'`, the
  * default, stable when rows are added) or in first-seen order (`classOrder: 'first-seen'`).
+ * Splits come from the labels file's split column or fields; without them every image is in `all`.
  * Image id = the image path under the images folder without its extension. Every image is checked by
  * reading its header; an image file that no row lists is an issue (it has no labels) and is skipped.
  */
@@ -28,6 +29,8 @@ export interface ReadFolderOptions {
 }
 
 export const LABELS_FILES = ['labels.csv', 'labels.json'] as const;
+/** The one split of a labels file without a split column or field. */
+export const NO_SPLIT = 'all';
 
 /** Image files under `dir` (recursively, skipping hidden folders and masks/), relative, posix. */
 async function listImages(dir: string, skip: Set<string>): Promise<string[]> {
@@ -102,7 +105,7 @@ export async function readFolderDataset(rootPath: string, options: ReadFolderOpt
       else if (k > 0) labels.add(k);
     }
     const file = relativePosix(root, join(imagesDir, rel));
-    images.push({ id: stripExtension(rel), file, splits: ['all'], labels: [...labels].sort((a, b) => a - b), gt: null });
+    images.push({ id: stripExtension(rel), file, splits: row.splits ?? [NO_SPLIT], labels: [...labels].sort((a, b) => a - b), gt: null });
   }
   for (const rel of onDisk) {
     if (!used.has(rel)) issues.push({ file: relativePosix(root, join(imagesDir, rel)), reason: `not listed in ${labelsName} (no labels); skipped` });
