@@ -14,7 +14,7 @@ import { EaderModel, imageToTensor, pseudoMask, type PseudoMaskCam } from '../en
 import { readCheckpoint, selectCheckpoint } from '../runs/checkpoints';
 import { readRunRecord, runPaths } from '../runs/run-store';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
-import { engineConfig } from '../trainer/engine-adapter';
+import { engineConfig } from '../engine/settings';
 import { imagesOfSplit, loadRgb, openDataset } from '../trainer/dataset-access';
 
 export interface InferOptions {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { EaderModel } from './eader-model';
 import { multiScaleCams, predictedClasses } from './infer';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('wasm'));
@@ -15,7 +16,7 @@ function image(width: number, height: number): RgbImage {
 
 describe('multiScaleCams', () => {
   it('returns full-size cams in [0,1] for each class, leaking nothing', async () => {
-    const model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', camMode: 'cam' }); // CAM: never all-zero
+    const model = await EaderModel.create(testEngineConfig({ numClasses: 3, backbone: 'tiny', adversary: 'none', camMethod: 'cam' })); // CAM: never all-zero
     const img = image(40, 28);
     const before = tf.memory().numTensors;
     const cams = multiScaleCams(model, img, [0, 2], { scales: [0.75, 1, 1.5], flip: true });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { EaderModel, imageToTensor } from '../engine';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 import { averagedCams, computeImageCams } from './cam-compute';
 
@@ -16,7 +17,7 @@ const mirrorPlane = (p: Float32Array, w: number): Float32Array => p.map((_, i) =
 let model: EaderModel;
 beforeAll(async () => {
   await useTestBackend('wasm');
-  model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 });
+  model = await EaderModel.create(testEngineConfig({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 }));
 });
 
 describe('multi-scale + flip cams', () => {

@@ -10,7 +10,7 @@ import { decodeImage } from '../datasets/image-io';
 import { resolveInside } from '../fs/confine';
 import { readCheckpoint } from '../runs/checkpoints';
 import { readRunRecord } from '../runs/run-store';
-import { engineConfig } from '../trainer/engine-adapter';
+import { engineConfig } from '../engine/settings';
 import { CamCache, type CamCacheKey } from './cam-cache';
 import { computeImageCams } from './cam-compute';
 

@@ -3,6 +3,7 @@
  * reports `finished`, or `error` with a code (OOM apart from the rest), then asks to exit.
  */
 import { looksLikeOom, parseParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { ConfigError } from '../engine/settings';
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
@@ -18,7 +19,8 @@ export function classifyError(error: unknown): { code: TrainerErrorCode; message
   if (looksLikeOom(message)) {
     return { code: 'OOM', message: `Out of memory: ${message}. Try a smaller --batch-size or --image-size.` };
   }
-  if (/Invalid EADER config|Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
+  if (error instanceof ConfigError) return { code: 'BAD_CONFIG', message };
+  if (/Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
   if (/ENOENT|cannot decode|not a run folder|no images in split|already holds a run/i.test(message)) return { code: 'BAD_DATA', message };
   return { code: 'INTERNAL', message };
 }
@@ -51,6 +53,13 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
   port.onMessage((raw) => {
     const parsed = parseParentMessage(raw);
     if (!parsed.ok) {
+      if (!started && isStart(raw)) {
+        // A start that fails validation ends the session before anything is created.
+        started = true;
+        send({ type: 'error', code: parsed.path[0] === 'config' ? 'BAD_CONFIG' : 'PROTOCOL', message: `Refused the start command: ${parsed.error}`, step: null });
+        onDone(2);
+        return;
+      }
       send({ type: 'log', level: 'warning', message: `Rejected a ${parsed.error}` });
       return;
     }
@@ -79,4 +88,8 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   });
   return control;
+}
+
+function isStart(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'start';
 }

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainerMessage } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
 import { defaultTrainerLauncher } from './launch';
 import { TrainerSupervisor, type TrainerChannel } from './supervisor';
 

@@ -2,7 +2,7 @@
  * Messages between the trainer (master replica) and a train worker thread (worker replica).
  * Requests carry an id; the worker answers each request once, in order.
  */
-import type { EaderConfig } from '../config';
+import type { EaderConfig } from '../settings';
 import type { LossScale } from '../train-step';
 import type { EngineState, GradientResult, Phase, PlainGradients } from '../types';
 

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { appRoot } from '../../platform/paths';
-import type { EaderConfig } from '../config';
+import type { EaderConfig } from '../settings';
 import type { LossScale } from '../train-step';
 import type { EngineState, GradientResult, Phase, PlainGradients } from '../types';
 import { gradientBuffers, type FromWorker, type ToWorker } from './protocol';
