@@ -89,7 +89,8 @@ describe('engine settings', () => {
 
   it('know each backbone’s stride as the engine builds it', async () => {
     await useTestBackend('cpu');
-    for (const kind of ['tiny', 'resnet18', 'resnet50'] as const) {
+    // resnet50 and resnet101 come from the same createResnet as resnet18 (backbones.spec checks resnet50's 32 too).
+    for (const kind of ['tiny', 'resnet18'] as const) {
       const store = new ParamStore();
       expect(createBackbone(kind, store, makeRng(0), { momentum: 0.1, epsilon: 1e-5 }).stride, kind).toBe(BACKBONE_STRIDE[kind]);
       store.dispose();
