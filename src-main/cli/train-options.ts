@@ -29,7 +29,8 @@ const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
   },
 };
 
-function shown(value: unknown, setting: Setting): string {
+/** A setting's value as the CLI and the docs spell it (null → its null word, booleans → on/off). */
+export function shown(value: unknown, setting: Setting): string {
   if (value === null && setting.kind === 'int-or-null') return setting.nullWord;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
@@ -44,7 +45,8 @@ function description(key: SettingKey): string {
   return `${setting.help} [${defaults}]`;
 }
 
-function placeholder(setting: Setting): string {
+/** The value placeholder after a flag: `<n>`, `<x>`, `<name>`, `<n|none>`. */
+export function placeholder(setting: Setting): string {
   if (setting.kind === 'int-or-null') return `<n|${setting.nullWord}>`;
   if (setting.kind === 'int') return '<n>';
   if (setting.kind === 'float') return '<x>';
