@@ -26,8 +26,6 @@ export const ENGINE_CONSTANTS = {
   /** RMSprop smoothing constant (PyTorch `alpha`). */
   rmspropRho: 0.99,
   optimizerEpsilon: 1e-8,
-  /** Horizontal flips (p = 0.5) in the training augmentation. */
-  hflip: true,
 } as const;
 type Widen<T> = T extends number ? number : T extends boolean ? boolean : T;
 type EngineConstants = { [K in keyof typeof ENGINE_CONSTANTS]: Widen<(typeof ENGINE_CONSTANTS)[K]> };

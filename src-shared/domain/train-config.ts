@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { BackendName } from './app-info';
-import { choice, float, int, intOrNull, text, type Setting } from './setting-kinds';
+import { bool, choice, float, int, intOrNull, text, type Setting } from './setting-kinds';
 
 // ---------------------------------------------------------------------------------------------
 // names
@@ -213,6 +213,13 @@ export const SETTINGS = {
     max: 1,
     step: 0.05,
     default: 0.08,
+  }),
+  hflip: bool({
+    label: 'Horizontal flips',
+    help: 'Mirror each training crop with probability ½ (torchvision’s RandomHorizontalFlip, as the reference).',
+    group: 'data',
+    consumer: 'engine',
+    default: true,
   }),
   trainSplit: text({
     label: 'Training split',
