@@ -33,7 +33,6 @@ interface Reference {
 }
 
 let root: string;
-let runDir: string;
 let dataset: string;
 let reference: Reference;
 let v1Config: Record<string, unknown>;
@@ -41,8 +40,6 @@ let v1Config: Record<string, unknown>;
 beforeAll(async () => {
   await useTestBackend('wasm');
   root = await mkdtemp(join(tmpdir(), 'eader-run-v1-'));
-  runDir = join(root, 'runs', RUN_ID);
-  await cp(FIXTURE, runDir, { recursive: true });
   dataset = join(root, 'shapes');
   await writeShapesVoc(dataset, { train: 4, val: 2, width: 40, height: 32, seed: 7 });
   reference = JSON.parse(await readFile(join(FIXTURE, 'reference.json'), 'utf8')) as Reference;
@@ -50,8 +47,16 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
+/** A fresh copy of the fixture in `<root>/<name>/runs/<RUN_ID>` (each test writes into its own). */
+async function copyOfRun(name: string): Promise<string> {
+  const runDir = join(root, name, 'runs', RUN_ID);
+  await cp(FIXTURE, runDir, { recursive: true });
+  return runDir;
+}
+
 describe('a run folder of eader-run/1 (bafd886)', () => {
   it('is read as the current format; the settings it lacks get their table defaults', async () => {
+    const runDir = await copyOfRun('read');
     const record = await readRunRecord(runDir);
     expect(record.format).toBe(RUN_FORMAT);
     const missing = Object.keys(DEFAULTS).filter((k) => !(k in v1Config));
@@ -61,17 +66,19 @@ describe('a run folder of eader-run/1 (bafd886)', () => {
   });
 
   it('opens in the run history with its outcome, losses and series', async () => {
-    const [summary] = await listRuns(join(root, 'runs'), null);
+    const runsRoot = join(await copyOfRun('history'), '..');
+    const [summary] = await listRuns(runsRoot, null);
     expect(summary).toMatchObject({ runId: RUN_ID, status: 'completed', lastStep: 4, totalSteps: 4, checkpoints: 1, resumes: 0, datasetFormat: 'voc' });
     const rows = (await readFile(join(FIXTURE, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(summary?.finalLosses.locBce).toBe(rows[3]?.bce);
-    const detail = await openRun(join(root, 'runs'), RUN_ID, null);
+    const detail = await openRun(runsRoot, RUN_ID, null);
     expect(detail.rows).toBe(4);
     expect(detail.series.locBce).toEqual(rows.map((r) => r.bce));
     expect(detail.series.alphaTerm).toEqual(rows.map((r) => r.adv));
   });
 
   it('loads into a model that computes what the bafd886 engine computed', async () => {
+    const runDir = await copyOfRun('outputs');
     const record = await readRunRecord(runDir);
     const model = await EaderModel.create(engineConfig(record.config, 2));
     try {
@@ -99,6 +106,7 @@ describe('a run folder of eader-run/1 (bafd886)', () => {
   });
 
   it('resumes: steps 5 and 6 train exactly as bafd886 trained them, and the record is rewritten as the current format', async () => {
+    const runDir = await copyOfRun('resume');
     const record = await readRunRecord(runDir);
     const result = await runTrain({ dataset, out: runDir, config: record.config, resume: true, resumeLength: { epochs: 3 }, inProcess: true, progress: null });
     expect(result).toMatchObject({ step: 6, reason: 'completed' });
@@ -116,7 +124,8 @@ describe('a run folder of eader-run/1 (bafd886)', () => {
   });
 
   it('gives masks through `eader infer` and cams through the app’s cam job', async () => {
-    const out = join(root, 'masks');
+    const runDir = await copyOfRun('masks');
+    const out = join(root, 'masks', 'out');
     const summary = await runInfer({ run: runDir, dataset, split: 'val', out, threshold: 0.3, labels: 'gt', labelThreshold: 0.5, scales: [1], flip: false, checkpoint: 'last', maxSide: null });
     expect(summary.images).toBe(2);
     const files = (await readdir(out)).filter((f) => f.endsWith('.png')).sort();
