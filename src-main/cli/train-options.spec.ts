@@ -39,6 +39,10 @@ describe('train flags', () => {
     const flags = cmd.parse(['--sample-images', '2', '--cache-max-side', '96', '--workers', '1', '--max-steps', 'none', '--cam', 'cam'], { from: 'user' }).opts<TrainFlags>();
     expect(configFromFlags(flags)).toEqual({ ...QUICK_PRESET, sampleImages: 2, cacheMaxSide: 96, workers: 1, maxSteps: null, camMethod: 'cam' });
     expect(configFromFlags({ preset: 'quick', workers: 'auto' }).workers).toBeNull();
+    // An on/off setting gets --x and --no-x; given neither, the preset's value stands.
+    expect(configFromFlags(addTrainConfigOptions(new Command('t'), 'quick').parse(['--no-hflip'], { from: 'user' }).opts<TrainFlags>()).hflip).toBe(false);
+    expect(configFromFlags(addTrainConfigOptions(new Command('t'), 'quick').parse(['--hflip'], { from: 'user' }).opts<TrainFlags>()).hflip).toBe(true);
+    expect(addTrainConfigOptions(new Command('t'), 'quick').parse([], { from: 'user' }).opts<TrainFlags>().hflip).toBeUndefined();
     expect(() => configFromFlags({ preset: 'quick', workers: '3' })).toThrow('Invalid --workers (3): must be at most 2.');
     expect(() => configFromFlags({ preset: 'quick', maxSteps: 'lots' })).toThrow('--max-steps must be a number or "none", got "lots".');
     // A choice outside the enum is refused by commander itself, with the choices listed.
