@@ -9,7 +9,9 @@
  *   - the flag list in docs/training.md (checked by src-main/cli/settings-doc.spec.ts).
  *
  * Adding a setting: one entry here (its default must be what runs did before it existed, see the
- * rule below), then its use where `consumer` says (the engine or the trainer). Nothing else.
+ * rule below), then its use where `consumer` says (the engine or the trainer), then
+ * `npx tsx scripts/docs-settings.ts` for the docs. Nothing else; specs fail if a part is missing.
+ * Adding a preset: one entry in PRESET_TABLE.
  *
  * THE RULE FOR OLD RUNS: a run record written before a setting existed lacks its key; when the
  * record is read, the key gets its `default` from this table (StoredTrainConfig). So a new
