@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
 import { EaderModel } from '../src-main/engine/eader-model';
 import { WorkerReplica } from '../src-main/engine/parallel/replica';
 import { builtEntryPath, ENTRY_NAMES, entryOverrideVar, type EntryName } from '../src-main/processes/entries';
@@ -21,6 +21,7 @@ import { makeTestDataset, makeTestRun } from '../src-main/testing/trained-run';
 import { trainerLauncher } from '../src-main/trainer/launch';
 import { TrainerSupervisor } from '../src-main/trainer/supervisor';
 import { APP_ROOT } from './fixtures/paths';
+import { testEngineConfig } from '../src-main/testing/engine-config';
 
 const built = (name: EntryName): string => join(APP_ROOT, builtEntryPath(name));
 const fromBuild = (name: EntryName): NodeJS.ProcessEnv => ({ ...process.env, [entryOverrideVar(name)]: built(name) });
@@ -52,7 +53,7 @@ describe('child entries from the build', () => {
   });
 
   it('the built train worker takes the master state and agrees on its checksum', async () => {
-    const model = await EaderModel.create({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: 16, locSteps: 1, advSteps: 1 });
+    const model = await EaderModel.create(testEngineConfig({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: 16, locSteps: 1, advSteps: 1 }));
     const replica = await WorkerReplica.start(model.config, model.getState(), fromBuild('train-worker'));
     try {
       expect(replica.backend).toMatch(/^wasm/);

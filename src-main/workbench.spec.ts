@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
 import { FIXTURE_CLASSES, writeShapesCoco } from './testing/shapes-fixture';
 import { FakeTrainer, fakeLaunchers } from './testing/fake-trainer';
 import { createWorkbench } from './workbench';

@@ -10,10 +10,10 @@ import { ExportRequest, ExportResult } from './domain/export-view';
 import { MaskDocumentPayload, MaskImportResult, MaskRevisionInfo, MaskSaveInput, ReviewRecordPayload } from './domain/mask-view';
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
-import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
+import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
-import { TrainConfig } from './trainer-protocol';
+import { PresetId, TrainConfig } from './domain/train-config';
 
 /** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */
 export const DEFAULT_MAX_INPUT_BYTES = 1 << 20;

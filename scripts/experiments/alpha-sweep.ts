@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { QUICK_PRESET, type TrainConfig } from '../../src-shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '../../src-shared/domain/train-config';
 import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runTrain } from '../../src-main/cli/train-run';
@@ -17,7 +17,7 @@ import { initBackend } from '../../src-main/engine/backend';
 import { EaderModel, imageToTensor } from '../../src-main/engine';
 import { readCheckpoint, selectCheckpoint } from '../../src-main/runs/checkpoints';
 import { readRunRecord, runPaths } from '../../src-main/runs/run-store';
-import { engineConfig } from '../../src-main/trainer/engine-adapter';
+import { engineConfig } from '../../src-main/engine/settings';
 import { loadImage } from '../../src-main/datasets/load';
 import { openDataset } from '../../src-main/datasets/open-dataset';
 import { imagesOfSplit } from '../../src-main/datasets/select';

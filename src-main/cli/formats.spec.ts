@@ -9,7 +9,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { initBackend } from '../engine/backend';

@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import { checkTrainConfig } from '../engine/settings';
 import { readRunRecord } from '../runs/run-store';
 import type { TrainerOutcome } from '../trainer/supervisor';
 import { ProgressPrinter, type ProgressWriter } from './train-progress';
@@ -41,15 +43,15 @@ export async function startCommandFor(options: TrainRunOptions): Promise<StartCo
   const datasetRoot = resolve(options.dataset);
   if (!existsSync(datasetRoot)) throw new Error(`Dataset ${datasetRoot} does not exist (give a dataset folder or a COCO instances .json).`);
   const runDir = resolve(options.out);
-  let config = options.config;
+  let config = checkTrainConfig(options.config);
   if (options.resume) {
     const record = await readRunRecord(runDir);
     const length = options.resumeLength ?? {};
-    config = {
+    config = checkTrainConfig({
       ...record.config,
       ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
       ...(length.maxSteps !== undefined ? { maxSteps: length.maxSteps } : {}),
-    };
+    });
   }
   return { type: 'start', config, datasetRoot, runDir, resume: options.resume };
 }

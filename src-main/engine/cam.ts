@@ -10,7 +10,7 @@
  * map with a divide-by-zero guard. Gradients still flow through F into the localizer.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CamMode } from './config';
+import type { CamMethod } from '@shared/domain/train-config';
 import { resizeBilinear3d } from './resize';
 import { gatherRows } from './select';
 
@@ -79,7 +79,7 @@ export function gradCamWeights(source: CamSource, pairFeatures: tf.Tensor4D, cla
 }
 
 /** Raw (un-resized, un-normalised) cams [P,h,w] from F [B,h,w,C]. */
-export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, mode: CamMode): tf.Tensor3D {
+export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, mode: CamMethod): tf.Tensor3D {
   return tf.tidy(() => {
     const [, h, w, C] = features.shape;
     const classIndex = tf.tensor1d(pairs.classIndex, 'int32');
@@ -109,7 +109,7 @@ export function computeCams(
   source: CamSource,
   features: tf.Tensor4D,
   pairs: Pairs,
-  mode: CamMode,
+  mode: CamMethod,
   height: number,
   width: number,
 ): tf.Tensor3D {

@@ -4,7 +4,8 @@
  * own because Grad-CAM differentiates the logits with respect to the feature map F.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AdversaryKind, BackboneKind, EaderConfig } from './config';
+import type { AdversaryName, BackboneName } from '@shared/domain/train-config';
+import type { EaderConfig } from './settings';
 import { createBackbone, type Backbone } from './backbones';
 import { loadPretrained, type PretrainedReport } from './backbones/pretrained';
 import { dense, type Dense } from './layers';
@@ -17,7 +18,7 @@ export class Classifier {
   private readonly fc: Dense;
 
   constructor(
-    kind: BackboneKind,
+    kind: BackboneName,
     readonly numClasses: number,
     rng: Rng,
     bn: { momentum: number; epsilon: number },
@@ -62,7 +63,7 @@ export class Classifier {
 
 /** The adversary's network: its own classifier, or null for 'none' and 'shared'. */
 export function createAdversary(config: EaderConfig, rng: Rng): Classifier | null {
-  const kind: AdversaryKind = config.adversary;
+  const kind: AdversaryName = config.adversary;
   if (kind === 'none' || kind === 'shared') return null;
   return new Classifier(kind, config.numClasses, rng, { momentum: config.bnMomentum, epsilon: config.bnEpsilon });
 }

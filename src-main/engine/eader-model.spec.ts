@@ -4,6 +4,7 @@ import { imageToTensor, makeTrainBatch } from './augment';
 import { EaderModel } from './eader-model';
 import { makeRng } from './rng';
 import { useTestBackend } from '../testing/tf-backend';
+import { testEngineConfig } from '../testing/engine-config';
 import { SYNTHETIC_SIZE, syntheticSquares } from '../testing/images';
 
 beforeAll(async () => useTestBackend('wasm'));
@@ -14,7 +15,7 @@ const base = { numClasses: 2, backbone: 'tiny', imageSize: S, cropMinScale: 0.6 
 
 describe('EaderModel', () => {
   it('trains: BCE falls over a few steps, phases alternate, nothing leaks', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 6, advSteps: 2, optimizer: { kind: 'adam', lr: 3e-3 } });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'tiny', locSteps: 6, advSteps: 2, optimizer: 'adam', lr: 3e-3, weightDecay: 0 }));
     const data = synthetic(8, 1);
     const rng = makeRng(2);
     const warm = makeTrainBatch(data.images, data.labels, model.config, rng);
@@ -44,7 +45,7 @@ describe('EaderModel', () => {
   });
 
   it('inference: predict, cams at any size, erasure rounds — in range, no leaks', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'shared' });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'shared' }));
     const { images } = synthetic(2, 3);
     const x = tf.concat([imageToTensor(images[0]!), imageToTensor(images[1]!)]) as tf.Tensor4D;
     const first = tf.squeeze(x.slice(0, 1), [0]) as tf.Tensor3D;
@@ -76,7 +77,7 @@ describe('EaderModel', () => {
   });
 
   it('getState/setState restores weights, BN statistics, optimizer moments and step', async () => {
-    const cfg = { ...base, adversary: 'tiny', locSteps: 2, advSteps: 1, optimizer: { kind: 'sgd', lr: 0.01 } } as const;
+    const cfg = testEngineConfig({ ...base, adversary: 'tiny', locSteps: 2, advSteps: 1, optimizer: 'sgd', lr: 0.01 });
     const data = synthetic(4, 5);
     const a = await EaderModel.create(cfg);
     const batches = [0, 1, 2, 3].map(() => makeTrainBatch(data.images, data.labels, a.config, makeRng(8)));
@@ -99,7 +100,7 @@ describe('EaderModel', () => {
   });
 
   it("adversary 'none' only trains the localizer", async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'none', locSteps: 1, advSteps: 1 });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'none', locSteps: 1, advSteps: 1 }));
     const data = synthetic(2, 9);
     const batch = makeTrainBatch(data.images, data.labels, model.config, makeRng(1));
     const phases = [model.step(batch), model.step(batch)].map((r) => r.phase);
@@ -110,7 +111,7 @@ describe('EaderModel', () => {
   });
 
   it('steps through batches without any positive label (no pairs) in both phases', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 1, advSteps: 1 });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'tiny', locSteps: 1, advSteps: 1 }));
     const images = tf.randomNormal([2, S, S, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const labels = tf.zeros([2, 2]) as tf.Tensor2D;
     const before = tf.memory().numTensors;

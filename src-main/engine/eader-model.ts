@@ -9,7 +9,7 @@ import { denormalizeToRgb } from './augment';
 import type { PretrainedReport } from './backbones/pretrained';
 import { computeCams, pairsFromLabels, pairsFromLists } from './cam';
 import { Classifier, createAdversary } from './classifier';
-import { resolveConfig, type EaderConfig, type EaderConfigInput } from './config';
+import { checkEngineConfig, optimizerConfig, type EaderConfig } from './settings';
 import { EngineOptimizer } from './optimizers';
 import { makeRng } from './rng';
 import { TrainingPhase } from './schedule';
@@ -38,14 +38,14 @@ export class EaderModel {
     const localizer = new Classifier(config.backbone, config.numClasses, rng, bn);
     const adversary = createAdversary(config, rng);
     this.nets = { config, localizer, adversary };
-    this.locOptimizer = new EngineOptimizer(config.optimizer, localizer.store.trainable());
-    this.advOptimizer = adversary ? new EngineOptimizer(config.adversaryOptimizer ?? config.optimizer, adversary.store.trainable()) : null;
+    this.locOptimizer = new EngineOptimizer(optimizerConfig(config), localizer.store.trainable());
+    this.advOptimizer = adversary ? new EngineOptimizer(optimizerConfig(config), adversary.store.trainable()) : null;
     this.schedule = new TrainingPhase(config.locSteps, config.advSteps, adversary !== null);
   }
 
-  /** Validate the config, build the networks, load local pretrained weights if named. */
-  static async create(input: EaderConfigInput): Promise<EaderModel> {
-    const model = new EaderModel(resolveConfig(input));
+  /** Check the config (a ConfigError names the bad value), build the networks, load local pretrained weights if named. */
+  static async create(config: EaderConfig): Promise<EaderModel> {
+    const model = new EaderModel(checkEngineConfig(config));
     try {
       const { pretrained, adversaryPretrained } = model.config;
       if (pretrained) model.pretrained.push(await model.nets.localizer.loadPretrained(pretrained));
@@ -180,7 +180,7 @@ export class EaderModel {
     if (pairs.count === 0) return out;
     const values = tf.tidy(() => {
       const features = this.nets.localizer.backbone.features(images, false);
-      return computeCams(this.nets.localizer, features, pairs, this.config.camMode, height, width).dataSync() as Float32Array;
+      return computeCams(this.nets.localizer, features, pairs, this.config.camMethod, height, width).dataSync() as Float32Array;
     });
     for (let p = 0; p < pairs.count; p++) {
       out[pairs.imageIndex[p] ?? 0]?.push({

@@ -3,7 +3,7 @@
  *
  * Usage (trainer process):
  *   await tf.setBackend(...)                       // see ./backend (owned separately)
- *   const model = await EaderModel.create({ numClasses: K, ...settings });   // zod-validated
+ *   const model = await EaderModel.create(engineConfig(trainConfig, K));    // checked (ConfigError)
  *   const rng = makeRng(model.config.seed);
  *   const batch = makeTrainBatch(rgbImages, datasetLabels, model.config, rng); // {images [B,S,S,3], labels [B,K]}
  *   const r = model.step(batch);                   // {step, phase, losses:{bce,reg,adv,advBce,total}, pairs}
@@ -25,19 +25,7 @@
  * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and the cam cache (pseudo/cam-compute.ts) do the conversion.
  * Tensors passed in stay owned by the caller; every method returning plain data leaks nothing.
  */
-export {
-  EaderConfigSchema,
-  OptimizerConfig,
-  PAPER_DEFAULTS,
-  QUICK_PRESET,
-  resolveConfig,
-  type AdversaryKind,
-  type BackboneKind,
-  type CamMode,
-  type EaderConfig,
-  type EaderConfigInput,
-  type OptimizerKind,
-} from './config';
+export { ConfigError, ENGINE_CONSTANTS, checkEngineConfig, checkTrainConfig, engineConfig, optimizerConfig, type EaderConfig, type OptimizerConfig } from './settings';
 export type { ClassCam, EngineState, ErasureRound, GradientResult, LossTerms, Phase, PlainGradients, StepResult, TensorDtype, TensorRecord } from './types';
 export type { LossScale } from './train-step';
 export { EaderModel, type TrainBatch } from './eader-model';

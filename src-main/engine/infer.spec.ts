@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { EaderModel } from './eader-model';
 import { classProbabilities, multiScaleCams, predictedClasses } from './infer';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('wasm'));
@@ -21,7 +22,7 @@ const mirror = (img: RgbImage): RgbImage => {
 
 describe('multiScaleCams', () => {
   it('returns full-size cams in [0,1] for each class, leaking nothing', async () => {
-    const model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', camMode: 'cam' }); // CAM: never all-zero
+    const model = await EaderModel.create(testEngineConfig({ numClasses: 3, backbone: 'tiny', adversary: 'none', camMethod: 'cam' })); // CAM: never all-zero
     const img = image(40, 28);
     const before = tf.memory().numTensors;
     const cams = await multiScaleCams(model, img, [0, 2], { scales: [0.75, 1, 1.5], flip: true });
@@ -42,7 +43,7 @@ describe('multiScaleCams', () => {
   });
 
   it('at another output size equals the model\'s cams there; with flip, a mirrored image gives mirrored cams', async () => {
-    const model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 });
+    const model = await EaderModel.create(testEngineConfig({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 }));
     const img: RgbImage = { width: 40, height: 28, data: Uint8Array.from({ length: 40 * 28 * 3 }, (_, i) => (i * 37 + (i % 7) * 11) % 256) };
     const out = { width: 20, height: 14 };
     const averaged = await multiScaleCams(model, img, [0, 2], { outSize: out });

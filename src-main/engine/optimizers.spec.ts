@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OptimizerConfig } from './config';
+import { optimizerConfig, type OptimizerConfig } from './settings';
 import { EngineOptimizer } from './optimizers';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 
 function run(config: Partial<OptimizerConfig>, grads: number[][], start = [1, -2]) {
   const v = tf.variable(tf.tensor1d(start));
-  const opt = new EngineOptimizer(OptimizerConfig.parse(config), [{ name: 'p', variable: v }]);
+  const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), ...config }, [{ name: 'p', variable: v }]);
   const seen: number[][] = [];
   for (const g of grads) {
     const t = tf.tensor1d(g);

@@ -8,7 +8,7 @@
  * State (moments per parameter, the iteration count) round-trips through plain TensorRecords.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerConfig } from './config';
+import type { OptimizerConfig } from './settings';
 import type { TensorRecord } from './types';
 
 interface Param {

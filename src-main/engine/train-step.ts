@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { computeCams, type Pairs } from './cam';
 import type { Classifier } from './classifier';
-import type { EaderConfig } from './config';
+import type { EaderConfig } from './settings';
 import { eraseImages, softMask } from './erase';
 import { adversarialTerm, adversaryLoss, bceWithLogits, camRegularizer } from './losses';
 import type { EngineOptimizer } from './optimizers';
@@ -47,7 +47,7 @@ export function erasureForward(nets: Nets, images: tf.Tensor4D, pairs: Pairs, tr
   const [, H, W] = images.shape;
   const { features, logits } = localizer.forward(images, training);
   if (pairs.count === 0) return { logits, cams: null, masks: null, erased: null, advLogits: null };
-  const cams = computeCams(localizer, features, pairs, config.camMode, H, W);
+  const cams = computeCams(localizer, features, pairs, config.camMethod, H, W);
   const masks = softMask(cams, config.omega, config.sigma);
   const erased = eraseImages(gatherRows(images, pairs.imageIndex), masks);
   const scorer = score ? critic(nets) : null;

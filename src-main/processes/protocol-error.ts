@@ -13,6 +13,8 @@ export class ProtocolError extends Error {
     readonly direction: MessageDirection,
     /** The first schema issue, e.g. `at step: Invalid input: expected number, received string`. */
     readonly detail: string,
+    /** Where the first issue is, e.g. ['config', 'imageSize'] ([] at the root or when unknown). */
+    readonly path: readonly PropertyKey[] = [],
   ) {
     super(ProtocolError.describe(peer, direction, detail));
     this.name = 'ProtocolError';
@@ -43,6 +45,6 @@ export function firstIssue(error: z.ZodError): string {
 /** Parse `raw` with `schema`; a mismatch throws a ProtocolError for that peer and direction. */
 export function checkMessage<S extends z.ZodType>(schema: S, raw: unknown, peer: string, direction: MessageDirection): z.output<S> {
   const result = schema.safeParse(raw);
-  if (!result.success) throw new ProtocolError(peer, direction, firstIssue(result.error));
+  if (!result.success) throw new ProtocolError(peer, direction, firstIssue(result.error), result.error.issues[0]?.path ?? []);
   return result.data;
 }

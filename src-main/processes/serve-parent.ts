@@ -14,7 +14,8 @@ export interface ParentChannel<ToChild, FromChild> {
   /** Validate and send; throws ProtocolError on a malformed message. */
   send(message: FromChild, transfer?: readonly ArrayBuffer[]): void;
   on(listener: (message: ToChild) => void): () => void;
-  onRejected(listener: (error: ProtocolError) => void): () => void;
+  /** A refused message from the parent, and what arrived (undefined when it could not be deserialised). */
+  onRejected(listener: (error: ProtocolError, raw: unknown) => void): () => void;
   /** The parent went away (a forked child's IPC channel closed). Threads and utility processes end with their parent. */
   onDisconnect(listener: () => void): void;
   /** Done: let the messages sent so far go out, then end the connection, so the child can exit. */
@@ -78,10 +79,10 @@ function rawPort(title: string): RawPort {
 export function serveParent<TC extends z.ZodType, FC extends z.ZodType>(title: string, { toChild, fromChild }: ChannelSchemas<TC, FC>): ParentChannel<z.output<TC>, z.output<FC>> {
   const port = rawPort(title);
   const listeners = new Set<(message: z.output<TC>) => void>();
-  const rejectedListeners = new Set<(error: ProtocolError) => void>();
-  const reject = (error: ProtocolError): void => {
+  const rejectedListeners = new Set<(error: ProtocolError, raw: unknown) => void>();
+  const reject = (error: ProtocolError, raw?: unknown): void => {
     if (rejectedListeners.size === 0) console.warn(error.message);
-    for (const listener of rejectedListeners) listener(error);
+    for (const listener of rejectedListeners) listener(error, raw);
   };
   port.onMessage((raw) => {
     let message: z.output<TC>;
@@ -89,7 +90,7 @@ export function serveParent<TC extends z.ZodType, FC extends z.ZodType>(title: s
       message = checkMessage(toChild, raw, title, 'from-parent');
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      return reject(error);
+      return reject(error, raw);
     }
     for (const listener of listeners) listener(message);
   });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@shared/domain/dataset';
 import { dequantise } from '@shared/pseudo/cam-grid';
 import { EaderModel, multiScaleCams } from '../engine';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 import { computeImageCams } from './cam-compute';
 
@@ -11,7 +12,7 @@ const image: RgbImage = { width: 40, height: 28, data: Uint8Array.from({ length:
 let model: EaderModel;
 beforeAll(async () => {
   await useTestBackend('wasm');
-  model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 });
+  model = await EaderModel.create(testEngineConfig({ numClasses: 3, backbone: 'tiny', adversary: 'none', imageSize: 48, seed: 5 }));
 });
 
 describe('cam cache records', () => {

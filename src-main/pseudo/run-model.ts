@@ -2,7 +2,7 @@
 import { EaderModel } from '../engine';
 import { readCheckpoint } from '../runs/checkpoints';
 import { readRunRecord, type RunRecord } from '../runs/run-store';
-import { engineConfig } from '../trainer/engine-adapter';
+import { engineConfig } from '../engine/settings';
 
 export interface RunModel {
   model: EaderModel;

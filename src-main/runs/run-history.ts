@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ApiError, asApiError } from '@shared/envelope';
+import { lossTermsOf } from '@shared/domain/loss-terms';
 import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
@@ -109,8 +110,8 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 function finalLosses(rows: Record<string, unknown>[]): RunSummary['finalLosses'] {
   const lastOf = (phase: string): Record<string, unknown> | undefined => [...rows].reverse().find((r) => r.phase === phase);
-  const loc = lossColumns((lastOf('localizer') ?? {}) as Record<string, number>);
-  const adv = lossColumns((lastOf('adversary') ?? rows[rows.length - 1] ?? {}) as Record<string, number>);
+  const loc = lossColumns(lossTermsOf(lastOf('localizer')));
+  const adv = lossColumns(lossTermsOf(lastOf('adversary') ?? rows[rows.length - 1]));
   return { locBce: num(loc.locBce), alphaTerm: num(loc.alphaTerm), betaTerm: num(loc.betaTerm), advBce: num(adv.advBce) };
 }
 
@@ -211,7 +212,7 @@ export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promi
     const point: SeriesRow = {
       step: row.step,
       phase: row.phase === 'adversary' ? 1 : 0,
-      ...lossColumns(row as Record<string, number>),
+      ...lossColumns(lossTermsOf(row)),
       imagesPerSecond: num(row.imagesPerSecond) ?? Number.NaN,
     };
     series.push(point);

@@ -1,21 +1,30 @@
 /**
  * A run folder:
- *   runs/<runId>/config.json     the full TrainConfig, backend, dataset, versions, resumes
+ *   runs/<runId>/config.json     the run record (RUN_FORMAT): every setting, backend, dataset, versions, resumes
  *   runs/<runId>/metrics.jsonl   one JSON object per training step (keyed by step), appended
  *   runs/<runId>/checkpoints/    see checkpoints.ts
  * Everything written per image is keyed by the image id, never by a running index.
+ *
+ * Run records are versioned. Every older format has a step in `migrate()`, and a record's settings
+ * are read with StoredTrainConfig: a setting the record lacks gets its table default (the rule in
+ * src-shared/domain/train-config.ts), a key the table does not know is an error. So adding a
+ * setting needs no new format; a new format is for a change of the record's own shape.
+ *   eader-run/1 (up to bafd886): `workers` only when set, no `hflip`.
+ *   eader-run/2: every setting is written.
  */
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { TrainConfig } from '@shared/trainer-protocol';
+import { StoredTrainConfig } from '@shared/domain/train-config';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 
+export const RUN_FORMAT = 'eader-run/2';
+
 export const RunRecord = z.object({
-  format: z.literal('eader-run/1'),
+  format: z.literal(RUN_FORMAT),
   runId: z.string(),
   createdAt: z.string(),
-  config: TrainConfig,
+  config: StoredTrainConfig,
   backend: z.string(),
   dataset: z.object({
     root: z.string(),
@@ -49,6 +58,28 @@ export function runPaths(runDir: string): RunPaths {
   };
 }
 
+/** Older formats → the current one, step by step. Unknown (newer) formats are refused. */
+export function migrate(raw: unknown, file: string): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file} is not a valid run record: not a JSON object.`);
+  const record = raw as Record<string, unknown>;
+  switch (record.format) {
+    case 'eader-run/1':
+      // Same shape; the settings it lacks (hflip, workers, …) get their defaults when it is parsed.
+      return { ...record, format: 'eader-run/2' };
+    case RUN_FORMAT:
+      return record;
+    default:
+      throw new Error(`${file} is a run record of format ${JSON.stringify(record.format)}, which this EADER does not read (it reads eader-run/1 and ${RUN_FORMAT}; a newer version may have written it).`);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') return `${where ? `${where}: ` : ''}unknown ${where === 'config' ? 'setting' : 'key'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${where || '(record)'}: ${issue.message}`;
+}
+
+/** The run record of a run folder, migrated to RUN_FORMAT; an error names the file and the problem. */
 export async function readRunRecord(runDir: string): Promise<RunRecord> {
   const paths = runPaths(runDir);
   let text: string;
@@ -57,8 +88,14 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   } catch {
     throw new Error(`${paths.dir} is not a run folder (no config.json).`);
   }
-  const parsed = RunRecord.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${paths.config} is not a valid run record: ${parsed.error.issues[0]?.message ?? ''}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${paths.config} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const parsed = RunRecord.safeParse(migrate(raw, paths.config));
+  if (!parsed.success) throw new Error(`${paths.config} is not a valid run record: ${parsed.error.issues.map(describeIssue).join('; ')}.`);
   return parsed.data;
 }
 
@@ -69,7 +106,7 @@ export async function createRun(runDir: string, record: Omit<RunRecord, 'format'
     throw new Error(`${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
   }
   await mkdir(paths.checkpoints, { recursive: true });
-  const full: RunRecord = { format: 'eader-run/1', runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record };
+  const full: RunRecord = { format: RUN_FORMAT, runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record };
   await writeJsonAtomic(paths.config, full);
   await rm(paths.metrics, { force: true });
   return full;

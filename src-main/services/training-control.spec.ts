@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';

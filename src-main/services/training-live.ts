@@ -3,13 +3,13 @@
  * (a SeriesBuffer, min/max-compacted past 20k rows), and the last N erasure rounds per sample image.
  * It is what `training:status` returns, so a reloaded renderer re-attaches with nothing lost.
  */
-import type { TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
 import {
   lossColumns,
   MAX_SERIES_POINTS,
   SeriesBuffer,
   SERIES_COLUMNS,
-  type PresetId,
   type SeriesChunk,
   type SeriesRow,
   type TrainingOutcome,

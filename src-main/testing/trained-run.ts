@@ -5,10 +5,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
 import { EaderModel } from '../engine';
 import { useTestBackend } from './tf-backend';
-import { engineConfig } from '../trainer/engine-adapter';
+import { engineConfig } from '../engine/settings';
 import { FIXTURE_CLASSES, writeShapesVoc } from './shapes-fixture';
 import { writeCheckpoint } from '../runs/checkpoints';
 import { createRun, runPaths } from '../runs/run-store';

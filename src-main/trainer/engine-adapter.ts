@@ -1,44 +1,12 @@
 /** TrainerEngine over the engine's EaderModel facade (src-main/engine). */
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '@shared/domain/dataset';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import {
-  EaderModel,
-  TrainingPhase,
-  disposeBatch,
-  imageToTensor,
-  makeRng,
-  makeTrainBatch,
-  type AdversaryKind,
-  type BackboneKind,
-  type EaderConfigInput,
-} from '../engine';
+import type { TrainConfig } from '@shared/domain/train-config';
+import { EaderModel, disposeBatch, engineConfig, imageToTensor, makeRng, makeTrainBatch } from '../engine';
 import { DataParallelTrainer } from '../engine/parallel/data-parallel';
 import { trainReplicas } from '../engine/parallel/replicas';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { errorText } from '@shared/envelope';
-
-/** The engine's settings from a run's TrainConfig. */
-export function engineConfig(config: TrainConfig, numForegroundClasses: number): EaderConfigInput {
-  return {
-    numClasses: numForegroundClasses,
-    alpha: config.alpha,
-    beta: config.beta,
-    omega: config.omega,
-    sigma: config.sigma,
-    optimizer: { kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
-    batchSize: config.batchSize,
-    imageSize: config.imageSize,
-    epochs: config.epochs,
-    locSteps: config.locSteps,
-    advSteps: config.advSteps,
-    cropMinScale: config.cropMinScale,
-    camMode: config.camMethod,
-    backbone: config.backbone as BackboneKind,
-    adversary: config.adversary as AdversaryKind,
-    seed: config.seed,
-  };
-}
 
 /** A per-step seed, so that the crops of step s are the same after a resume. */
 export function stepSeed(seed: number, step: number): number {
@@ -47,7 +15,7 @@ export function stepSeed(seed: number, step: number): number {
 
 /** Two wasm replicas when trainReplicas says so (and the worker starts), else null: one thread. */
 async function startParallel(model: EaderModel, config: TrainConfig, log: (level: 'info' | 'warning', message: string) => void): Promise<DataParallelTrainer | null> {
-  const choice = trainReplicas({ configured: config.workers, backend: tf.getBackend(), batchSize: config.batchSize });
+  const choice = trainReplicas({ configured: config.workers ?? undefined, backend: tf.getBackend(), batchSize: config.batchSize });
   if (choice.count === 1) return null;
   try {
     const parallel = await DataParallelTrainer.start(model, { onWarning: (message) => log('warning', message) });
@@ -62,10 +30,7 @@ async function startParallel(model: EaderModel, config: TrainConfig, log: (level
 export const createEngine: EngineFactory = async (config, numForegroundClasses, log = () => undefined) => {
   const model = await EaderModel.create(engineConfig(config, numForegroundClasses));
   const parallel = await startParallel(model, config, log);
-  const hasAdversary = config.adversary !== 'shared' && config.adversary !== 'none';
-  const schedule = new TrainingPhase(config.locSteps, config.advSteps, hasAdversary);
   const engine: TrainerEngine = {
-    phaseAt: (step) => schedule.phaseAt(step),
     trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
       const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
       try {

@@ -3,12 +3,10 @@
  * implements it over src-main/engine's facade; tests can give the loop a stand-in.
  */
 import type { RgbImage } from '@shared/domain/dataset';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import type { EngineState, ErasureRound, Phase, StepResult } from '../engine/types';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { EngineState, ErasureRound, StepResult } from '../engine/types';
 
 export interface TrainerEngine {
-  /** Phase of global step `step` (0-based), by the alternating schedule. */
-  phaseAt(step: number): Phase;
   /**
    * One optimisation step on decoded images (augmented inside, seeded by `step`, so a resumed run
    * sees the same crops). `labels` are dataset class indices (1..K), per image.

@@ -9,8 +9,7 @@ import { createEngine } from './engine-adapter';
 import { classifyError, startSession } from './session';
 
 const port = serveParent(PROCESS_ENTRIES.trainer.title, { toChild: ParentMessage, fromChild: TrainerMessage });
-// A malformed command is refused whole; the parent hears why.
-port.onRejected((error) => port.send({ type: 'log', level: 'warning', message: error.message }));
+// A malformed command is refused whole and the parent hears why (startSession: a refused start ends the session).
 
 let exiting = false;
 function exitSoon(code: number): void {

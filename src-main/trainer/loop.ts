@@ -5,7 +5,8 @@
  * Steps are counted globally: checkpoint "step k" means k steps are done; step k+1 comes next.
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
-import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
@@ -13,6 +14,7 @@ import { initBackend } from '../engine/backend';
 import { ImageCache } from '../datasets/image-cache';
 import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
+import { checkTrainConfig } from '../engine/settings';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { RunControl } from './run-control';
 import { buildSample } from './sample-png';
@@ -72,10 +74,11 @@ async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount
     throw new TrainerFailure('BAD_DATA', `The dataset's classes differ from the run's (${record.dataset.classes.length} vs ${index.classes.length}).`);
   }
   // The saved config decides the model; only the length of the run may change on resume.
-  return { ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps };
+  return checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps });
 }
 
 export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory): Promise<TrainingResult> {
+  checkTrainConfig(command.config); // a bad setting fails here (ConfigError), before any folder exists
   const paths = runPaths(command.runDir);
   const backend = await initBackend(command.config.backend === 'auto' ? {} : { force: command.config.backend });
   let index: DatasetIndex;

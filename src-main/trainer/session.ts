@@ -3,6 +3,8 @@
  * reports `finished`, or `error` with a code (OOM apart from the rest), then asks to exit.
  */
 import { looksLikeOom, type ParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { ConfigError } from '../engine/settings';
+import type { ProtocolError } from '../processes/protocol-error';
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
@@ -12,6 +14,8 @@ import { errorText } from '@shared/envelope';
 export interface SessionPort {
   send(message: TrainerMessage): void;
   on(listener: (message: ParentMessage) => void): unknown;
+  /** Messages the protocol refused, with what arrived. */
+  onRejected(listener: (error: ProtocolError, raw: unknown) => void): unknown;
 }
 
 export function classifyError(error: unknown): { code: TrainerErrorCode; message: string } {
@@ -20,7 +24,8 @@ export function classifyError(error: unknown): { code: TrainerErrorCode; message
   if (looksLikeOom(message)) {
     return { code: 'OOM', message: `Out of memory: ${message}. Try a smaller --batch-size or --image-size.` };
   }
-  if (/Invalid EADER config|Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
+  if (error instanceof ConfigError) return { code: 'BAD_CONFIG', message };
+  if (/Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
   if (/ENOENT|cannot decode|not a run folder|no images in split|already holds a run/i.test(message)) return { code: 'BAD_DATA', message };
   return { code: 'INTERNAL', message };
 }
@@ -50,6 +55,17 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   };
 
+  port.onRejected((error, raw) => {
+    if (!started && isStart(raw)) {
+      // A start the protocol refuses (a bad setting) ends the session before anything is created.
+      started = true;
+      send({ type: 'error', code: error.path[0] === 'config' ? 'BAD_CONFIG' : 'PROTOCOL', message: `Refused the start command (${error.detail}).`, step: null });
+      onDone(2);
+      return;
+    }
+    send({ type: 'log', level: 'warning', message: error.message });
+  });
+
   port.on((message) => {
     switch (message.type) {
       case 'start':
@@ -75,4 +91,8 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   });
   return control;
+}
+
+function isStart(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'start';
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
 import { runEval } from '../cli/eval-run';
 import { runInfer } from '../cli/infer-run';
 import { initBackend } from '../engine/backend';

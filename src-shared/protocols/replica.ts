@@ -5,6 +5,7 @@
  * a tensor whose data does not fit its shape is refused, never half-applied.
  */
 import { z } from 'zod';
+import { LOSS_TERMS, type LossTerm } from '../domain/loss-terms';
 
 /**
  * Any JS number, NaN and ±Infinity included: a diverging loss or gradient is the trainer's to
@@ -18,8 +19,8 @@ const i32 = z.custom<Int32Array>((v) => v instanceof Int32Array, 'expected an In
 
 export const ReplicaPhase = z.enum(['localizer', 'adversary']);
 
-/** The engine's LossTerms (engine/types.ts), as one step's plain numbers. */
-export const ReplicaLossTerms = z.object({ bce: anyNumber, reg: anyNumber, adv: anyNumber, advBce: anyNumber, total: anyNumber }).strict();
+/** The loss terms (domain/loss-terms.ts), as one step's plain numbers — NaN allowed: a replica carries diverged values to the master, which stops the run. */
+export const ReplicaLossTerms = z.object(Object.fromEntries(LOSS_TERMS.map((term) => [term, anyNumber])) as Record<LossTerm, typeof anyNumber>).strict();
 
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

@@ -1,4 +1,4 @@
-import type { BackboneKind } from '../config';
+import type { BackboneName } from '@shared/domain/train-config';
 import type { BnSettings } from '../layers';
 import type { ParamStore } from '../params';
 import type { Rng } from '../rng';
@@ -8,7 +8,7 @@ import { createTiny } from './tiny';
 
 export type { Backbone } from './backbone';
 
-export function createBackbone(kind: BackboneKind, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
+export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   switch (kind) {
     case 'tiny':
       return createTiny(store, rng, bn);

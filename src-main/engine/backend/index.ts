@@ -13,7 +13,7 @@ import { registerWasmTrainingKernels } from './wasm-kernels/register';
 
 export { registerWasmTrainingKernels } from './wasm-kernels/register';
 
-export interface BackendChoice {
+export interface StartedBackend {
   name: BackendName;
   /** tfjs's own name for it: 'tensorflow', 'wasm' or 'cpu'. */
   tfBackend: string;
@@ -70,7 +70,7 @@ function prepareWasm(): void {
   registerWasmTrainingKernels();
 }
 
-async function start(name: BackendName): Promise<{ ok: true; choice: Omit<BackendChoice, 'reason'> } | { ok: false; why: string }> {
+async function start(name: BackendName): Promise<{ ok: true; choice: Omit<StartedBackend, 'reason'> } | { ok: false; why: string }> {
   const cpuModel = cpus()[0]?.model.trim() ?? 'unknown CPU';
   if (name === 'tensorflow-gpu' || name === 'tensorflow') {
     const loaded = loadNative(BACKEND_PACKAGES[name]);
@@ -93,7 +93,7 @@ async function start(name: BackendName): Promise<{ ok: true; choice: Omit<Backen
   return { ok: true, choice: { name: 'cpu', tfBackend: 'cpu', device: `${cpuModel}, plain JavaScript` } };
 }
 
-export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendChoice> {
+export async function initBackend(opts: InitBackendOptions = {}): Promise<StartedBackend> {
   const env = opts.env ?? process.env;
   const forcedText = opts.force ?? env.EADER_BACKEND;
   if (forcedText !== undefined && forcedText.trim() !== '') {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTrainBatch } from '../augment';
-import type { EaderConfigInput } from '../config';
 import { EaderModel, type TrainBatch } from '../eader-model';
 import { makeRng } from '../rng';
+import { testEngineConfig } from '../../testing/engine-config';
 import { useTestBackend } from '../../testing/tf-backend';
 import { SYNTHETIC_SIZE, syntheticSquares } from '../../testing/images';
 import { DataParallelTrainer } from './data-parallel';
@@ -13,7 +13,7 @@ beforeAll(async () => useTestBackend('wasm'));
 const S = SYNTHETIC_SIZE;
 const synthetic = syntheticSquares;
 
-const base: EaderConfigInput = { numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: S, cropMinScale: 0.6, locSteps: 2, advSteps: 2, seed: 3 };
+const base = testEngineConfig({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: S, cropMinScale: 0.6, locSteps: 2, advSteps: 2, seed: 3 });
 const data = synthetic(8, 1);
 
 function batchAt(model: EaderModel, i: number, size = 4): TrainBatch {
@@ -35,7 +35,7 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
 describe('DataParallelTrainer', () => {
   it('applies the sum of the two halves\' scaled gradients (ghost batches in one thread) in both phases', async () => {
     // Plain SGD with lr 1: each step moves the weights by exactly −gradient.
-    const config = { ...base, optimizer: { kind: 'sgd', lr: 1, momentum: 0, weightDecay: 0 } } as const;
+    const config = { ...base, optimizer: 'sgd', lr: 1, momentum: 0, weightDecay: 0 } as const;
     const master = await EaderModel.create(config);
     const reference = await EaderModel.create(config);
     const parallel = await DataParallelTrainer.start(master);
@@ -77,7 +77,7 @@ describe('DataParallelTrainer', () => {
   });
 
   it('keeps the worker identical to the master, learns like one thread, and leaks no tensor', async () => {
-    const config = { ...base, locSteps: 4, advSteps: 2, optimizer: { kind: 'adam', lr: 3e-3 } } as const;
+    const config = { ...base, locSteps: 4, advSteps: 2, optimizer: 'adam', lr: 3e-3, weightDecay: 0 } as const;
     const master = await EaderModel.create(config);
     const single = await EaderModel.create(config);
     const parallel = await DataParallelTrainer.start(master, { checkEvery: 1 });
@@ -110,7 +110,7 @@ describe('DataParallelTrainer', () => {
   });
 
   it('re-synchronises a drifted worker, and falls back to one thread when the worker dies', async () => {
-    const master = await EaderModel.create({ ...base, optimizer: { kind: 'adam', lr: 1e-3 } });
+    const master = await EaderModel.create({ ...base, optimizer: 'adam', lr: 1e-3, weightDecay: 0 });
     const warnings: string[] = [];
     const parallel = await DataParallelTrainer.start(master, { checkEvery: 1, onWarning: (m) => warnings.push(m) });
     try {

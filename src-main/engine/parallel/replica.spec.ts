@@ -4,11 +4,12 @@ import { appRoot } from '../../platform/paths';
 import { useTestBackend } from '../../testing/tf-backend';
 import { EaderModel } from '../eader-model';
 import { WorkerReplica } from './replica';
+import { testEngineConfig } from '../../testing/engine-config';
 
 beforeAll(async () => useTestBackend('wasm'));
 
 async function tinyModel(): Promise<EaderModel> {
-  return EaderModel.create({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: 16, locSteps: 1, advSteps: 1 });
+  return EaderModel.create(testEngineConfig({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: 16, locSteps: 1, advSteps: 1 }));
 }
 
 describe('WorkerReplica over the process toolkit', () => {

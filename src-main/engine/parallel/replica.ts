@@ -8,7 +8,7 @@
 import { FromReplica, ToReplica } from '@shared/protocols/replica';
 import { describeExit, type ChildChannel } from '../../processes/channel';
 import { spawnChild } from '../../processes/spawn';
-import type { EaderConfig } from '../config';
+import type { EaderConfig } from '../settings';
 import type { LossScale } from '../train-step';
 import type { EngineState, GradientResult, Phase, PlainGradients } from '../types';
 import { gradientBuffers } from './buffers';

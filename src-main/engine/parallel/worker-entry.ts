@@ -8,10 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { errorText } from '@shared/envelope';
 import { FromReplica, ToReplica } from '@shared/protocols/replica';
 import { PROCESS_ENTRIES } from '../../processes/entries';
-import { firstIssue } from '../../processes/protocol-error';
 import { serveParent } from '../../processes/serve-parent';
 import { initBackend } from '../backend/index';
-import { EaderConfigSchema } from '../config';
+import { checkEngineConfig, type EaderConfig } from '../settings';
 import { EaderModel } from '../eader-model';
 import { gradientBuffers } from './buffers';
 
@@ -35,10 +34,8 @@ async function handle(msg: ToReplica): Promise<void> {
     switch (msg.type) {
       case 'init': {
         const backend = await initBackend({ force: 'wasm' });
-        const parsed = EaderConfigSchema.safeParse(msg.config);
-        if (!parsed.success) throw new Error(`init: not an EADER config (${firstIssue(parsed.error)})`);
-        const { pretrained: _p, adversaryPretrained: _a, ...config } = parsed.data;
-        model = await EaderModel.create(config); // weights come from the state, not from files
+        const checked = checkEngineConfig(msg.config as unknown as EaderConfig);
+        model = await EaderModel.create({ ...checked, pretrained: undefined, adversaryPretrained: undefined }); // weights come from the state, not from files
         model.setState(msg.state);
         reply({ type: 'ready', id: msg.id, backend: `${backend.name} (${backend.device})` });
         return;

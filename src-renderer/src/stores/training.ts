@@ -5,8 +5,8 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import { SeriesBuffer, type PresetId, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
+import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import { SeriesBuffer, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
 import { errorText } from '@shared/envelope';
 
