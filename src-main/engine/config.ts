@@ -68,10 +68,23 @@ export const EaderConfigSchema = z.object({
   /** Pseudo-mask cam threshold (pixels whose best cam is below it fall to background). */
   camThreshold: z.number().min(0).max(1).default(0.3),
   seed: z.number().int().default(0),
-  /** Local file with pretrained localizer backbone weights (tfjs model.json or weights manifest). */
+  /**
+   * Pretrained localizer backbone: a weights file (.pth, .safetensors, tfjs) or a weights-store name,
+   * opened by the `openWeights` given to EaderModel.create (src-main/weights/ resolves both).
+   */
   pretrained: z.string().optional(),
-  /** Local file with pretrained adversary backbone weights. */
+  /** Pretrained adversary backbone, the same way. */
   adversaryPretrained: z.string().optional(),
+  /**
+   * Learning-rate factor of both networks' backbones against their new head (`fc`): the backbone
+   * steps at lr·backboneLrScale. The reference trains every parameter at one rate: 1.
+   */
+  backboneLrScale: z.number().gt(0).max(1).default(1),
+  /**
+   * Freeze BatchNorm statistics: in training too, every BN normalises with its running statistics
+   * and never updates them (γ and β still learn). The reference updates them (model.train()): false.
+   */
+  freezeBatchNorm: z.boolean().default(false),
 });
 export type EaderConfig = z.infer<typeof EaderConfigSchema>;
 export type EaderConfigInput = z.input<typeof EaderConfigSchema>;

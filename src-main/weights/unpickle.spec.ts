@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PyDict, PyGlobal, PyTuple, unpickle, type UnpickleHooks } from './unpickle';
+import { PyDict, PyGlobal, PyTuple, unpickle, type PyValue, type UnpickleHooks } from './unpickle';
 
 const bytes = (...parts: (number[] | string)[]): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(new TextEncoder().encode(p)) : p)));
 
 let called = 0;
 const hooks: UnpickleHooks = {
-  globals: new Map([
+  globals: new Map<string, ((args: PyValue[]) => PyValue) | null>([
     ['collections OrderedDict', () => new PyDict()],
     ['torch FloatStorage', null],
     ['test call', (args) => ((called += 1), new PyTuple(args))],

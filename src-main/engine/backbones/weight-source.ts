@@ -30,6 +30,8 @@ export interface WeightSource {
   readonly file: string;
   readonly layout: WeightLayout;
   readonly tensors: readonly SourceTensor[];
+  /** Releases the file (EaderModel.create calls it once the weights are assigned). */
+  close?(): Promise<void>;
 }
 
 /** Opens a weights reference (a file path or a store name) as a WeightSource. */
