@@ -5,7 +5,7 @@ import { makeRng } from '../rng';
 import { useTestBackend } from '../../testing/tf-backend';
 import { sourceFromStore, tensorOf } from '../../testing/weight-sources';
 import { Classifier } from '../classifier';
-import { createBackbone } from './index';
+import { BACKBONE_CHANNELS, createBackbone } from './index';
 import { loadPretrained, mapWeightName, permute } from './pretrained';
 
 const bn = { momentum: 0.1, epsilon: 1e-5 };
@@ -24,6 +24,7 @@ describe('backbones', () => {
       const f = net.features(tf.zeros([2, size, size, 3]), false);
       const [stride, channels, side] = expected[kind];
       expect([net.stride, net.channels]).toEqual([stride, channels]);
+      expect(BACKBONE_CHANNELS[kind]).toBe(channels);
       expect(f.shape).toEqual([2, side, side, channels]);
       counts[kind] = store.countTrainable();
       f.dispose();
