@@ -7,6 +7,7 @@ import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
 import { registerExport } from './export';
+import { registerWeights } from './weights';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -20,6 +21,7 @@ export function buildCli(): Command {
   registerDemo(program);
   registerDataset(program);
   registerExport(program);
+  registerWeights(program);
   return program;
 }
 
