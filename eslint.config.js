@@ -21,7 +21,7 @@ const zone = (files, patterns, message) => ({
 const UP = {
   workbench: '**/workbench', api: '**/api/*', services: '**/services/*', trainer: '**/trainer/*', pseudo: '**/pseudo/*',
   cli: '**/cli/*', host: '**/host/*', app: '**/app/*', platform: '**/platform/*', runs: '**/runs/*', datasets: '**/datasets/*',
-  project: '**/project/*', export: '**/export/*', processes: '**/processes/*', engine: '**/engine/*',
+  project: '**/project/*', export: '**/export/*', processes: '**/processes/*', engine: '**/engine/*', weights: '**/weights/*',
 };
 const above = (...names) => names.map((n) => UP[n]);
 const APP_TOP = above('workbench', 'cli', 'host', 'app');
@@ -36,11 +36,13 @@ const MAIN_LAYERS = [
   { folder: 'pseudo', forbid: [...APP_TOP, ...above('api', 'services')] },
   { folder: 'export', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo')] },
   { folder: 'project', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export')] },
-  { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
-  { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs')] },
-  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
+  // weights/ (formats, store, download, check) sits on runs/datasets/engine; only the rows above it use it.
+  { folder: 'weights', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
+  { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'weights')] },
+  { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'weights')] },
+  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform', 'weights')] },
   // The child-process toolkit: a leaf beside platform/ (which it uses for the app root); no electron.
-  { folder: 'processes', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'engine')] },
+  { folder: 'processes', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'engine', 'weights')] },
   { folder: 'codecs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'fs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'platform', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },

@@ -24,6 +24,8 @@ describe('layers inside src-main (lint zones)', () => {
     ['a service importing the composition root', 'src-main/services/probe.ts', '../workbench'],
     ['a dataset reader importing a service', 'src-main/datasets/voc/probe.ts', '../../services/dataset-session'],
     ['run-folder code importing the trainer', 'src-main/runs/probe.ts', '../trainer/loop'],
+    ['an engine file importing the weights store', 'src-main/engine/backbones/probe.ts', '../../weights/store'],
+    ['the weights store importing a service', 'src-main/weights/probe.ts', '../services/training-control'],
     ['production code importing test helpers', 'src-main/export/probe.ts', '../testing/export-fixture'],
     ['the API core importing electron', 'src-main/api/probe.ts', 'electron'],
     ['an engine file importing app paths', 'src-main/engine/parallel/probe.ts', '../../platform/paths'],
@@ -38,6 +40,8 @@ describe('layers inside src-main (lint zones)', () => {
   it.each([
     ['a service importing a domain module', 'src-main/services/probe.ts', '../datasets/open-dataset'],
     ['the trainer importing the engine', 'src-main/trainer/probe.ts', '../engine/backend'],
+    ['the trainer importing the weights store', 'src-main/trainer/probe.ts', '../weights/resolve'],
+    ['the weights store importing the engine', 'src-main/weights/probe.ts', '../engine/classifier'],
     ['a spec importing test helpers', 'src-main/export/probe.spec.ts', '../testing/export-fixture'],
     ['the composition root importing the API core', 'src-main/workbench.ts', './api/dispatch'],
     ['app/ importing electron', 'src-main/app/probe.ts', 'electron'],

@@ -8,6 +8,7 @@ import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
 import { registerExport } from './export';
 import { errorText } from '@shared/envelope';
+import { registerWeights } from './weights';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerDemo(program);
   registerDataset(program);
   registerExport(program);
+  registerWeights(program);
   return program;
 }
 

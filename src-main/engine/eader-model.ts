@@ -7,8 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { denormalizeToRgb } from './augment';
 import type { PretrainedReport } from './backbones/pretrained';
+import type { WeightsOpener } from './backbones/weight-source';
 import { computeCams, pairsFromLabels, pairsFromLists } from './cam';
-import { Classifier, createAdversary } from './classifier';
+import { Classifier, bnSettings, createAdversary } from './classifier';
 import { checkEngineConfig, optimizerConfig, type EaderConfig } from './settings';
 import { EngineOptimizer } from './optimizers';
 import { makeRng } from './rng';
@@ -23,6 +24,16 @@ export interface TrainBatch {
   labels: tf.Tensor2D;
 }
 
+export interface CreateOptions {
+  /** Opens `config.pretrained` / `config.adversaryPretrained` (a file or a store name); needed when either is set. */
+  openWeights?: WeightsOpener;
+  /**
+   * The caller restores a state right after (resume, inference from a run, a replica): the
+   * pretrained weights are not read, since setState() replaces them anyway.
+   */
+  restoring?: boolean;
+}
+
 export class EaderModel {
   private step_ = 0;
   readonly schedule: TrainingPhase;
@@ -34,24 +45,27 @@ export class EaderModel {
 
   private constructor(readonly config: EaderConfig) {
     const rng = makeRng(config.seed);
-    const bn = { momentum: config.bnMomentum, epsilon: config.bnEpsilon };
-    const localizer = new Classifier(config.backbone, config.numClasses, rng, bn);
+    const localizer = new Classifier(config.backbone, config.numClasses, rng, bnSettings(config));
     const adversary = createAdversary(config, rng);
     this.nets = { config, localizer, adversary };
-    this.locOptimizer = new EngineOptimizer(optimizerConfig(config), localizer.store.trainable());
-    this.advOptimizer = adversary ? new EngineOptimizer(optimizerConfig(config), adversary.store.trainable()) : null;
+    this.locOptimizer = new EngineOptimizer(optimizerConfig(config), localizer.optimizerParams(config.backboneLrScale));
+    this.advOptimizer = adversary ? new EngineOptimizer(optimizerConfig(config), adversary.optimizerParams(config.backboneLrScale)) : null;
     this.schedule = new TrainingPhase(config.locSteps, config.advSteps, adversary !== null);
   }
 
-  /** Check the config (a ConfigError names the bad value), build the networks, load local pretrained weights if named. */
-  static async create(config: EaderConfig): Promise<EaderModel> {
+  /**
+   * Check the config (a ConfigError names the bad value), build the networks, and load the
+   * pretrained backbones it names (through `options.openWeights`; the ImageNet `fc` of a file is
+   * dropped for the new K-class head).
+   */
+  static async create(config: EaderConfig, options: CreateOptions = {}): Promise<EaderModel> {
     const model = new EaderModel(checkEngineConfig(config));
     try {
-      const { pretrained, adversaryPretrained } = model.config;
-      if (pretrained) model.pretrained.push(await model.nets.localizer.loadPretrained(pretrained));
-      if (adversaryPretrained) {
-        if (!model.nets.adversary) throw new Error(`adversaryPretrained given but adversary is '${model.config.adversary}'`);
-        model.pretrained.push(await model.nets.adversary.loadPretrained(adversaryPretrained));
+      const { pretrained, adversaryPretrained, adversary } = model.config;
+      if (adversaryPretrained && !model.nets.adversary) throw new Error(`adversaryPretrained given but adversary is '${adversary}'`);
+      if (!options.restoring) {
+        if (pretrained) model.pretrained.push(await loadInto(model.nets.localizer, pretrained, options.openWeights));
+        if (adversaryPretrained && model.nets.adversary) model.pretrained.push(await loadInto(model.nets.adversary, adversaryPretrained, options.openWeights));
       }
     } catch (err) {
       model.dispose();
@@ -268,5 +282,15 @@ export class EaderModel {
     this.nets.adversary?.dispose();
     this.locOptimizer.dispose();
     this.advOptimizer?.dispose();
+  }
+}
+
+async function loadInto(net: Classifier, ref: string, openWeights: WeightsOpener | undefined): Promise<PretrainedReport> {
+  if (!openWeights) throw new Error(`pretrained weights '${ref}' named, but EaderModel.create got no openWeights`);
+  const source = await openWeights(ref);
+  try {
+    return await net.loadPretrained(source);
+  } finally {
+    await source.close?.();
   }
 }

@@ -4,6 +4,10 @@
  * Usage (trainer process):
  *   await tf.setBackend(...)                       // see ./backend (owned separately)
  *   const model = await EaderModel.create(engineConfig(trainConfig, K));    // checked (ConfigError)
+ *   // pretrained backbones: config.pretrained / adversaryPretrained name a file or a store entry,
+ *   // opened by weightsOpener(new WeightsStore()) from src-main/weights/resolve.ts:
+ *   const model = await EaderModel.create({ ...config, pretrained: 'resnet101' }, { openWeights });
+ *   const resumed = await EaderModel.create(config, { restoring: true }); resumed.setState(state);
  *   const rng = makeRng(model.config.seed);
  *   const batch = makeTrainBatch(rgbImages, datasetLabels, model.config, rng); // {images [B,S,S,3], labels [B,K]}
  *   const r = model.step(batch);                   // {step, phase, losses:{bce,reg,adv,advBce,total}, pairs}
@@ -28,7 +32,9 @@
 export { ConfigError, ENGINE_CONSTANTS, checkEngineConfig, checkTrainConfig, engineConfig, optimizerConfig, type EaderConfig, type OptimizerConfig } from './settings';
 export type { ClassCam, EngineState, ErasureRound, GradientResult, LossTerms, Phase, PlainGradients, StepResult, TensorDtype, TensorRecord } from './types';
 export type { LossScale } from './train-step';
-export { EaderModel, type TrainBatch } from './eader-model';
+export { EaderModel, type CreateOptions, type TrainBatch } from './eader-model';
+export type { PretrainedReport } from './backbones/pretrained';
+export type { SourceTensor, WeightDtype, WeightLayout, WeightSource, WeightsOpener } from './backbones/weight-source';
 export { makeRng, type Rng } from './rng';
 export { TrainingPhase } from './schedule';
 export { IMAGENET_MEAN, IMAGENET_STD, denormalizeToRgb, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';

@@ -55,3 +55,23 @@ describe('EngineOptimizer', () => {
     }
   });
 });
+
+describe('EngineOptimizer parameter groups', () => {
+  it('each parameter steps at lr·lrScale (SGD, Adam), weight decay shared', () => {
+    for (const kind of ['sgd', 'adam'] as const) {
+      const slow = tf.variable(tf.tensor1d([1, -2]));
+      const fast = tf.variable(tf.tensor1d([1, -2]));
+      const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), kind, lr: 0.1, weightDecay: 0.01 }, [
+        { name: 'backbone', variable: slow, lrScale: 0.1 },
+        { name: 'head', variable: fast },
+      ]);
+      const g = tf.tensor1d([0.5, 2]);
+      opt.apply({ [slow.name]: g, [fast.name]: g });
+      const moved = (v: tf.Variable) => Array.from(v.dataSync()).map((x, i) => x - [1, -2][i]!);
+      moved(slow).forEach((d, i) => expect(d).toBeCloseTo(moved(fast)[i]! * 0.1, 6));
+      expect(moved(fast)[0]).not.toBe(0);
+      tf.dispose([slow, fast, g]);
+      opt.dispose();
+    }
+  });
+});

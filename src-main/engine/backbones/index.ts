@@ -8,6 +8,9 @@ import { createTiny } from './tiny';
 
 export type { Backbone } from './backbone';
 
+/** Channels of each backbone's feature map (what its classifier head takes); the backbone spec checks them. */
+export const BACKBONE_CHANNELS: Record<BackboneName, number> = { tiny: 128, resnet18: 512, resnet50: 2048, resnet101: 2048 };
+
 export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   switch (kind) {
     case 'tiny':
