@@ -1,8 +1,9 @@
 /** Read one image or one GT mask of an opened dataset, by image id. Read-only. */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { DatasetIndex, ImageRecord, IndexMask, RgbImage } from '@shared/domain/dataset';
+import { resolve } from 'node:path';
 import { decodeIndexedPng } from '../codecs/indexed-png';
+import { isInside } from '../fs/confine';
+import { readRegular } from '../fs/read-regular';
 import { decodeImage, type DecodeImageOptions } from './image-io';
 
 const byIdCache = new WeakMap<DatasetIndex, Map<string, ImageRecord>>();
@@ -20,15 +21,13 @@ export function findImage(index: DatasetIndex, id: string): ImageRecord {
 
 /** Absolute path of a dataset-relative file, refusing anything that leaves the root. */
 export function datasetPath(index: DatasetIndex, file: string): string {
-  const path = resolve(index.root, file);
-  const rel = relative(index.root, path);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`path "${file}" is outside the dataset root`);
-  return path;
+  if (!isInside(index.root, resolve(index.root, file))) throw new Error(`path "${file}" is outside the dataset root`);
+  return resolve(index.root, file);
 }
 
 export async function loadImage(index: DatasetIndex, id: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const record = findImage(index, id);
-  return decodeImage(datasetPath(index, record.file), options);
+  return decodeImage(datasetPath(index, record.file), { root: index.root, ...options });
 }
 
 /**
@@ -43,7 +42,7 @@ export async function loadGtMask(index: DatasetIndex, id: string): Promise<Index
   const path = datasetPath(index, gt.file);
   let mask: IndexMask;
   try {
-    mask = decodeIndexedPng(await readFile(path)).mask;
+    mask = decodeIndexedPng(await readRegular(path, { root: index.root, kind: 'mask' })).mask;
   } catch (err) {
     throw new Error(`cannot read mask ${path}: ${(err as Error).message}`);
   }
