@@ -13,7 +13,7 @@ export interface ProjectSource extends ExportSource {
 }
 
 export async function sourceFromProject(projectDir: string): Promise<ProjectSource> {
-  const project = await Project.open(projectDir);
+  const project = await Project.open(projectDir, { readOnly: true });
   const { meta } = project;
   const images = project.images();
   const withoutMask: string[] = [];

@@ -14,5 +14,10 @@ export async function serveWorkbench(options: ServeOptions = {}): Promise<Runnin
   if (options.project) await workbench.projects.open(options.project);
   const { events, dispatcher } = workbench;
   const running = await startHost({ ...options, dispatcher, events, rendererDir: options.rendererDir ?? rendererDir(), log });
-  return { ...running, events };
+  // Closing the host lets go of the open project too (its lock), after the sockets are gone.
+  const close = async (): Promise<void> => {
+    await running.close();
+    await workbench.projects.close();
+  };
+  return { ...running, close, events };
 }
