@@ -3,6 +3,9 @@
  * (`Project.open`, `images()`, `meta`, `imagePath`, `masks.read`). Images without a saved mask
  * (`masks/<id>.png`) are not exported; they are counted so the caller can say so.
  */
+import { join } from 'node:path';
+import { datasetFolders } from '../fs/output-guard';
+import { EXPORTS_DIR } from '../project/project-paths';
 import { Project } from '../project/project-store';
 import type { RgbTriple } from '../codecs/voc-palette';
 import type { ExportItem, ExportSource } from './types';
@@ -42,5 +45,7 @@ export async function sourceFromProject(projectDir: string): Promise<ProjectSour
     items: items(),
     total: images.length,
     withoutMask,
+    // Never the project itself or any of it but exports/, never the dataset.
+    protect: [{ path: project.dir, what: 'the project', allowBelow: [join(project.dir, EXPORTS_DIR)] }, ...datasetFolders(meta.dataset.root, meta.dataset.path)],
   };
 }

@@ -7,6 +7,7 @@ import type { ExportRequest, ExportResult } from '@shared/domain/export-view';
 import { ApiError } from '@shared/envelope';
 import { ExportError, exportMasks, type ExportProgress } from '../export';
 import { sourceFromProject } from '../export/project-source';
+import { EXPORTS_DIR } from '../project/project-paths';
 import type { ProjectSession } from './project-session';
 
 export class ExportService {
@@ -25,7 +26,7 @@ export class ExportService {
     try {
       await project.flush();
       const source = await sourceFromProject(project.dir);
-      const out = join(project.dir, 'exports', `${request.name}`);
+      const out = join(project.dir, EXPORTS_DIR, request.name);
       let last = 0;
       const summary = await exportMasks(request.format, source, out, {
         only: request.only,
