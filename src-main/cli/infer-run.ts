@@ -14,6 +14,7 @@ import { EaderModel, imageToTensor, pseudoMask, type PseudoMaskCam } from '../en
 import { readCheckpoint, selectCheckpoint } from '../runs/checkpoints';
 import { readRunRecord, runPaths } from '../runs/run-store';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { refuseInsideDataset } from '../fs/output-guard';
 import { engineConfig } from '../trainer/engine-adapter';
 import { imagesOfSplit, loadRgb, openDataset } from '../trainer/dataset-access';
 
@@ -96,6 +97,7 @@ export async function runInfer(options: InferOptions): Promise<InferSummary> {
   const K = index.classes.length - 1;
   const model = await EaderModel.create(engineConfig(record.config, K));
   const out = resolve(options.out);
+  await refuseInsideDataset(out, index.root, '--out', options.dataset);
   await mkdir(out, { recursive: true });
   try {
     const state = await readCheckpoint(checkpoint.dir);

@@ -47,3 +47,8 @@ export function datasetFolders(root: string, pickedPath?: string): ProtectedFold
   if (pickedPath !== undefined && pickedPath !== root && !pickedPath.toLowerCase().endsWith('.json')) folders.push({ path: pickedPath, what: 'the dataset' });
   return folders;
 }
+
+/** The common case: an output (run, masks, cache) must not be or lie inside the opened dataset. */
+export function refuseInsideDataset(output: string, datasetRoot: string, label: string, pickedPath?: string): Promise<void> {
+  return refuseProtectedOutput(output, datasetFolders(datasetRoot, pickedPath), { label });
+}

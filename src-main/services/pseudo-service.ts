@@ -15,6 +15,7 @@ import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
+import { refuseInsideDataset } from '../fs/output-guard';
 
 export const GRID_SIDE = 256;
 
@@ -65,6 +66,7 @@ export class PseudoService {
     }
     const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? GRID_SIDE, inputMaxSide: null };
     const cache = new CamCache(runDir, key);
+    await refuseInsideDataset(runDir, this.options.datasets.dataset().root, 'The run folder (its cam cache)');
     await cache.prepare();
     const have = new Set(await cachedIds(cache));
     const todo = images.filter((r) => !have.has(r.id));
