@@ -4,7 +4,7 @@ import { rendererDir } from '../platform/paths';
 import { createWorkbench } from '../workbench';
 import { startHost, type HostOptions, type RunningHost } from './server';
 
-export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes'>> & {
+export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes' | 'maxCallsInFlight' | 'maxBufferedBytes' | 'hardBufferedBytes'>> & {
   project?: string | null;
 };
 
