@@ -7,6 +7,7 @@ import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
 import { registerExport } from './export';
+import { terminalSafe } from './print';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -30,7 +31,8 @@ export async function runCli(argv: string[]): Promise<void> {
 const isEntry = process.argv[1] !== undefined && /cli\.(js|ts|mjs)$/.test(process.argv[1]);
 if (isEntry) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`eader: ${error instanceof Error ? error.message : String(error)}`);
+    // Messages name files and classes from datasets: printed escaped, line breaks kept.
+    console.error(`eader: ${(error instanceof Error ? error.message : String(error)).split('\n').map(terminalSafe).join('\n')}`);
     process.exit(1);
   });
 }

@@ -1,5 +1,6 @@
 /** `eader infer`: pseudo-masks of a dataset split from a trained run. */
 import { Command, Option } from 'commander';
+import { terminalSafe } from './print';
 
 interface InferFlags {
   run: string;
@@ -66,7 +67,7 @@ export function registerInfer(program: Command): void {
           maxSide,
           ...(flags.backend ? { backend: flags.backend } : {}),
           onProgress: (done, total, id) => {
-            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${id}`);
+            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${terminalSafe(id)}`);
             else if (done === total || done % 100 === 0) process.stderr.write(`infer ${done}/${total}\n`);
           },
         });
