@@ -2,7 +2,7 @@
 import { extname, join } from 'node:path';
 import { VOID_LABEL } from '@shared/domain/dataset';
 import { decodeIndexedPng, readPngHeader } from '../../codecs/indexed-png';
-import { colorTypeName } from '../../codecs/png-chunks';
+import { colorTypeName } from '../../codecs/png-header';
 import { readRegular } from '../../fs/read-regular';
 import { listFiles, type RuleOptions } from '../fs-utils';
 
