@@ -16,6 +16,7 @@ import { runTrain, TrainRunError } from '../cli/train-run';
 import { initBackend } from '../engine/backend';
 import { listCheckpoints, loadLatestCheckpoint, readCheckpoint } from '../runs/checkpoints';
 import { refuseIfRunLocked } from '../runs/run-lock';
+import { hashTree } from '../testing/folder-fixture';
 import { writeShapesVoc } from '../testing/voc-fixture';
 import { defaultTrainerLauncher } from './launch';
 import { TrainerSupervisor } from './supervisor';
@@ -91,6 +92,16 @@ describe('one writer per run', () => {
   it('refuses a run folder inside the dataset', async () => {
     const failed = await train(join(dataset, 'VOCdevkit', 'VOC2012', 'runs', 'a')).catch((e: unknown) => e);
     expect((failed as TrainRunError).outcome).toMatchObject({ kind: 'error', code: 'BAD_CONFIG', message: expect.stringMatching(/The run folder .* lies inside the dataset folder/) as unknown });
+  });
+
+  it('infer refuses --out inside the dataset (it overwrote the ground truth, and eval then said 100 %)', async () => {
+    const out = join(root, 'infer-guard');
+    await train(out, { maxSteps: 2 });
+    const before = await hashTree(dataset);
+    const gtDir = join(dataset, 'VOCdevkit', 'VOC2012', 'SegmentationClass');
+    const infer = { run: out, dataset, split: 'val', out: gtDir, threshold: 0.2, labels: 'gt' as const, labelThreshold: 0.5, scales: [1], flip: false, checkpoint: 'last' as const, maxSide: null };
+    await expect(runInfer(infer)).rejects.toThrow(/--out .*SegmentationClass lies inside the dataset folder/);
+    expect(await hashTree(dataset)).toEqual(before);
   });
 
   it('refuses a second trainer (train --resume) and a delete while a trainer holds the run', async () => {
