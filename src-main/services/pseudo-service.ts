@@ -46,6 +46,8 @@ export class PseudoService {
     } catch (error) {
       throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
     }
+    // Its cam cache and eval reports are written there: never inside the open dataset.
+    await refuseInsideDataset(dir, this.options.datasets.dataset().root, 'The run folder');
     const open = this.options.datasets.dataset().classes;
     if (classes.join('\n') !== open.join('\n')) {
       throw new ApiError('CONFLICT', `Run ${runId} was trained on other classes (${classes.slice(1).join(', ')}) than the open dataset's (${open.slice(1).join(', ')}).`);
@@ -66,7 +68,6 @@ export class PseudoService {
     }
     const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? GRID_SIDE, inputMaxSide: null };
     const cache = new CamCache(runDir, key);
-    await refuseInsideDataset(runDir, this.options.datasets.dataset().root, 'The run folder (its cam cache)');
     await cache.prepare();
     const have = new Set(await cachedIds(cache));
     const todo = images.filter((r) => !have.has(r.id));
