@@ -89,7 +89,8 @@ export const SampleReport = z
   .strict();
 export type SampleReport = z.infer<typeof SampleReport>;
 
-export const TrainerErrorCode = z.enum(['OOM', 'BAD_CONFIG', 'BAD_DATA', 'PROTOCOL', 'INTERNAL']);
+/** DIVERGED: a loss or a weight became NaN or infinite (no checkpoint of it is written). LOCKED: another process writes the run. */
+export const TrainerErrorCode = z.enum(['OOM', 'BAD_CONFIG', 'BAD_DATA', 'DIVERGED', 'LOCKED', 'PROTOCOL', 'INTERNAL']);
 export type TrainerErrorCode = z.infer<typeof TrainerErrorCode>;
 
 export const TrainerMessage = z.discriminatedUnion('type', [

@@ -1,5 +1,6 @@
 /** Formatting of segmentation scores (the engine's ConfusionMatrix computes them). */
 import type { SegmentationScores } from '../engine/metrics';
+import { terminalSafe } from './print';
 
 export interface EvalReport {
   split: string;
@@ -29,9 +30,10 @@ export function buildReport(scores: SegmentationScores, classes: readonly string
 const pct = (v: number | null): string => (v === null ? '    —' : (v * 100).toFixed(1).padStart(5));
 
 export function formatReport(report: EvalReport): string {
-  const width = Math.max(12, ...report.perClass.map((c) => c.name.length));
+  const names = report.perClass.map((c) => terminalSafe(c.name));
+  const width = Math.max(12, ...names.map((n) => n.length));
   const lines = [`${'class'.padEnd(width)}    IoU   prec    rec`];
-  for (const c of report.perClass) lines.push(`${c.name.padEnd(width)}  ${pct(c.iou)}  ${pct(c.precision)}  ${pct(c.recall)}`);
+  for (const [i, c] of report.perClass.entries()) lines.push(`${names[i]!.padEnd(width)}  ${pct(c.iou)}  ${pct(c.precision)}  ${pct(c.recall)}`);
   lines.push('-'.repeat(width + 23));
   lines.push(`${'mIoU'.padEnd(width)}  ${pct(report.miou)}`);
   lines.push(`${'pixel acc.'.padEnd(width)}  ${pct(report.pixelAccuracy)}`);

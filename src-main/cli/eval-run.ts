@@ -6,13 +6,13 @@
  * unless `missingAsBackground`.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { ConfusionMatrix } from '../engine/metrics';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
 import { buildReport, type EvalReport } from './eval-report';
+import { readRegular } from '../fs/read-regular';
 
 export interface EvalOptions {
   pred: string;
@@ -49,7 +49,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     else {
       let mask;
       try {
-        mask = decodeIndexedPng(await readFile(predFile(record.id))).mask;
+        mask = decodeIndexedPng(await readRegular(predFile(record.id), { kind: 'mask' })).mask;
       } catch (error) {
         throw new Error(`${predFile(record.id)}: ${(error as Error).message}`);
       }

@@ -1,6 +1,7 @@
 /** `eader eval`: mIoU, per-class IoU, precision and recall of predicted masks. */
 import { Command } from 'commander';
 import { formatReport } from './eval-report';
+import { terminalSafeJson } from './print';
 
 interface EvalFlags {
   pred: string;
@@ -22,7 +23,7 @@ export function registerEval(program: Command): void {
       .action(async (flags: EvalFlags) => {
         const { runEval } = await import('./eval-run');
         const report = await runEval({ pred: flags.pred, dataset: flags.dataset, split: flags.split, missingAsBackground: flags.missingAsBackground ?? false });
-        console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        console.log(flags.json ? terminalSafeJson(report) : formatReport(report));
       }),
   );
 }

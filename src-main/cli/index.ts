@@ -9,6 +9,7 @@ import { registerDataset } from './dataset';
 import { registerExport } from './export';
 import { errorText } from '@shared/envelope';
 import { registerWeights } from './weights';
+import { terminalSafe } from './print';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -33,7 +34,8 @@ export async function runCli(argv: string[]): Promise<void> {
 const isEntry = process.argv[1] !== undefined && /cli\.(js|ts|mjs)$/.test(process.argv[1]);
 if (isEntry) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`eader: ${errorText(error)}`);
+    // Messages name files and classes from datasets: printed escaped, line breaks kept.
+    console.error(`eader: ${errorText(error).split('\n').map(terminalSafe).join('\n')}`);
     process.exit(1);
   });
 }

@@ -28,6 +28,7 @@ import { computeImageCams } from '../pseudo/cam-compute';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
 import { loadRunModel, type RunModel } from '../pseudo/run-model';
 import { readRunRecord, runPaths } from '../runs/run-store';
+import { refuseInsideDataset } from '../fs/output-guard';
 
 /** What decides the masks; every field defaults to the app's own default (INFER_DEFAULTS). */
 export interface InferSettings {
@@ -112,6 +113,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   const cache = options.camCache ? new CamCache(runDir, key) : null;
   await cache?.prepare();
   const out = resolve(options.out);
+  await refuseInsideDataset(out, index.root, '--out', options.dataset);
   await mkdir(out, { recursive: true });
   let net: RunModel | null = null; // loaded on the first image the cache lacks
   let cached = 0;

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { IgnoreBand } from '@shared/pseudo/render';
 import { REFINER_NAMES, REFINERS, type RefinerName } from '@shared/pseudo/refiners';
 import { INFER_DEFAULTS } from './infer-run';
+import { terminalSafe } from './print';
 
 interface InferFlags {
   run: string;
@@ -103,7 +104,7 @@ export function registerInfer(program: Command): void {
           camCache: flags.camCache ?? false,
           ...(flags.backend ? { backend: flags.backend } : {}),
           onProgress: (done, total, id) => {
-            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${id}`);
+            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${terminalSafe(id)}`);
             else if (done === total || done % 100 === 0) process.stderr.write(`infer ${done}/${total}\n`);
           },
         });

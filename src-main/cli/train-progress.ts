@@ -4,6 +4,7 @@
  */
 import { LOSS_TERMS } from '@shared/domain/loss-terms';
 import type { TrainerMessage } from '@shared/trainer-protocol';
+import { terminalSafe } from './print';
 
 export interface ProgressWriter {
   isTTY?: boolean;
@@ -91,7 +92,7 @@ export class ProgressPrinter {
   private line(text: string): void {
     if (this.lineOpen) this.out.write('\r\x1b[2K');
     this.lineOpen = false;
-    this.out.write(`${text}\n`);
+    this.out.write(`${text.split('\n').map(terminalSafe).join('\n')}\n`);
   }
 
   /** End an open TTY line. */

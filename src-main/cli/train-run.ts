@@ -71,6 +71,8 @@ export async function runTrain(options: TrainRunOptions): Promise<Extract<Traine
   }
   if (outcome.kind === 'finished') return outcome;
   const hint = `Resume with: eader train --dataset ${command.datasetRoot} --out ${command.runDir} --resume`;
+  // A diverged run would diverge again from its last checkpoint, a locked one is another process's.
+  if (outcome.kind === 'error' && (outcome.code === 'DIVERGED' || outcome.code === 'LOCKED')) throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}`);
   if (outcome.kind === 'error') throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}\n${hint}`);
   throw new TrainRunError(outcome, `${outcome.message}\n${hint}`);
 }

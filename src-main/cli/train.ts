@@ -1,5 +1,8 @@
 /** `eader train`: train EADER on a dataset into a run folder. */
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { refuseInsideDataset } from '../fs/output-guard';
+import { refuseIfRunLocked } from '../runs/run-lock';
 import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
 
@@ -31,6 +34,9 @@ export function registerTrain(program: Command): void {
   );
   cmd.action(async (flags: TrainCliFlags) => {
     const config = configFromFlags(flags);
+    // Checked here for a clear message before a trainer starts; the trainer checks both again.
+    await refuseInsideDataset(resolve(flags.out), resolve(flags.dataset), '--out');
+    if (flags.resume) await refuseIfRunLocked(resolve(flags.out), 'resume');
     const resumeLength = {
       ...(flags.epochs !== undefined ? { epochs: config.epochs } : {}),
       ...(flags.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),

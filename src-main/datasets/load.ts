@@ -1,13 +1,14 @@
 /**
  * Read one image or one PNG GT mask of an opened dataset, by image id (or by the record itself,
- * for a worker that holds records but no index). Every path is confined to the dataset root.
- * Read-only.
+ * for a worker that holds records but no index). Every path is confined to the dataset root, and
+ * only regular files are read (fs/read-regular.ts). Read-only.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { DatasetIndex, ImageRecord, IndexMask, RgbImage } from '@shared/domain/dataset';
+import { resolve } from 'node:path';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { isInside } from '../fs/confine';
+import { readRegular } from '../fs/read-regular';
 import { decodeImage, type DecodeImageOptions } from './image-io';
 
 /** What locates an image file: its id and its path relative to the dataset root. */
@@ -35,7 +36,7 @@ export function datasetPath(root: string, file: string): string {
 
 /** Decode the image of a record under `root` (8-bit RGB, EXIF orientation applied). */
 export async function readImage(root: string, ref: ImageRef, options: DecodeImageOptions = {}): Promise<RgbImage> {
-  return decodeImage(datasetPath(root, ref.file), options);
+  return decodeImage(datasetPath(root, ref.file), { root, ...options });
 }
 
 export async function loadImage(index: DatasetIndex, id: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
@@ -55,7 +56,7 @@ export async function loadGtMask(index: DatasetIndex, id: string): Promise<Index
   const path = datasetPath(index.root, gt.file);
   let mask: IndexMask;
   try {
-    mask = decodeIndexedPng(await readFile(path)).mask;
+    mask = decodeIndexedPng(await readRegular(path, { root: index.root, kind: 'mask' })).mask;
   } catch (err) {
     throw new Error(`cannot read mask ${path}: ${(err as Error).message}`);
   }

@@ -12,6 +12,7 @@
  *   eader-run/1 (up to bafd886): `workers` only when set, no `hflip`.
  *   eader-run/2: every setting is written.
  */
+import { errorText } from '@shared/envelope';
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -92,7 +93,7 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${paths.config} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    throw new Error(`${paths.config} is not valid JSON (${errorText(error)}).`);
   }
   const parsed = RunRecord.safeParse(migrate(raw, paths.config));
   if (!parsed.success) throw new Error(`${paths.config} is not a valid run record: ${parsed.error.issues.map(describeIssue).join('; ')}.`);

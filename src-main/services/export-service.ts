@@ -7,6 +7,7 @@ import type { ExportRequest, ExportResult } from '@shared/domain/export-view';
 import { ApiError, asApiError, type ErrorCode } from '@shared/envelope';
 import { ExportError, exportMasks, type ExportProgress } from '../export';
 import { sourceFromProject } from '../export/project-source';
+import { EXPORTS_DIR } from '../project/project-paths';
 import type { ProjectSession } from './project-session';
 
 /** A refused destination (it exists, it is not ours) is a conflict; anything else is ours. */
@@ -29,7 +30,7 @@ export class ExportService {
       return await asApiError(exportErrorCode, async () => {
         await project.flush();
         const source = await sourceFromProject(project.dir);
-        const out = join(project.dir, 'exports', `${request.name}`);
+        const out = join(project.dir, EXPORTS_DIR, request.name);
         let last = 0;
         const summary = await exportMasks(request.format, source, out, {
           only: request.only,

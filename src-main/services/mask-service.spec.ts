@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +82,25 @@ describe('mask service', () => {
     expect(result.skipped.map((s) => s.file).sort()).toEqual([`${b!.id}.png`, 'broken.png', 'not_an_image_of_ours.png', 'sub.png'].sort());
     expect(result.skipped.find((s) => s.file === `${b!.id}.png`)?.reason).toMatch(/3×3 but the image is/);
     expect(Buffer.from((await masks.load(a!.id)).data).equals(Buffer.from(imported))).toBe(true);
+  });
+
+  it('imports only regular files inside the folder: a FIFO or a /dev/zero symlink is skipped at once, named', async () => {
+    const { datasets, masks } = await setup();
+    const [a, b, c] = datasets.query({ limit: 3 }).items;
+    const dir = mkdtempSync(join(tmpdir(), 'eader-import-hostile-'));
+    execFileSync('mkfifo', [join(dir, `${a!.id}.png`)]);
+    symlinkSync('/dev/zero', join(dir, `${b!.id}.png`));
+    const outside = mkdtempSync(join(tmpdir(), 'eader-import-outside-'));
+    const good = await masks.load(c!.id);
+    writeFileSync(join(outside, 'x.png'), encodeIndexedPng({ width: good.width, height: good.height, data: good.data }));
+    symlinkSync(join(outside, 'x.png'), join(dir, `${c!.id}.png`));
+    const started = Date.now();
+    const result = await masks.importFolder(dir);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.imported).toBe(0);
+    const reason = (id: string): string | undefined => result.skipped.find((s) => s.file === `${id}.png`)?.reason;
+    expect(reason(a!.id)).toMatch(/is a FIFO \(named pipe\), not a regular file/);
+    expect(reason(b!.id)).toMatch(/symlink that leads out of .*\(to \/dev\/zero\)/);
+    expect(reason(c!.id)).toMatch(/symlink that leads out of/);
   });
 });

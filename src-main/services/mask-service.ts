@@ -2,10 +2,11 @@
  * The project's masks for the editor: load (the saved mask, else the dataset's GT as an import,
  * else all background), save as a new revision (atomic indexed PNG), list and revert revisions.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { MaskDocumentPayload, MaskImportResult, MaskSaveInput } from '@shared/domain/mask-view';
 import { decodeIndexedPng } from '../codecs/indexed-png';
+import { readRegular, UnreadableFileError } from '../fs/read-regular';
 import { ApiError, asApiError, errorText, type ErrorCode } from '@shared/envelope';
 import { MaskRejectedError, UnknownImageError } from '../project/errors';
 import type { DatasetSession } from './dataset-session';
@@ -73,11 +74,11 @@ export class MaskService {
         continue;
       }
       try {
-        const { mask } = decodeIndexedPng(await readFile(join(root, name)));
+        const { mask } = decodeIndexedPng(await readRegular(join(root, name), { root, kind: 'mask', label: name }));
         await project.masks.save(id, mask);
         result.imported++;
       } catch (error) {
-        result.skipped.push({ file: name, reason: errorText(error) });
+        result.skipped.push({ file: name, reason: error instanceof UnreadableFileError ? error.reason : errorText(error) });
       }
     }
     return result;

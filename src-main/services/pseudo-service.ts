@@ -17,6 +17,7 @@ import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
+import { refuseInsideDataset } from '../fs/output-guard';
 
 export interface PseudoServiceOptions {
   datasets: DatasetSession;
@@ -40,6 +41,8 @@ export class PseudoService {
   async runDir(runId: string): Promise<string> {
     const dir = runDirOf(findRunRoot(this.options.runsRoots(), runId), runId);
     const classes = await asApiError('NOT_FOUND', async () => (await readRunRecord(dir)).dataset.classes);
+    // Its cam cache and eval reports are written there: never inside the open dataset.
+    await refuseInsideDataset(dir, this.options.datasets.dataset().root, 'The run folder');
     const open = this.options.datasets.dataset().classes;
     if (classes.join('\n') !== open.join('\n')) {
       throw new ApiError('CONFLICT', `Run ${runId} was trained on other classes (${classes.slice(1).join(', ')}) than the open dataset's (${open.slice(1).join(', ')}).`);

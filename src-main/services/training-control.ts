@@ -20,6 +20,8 @@ import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, wri
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
 import { TRAINING_PRESETS } from './training-presets';
 import { newRunId } from '../runs/run-roots';
+import { refuseIfRunLocked } from '../runs/run-lock';
+import { refuseInsideDataset } from '../fs/output-guard';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -81,6 +83,7 @@ export class TrainingControl {
     await mkdir(root, { recursive: true });
     const runId = newRunId(input.preset ?? 'custom');
     const runDir = join(root, runId);
+    await refuseInsideDataset(runDir, dataset.root, 'The run folder');
     this.trainedBefore = 0;
     return this.launch(
       { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
@@ -97,6 +100,7 @@ export class TrainingControl {
     const datasetPath = record.dataset.path ?? record.dataset.root;
     if (!existsSync(datasetPath)) throw new ApiError('NOT_FOUND', `The run's dataset ${datasetPath} is gone.`);
     const format = DatasetFormat.safeParse(record.dataset.format);
+    await refuseIfRunLocked(runDir, 'resume');
     this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
     return this.launch(
       { runId, runDir, preset: null, config: record.config, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true },
@@ -143,6 +147,8 @@ export class TrainingControl {
   async deleteRun(runId: string): Promise<{ deleted: string }> {
     // The run may have just ended, with its outcome file being written: let that land first.
     await this.settled(runId);
+    // Another process (a second host, `eader train`) may be training it: its lock says so.
+    if (runId !== this.liveRunId()) await refuseIfRunLocked(runDirOf(this.root(runId), runId), 'delete');
     await deleteRun(this.root(runId), runId, this.liveRunId());
     return { deleted: runId };
   }

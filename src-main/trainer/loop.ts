@@ -3,6 +3,8 @@
  * dataset → seeded shuffled batches of cached decoded images → engine step (augmentation inside),
  * epochs, pause/resume/stop between steps, metrics.jsonl, checkpoints, erasure-round samples.
  * Steps are counted globally: checkpoint "step k" means k steps are done; step k+1 comes next.
+ * The trainer holds the run's lock while it writes (runs/run-lock.ts), never writes inside the
+ * dataset, and stops with DIVERGED at the first non-finite loss or weight (docs/reliability.md).
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { TrainConfig } from '@shared/domain/train-config';
@@ -10,6 +12,10 @@ import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
+import { lockRun } from '../runs/run-lock';
+import { LockedError } from '../fs/lock';
+import { refuseInsideDataset } from '../fs/output-guard';
+import { NonFiniteTensorError } from '../runs/checkpoints';
 import { initBackend } from '../engine/backend';
 import { ImageCache } from '../datasets/image-cache';
 import { openDataset } from '../datasets/open-dataset';
@@ -24,7 +30,7 @@ import { errorText } from '@shared/envelope';
 
 export class TrainerFailure extends Error {
   constructor(
-    readonly code: 'BAD_CONFIG' | 'BAD_DATA',
+    readonly code: 'BAD_CONFIG' | 'BAD_DATA' | 'DIVERGED' | 'LOCKED',
     message: string,
   ) {
     super(message);
@@ -90,6 +96,30 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
     throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${errorText(error)}`);
   }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
+  try {
+    await refuseInsideDataset(paths.dir, index.root, 'The run folder', command.datasetRoot);
+  } catch (error) {
+    throw new TrainerFailure('BAD_CONFIG', errorText(error));
+  }
+  const lock = await lockRun(paths.dir, `eader trainer (${command.resume ? 'resume' : 'train'})`).catch((error: unknown) => {
+    throw error instanceof LockedError ? new TrainerFailure('LOCKED', error.message) : error;
+  });
+  try {
+    return await trainLocked(command, io, makeEngine, index, records, backend);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(
+  command: StartCommand,
+  io: TrainerIO,
+  makeEngine: EngineFactory,
+  index: DatasetIndex,
+  records: ImageRecord[],
+  backend: { name: string; device: string },
+): Promise<TrainingResult> {
+  const paths = runPaths(command.runDir);
   const config = await prepareRun(command, index, records.length, backend.name);
   const numForeground = index.classes.length - 1;
   const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
@@ -164,6 +194,8 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     const seconds = (performance.now() - t0) / 1000;
     secondsPerStep = secondsPerStep === null ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
     step += 1;
+    const bad = Object.entries(result.losses).find(([, value]) => !Number.isFinite(value));
+    if (bad) throw diverged(step, `the ${bad[0]} loss is ${bad[1]}`);
     checkpoints.observe(result.phase === 'localizer' ? result.losses.bce : null);
     const losses = { ...result.losses };
     const progress = {
@@ -192,12 +224,27 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     });
     io.emit(progress);
     const endOfEpoch = step % s.stepsPerEpoch === 0;
-    if (step % config.checkpointEvery === 0 || endOfEpoch) await checkpoints.write(step, epoch);
+    if (step % config.checkpointEvery === 0 || endOfEpoch) await writeFinite(checkpoints, step, epoch);
     if (config.sampleEvery > 0 && step % config.sampleEvery === 0) await emitSamples(s, cache, sampleRecords, step);
   }
-  if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / s.stepsPerEpoch));
+  if (checkpoints.lastStep !== step && step > s.startStep) await writeFinite(checkpoints, step, Math.floor((step - 1) / s.stepsPerEpoch));
   const reason = stopped ? 'stopped' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
   return { step, reason, runDir: s.runDir };
+}
+
+/** The run's outcome when training blows up: nothing of this step is kept, the last checkpoint stands. */
+function diverged(step: number, what: string): TrainerFailure {
+  return new TrainerFailure('DIVERGED', `Training diverged at step ${step}: ${what}. No checkpoint of it was written; try a lower --lr.`);
+}
+
+/** Write a checkpoint; weights that are no longer finite end the run as diverged instead. */
+async function writeFinite(checkpoints: CheckpointWriter, step: number, epoch: number): Promise<void> {
+  try {
+    await checkpoints.write(step, epoch);
+  } catch (error) {
+    if (error instanceof NonFiniteTensorError) throw diverged(step, `${error.tensor} holds ${error.value}`);
+    throw error;
+  }
 }
 
 async function emitSamples(s: LoopState, cache: ImageCache, records: ImageRecord[], step: number): Promise<void> {

@@ -43,7 +43,7 @@ export async function verifyImages(root: string, images: ImageRecord[], issues: 
   let done = 0;
   const ok = await mapLimit(images, options.concurrency ?? 8, async (image) => {
     try {
-      const { width, height } = await readImageSize(`${root}/${image.file}`);
+      const { width, height } = await readImageSize(`${root}/${image.file}`, undefined, { root });
       if ((image.width !== undefined && image.width !== width) || (image.height !== undefined && image.height !== height)) {
         issues.push({ file: image.file, reason: `image is ${width}×${height} but the annotations say ${image.width ?? '?'}×${image.height ?? '?'}; skipped` });
         return false;
