@@ -50,7 +50,7 @@ function runJson(command: string, argv: string[], label: string): unknown {
   return JSON.parse(last) as unknown;
 }
 
-const installed = probeBackends({}).available.filter((b) => b !== 'tensorflow-gpu' || !quick);
+const installed = (await probeBackends({})).available.filter((b) => b !== 'tensorflow-gpu' || !quick);
 const wanted = flag('backends')?.split(',') ?? installed;
 const loadBefore = loadavg();
 const backends: BackendResult[] = [];
