@@ -11,7 +11,7 @@ export const PROTOCOL_VERSION = 1;
 export const OptimizerName = z.enum(['sgd', 'adam', 'rmsprop']);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 
-export const BackendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+export const BackendChoice = z.enum(['auto', 'webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 export type BackendChoice = z.infer<typeof BackendChoice>;
 
 const positiveInt = z.number().int().positive();

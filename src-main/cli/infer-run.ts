@@ -44,7 +44,7 @@ export interface InferSummary {
 }
 
 /** Cams of `classes` (engine indices) for one image, averaged over scales × flips, in [0,1], full size. */
-export function multiScaleCams(model: EaderModel, image: RgbImage, classes: number[], scales: number[], flip: boolean, baseScale: number): Float32Array[] {
+export async function multiScaleCams(model: EaderModel, image: RgbImage, classes: number[], scales: number[], flip: boolean, baseScale: number): Promise<Float32Array[]> {
   const { width: W, height: H } = image;
   const sums = classes.map(() => new Float32Array(W * H));
   let passes = 0;
@@ -56,7 +56,7 @@ export function multiScaleCams(model: EaderModel, image: RgbImage, classes: numb
       for (const mirrored of flip ? [false, true] : [false]) {
         const input = mirrored ? tf.reverse(x, 2) : x;
         try {
-          const cams = model.cams(input as tf.Tensor4D, [classes], { width: W, height: H })[0] ?? [];
+          const cams = (await model.cams(input as tf.Tensor4D, [classes], { width: W, height: H }))[0] ?? [];
           cams.forEach((c, k) => {
             const sum = sums[k]!;
             for (let y = 0; y < H; y++) {
@@ -104,11 +104,11 @@ export async function runInfer(options: InferOptions): Promise<InferSummary> {
     for (const rec of records) {
       const image = await loadRgb(index, rec);
       const baseScale = options.maxSide ? Math.min(1, options.maxSide / Math.max(image.width, image.height)) : 1;
-      const classes = options.labels === 'gt' ? rec.labels.map((c) => c - 1) : predictClasses(model, image, baseScale, options.labelThreshold);
+      const classes = options.labels === 'gt' ? rec.labels.map((c) => c - 1) : await predictClasses(model, image, baseScale, options.labelThreshold);
       let mask: Uint8Array;
       if (classes.length === 0) mask = new Uint8Array(image.width * image.height);
       else {
-        const cams = multiScaleCams(model, image, classes, options.scales, options.flip, baseScale);
+        const cams = await multiScaleCams(model, image, classes, options.scales, options.flip, baseScale);
         const input: PseudoMaskCam[] = classes.map((classIndex, k) => ({ classIndex, cam: cams[k]! }));
         mask = pseudoMask(input, image.width, image.height, options.threshold);
       }
@@ -137,11 +137,11 @@ export async function runInfer(options: InferOptions): Promise<InferSummary> {
   return summary;
 }
 
-function predictClasses(model: EaderModel, image: RgbImage, baseScale: number, threshold: number): number[] {
+async function predictClasses(model: EaderModel, image: RgbImage, baseScale: number, threshold: number): Promise<number[]> {
   const size = { width: Math.max(8, Math.round(image.width * baseScale)), height: Math.max(8, Math.round(image.height * baseScale)) };
   const x = imageToTensor(image, size);
   try {
-    const probs = model.predict(x);
+    const probs = await model.predict(x);
     const classes: number[] = [];
     probs.forEach((p, c) => {
       if (p > threshold) classes.push(c);

@@ -46,7 +46,7 @@ export function registerInfer(program: Command): void {
       .option('--no-flip', 'no flip averaging')
       .addOption(new Option('--checkpoint <which>', 'checkpoint to load').choices(['best', 'last']).default('best'))
       .option('--max-side <px>', 'cap the longest side at scale 1 (cams are still upsampled to full size)')
-      .option('--backend <name>', 'compute backend (auto by default)')
+      .option('--backend <name>', 'compute backend: auto (default), webgpu, tensorflow-gpu, tensorflow, wasm or cpu')
       .action(async (flags: InferFlags) => {
         const maxSide = flags.maxSide === undefined ? null : Number(flags.maxSide);
         if (maxSide !== null && (!Number.isInteger(maxSide) || maxSide < 16)) throw new Error(`--max-side must be an integer ≥ 16, got "${flags.maxSide}".`);

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { PRESETS, TrainConfig, type PresetName } from '@shared/trainer-protocol';
 import { AdversaryKind, BackboneKind } from '../engine/config';
+import { BACKEND_ORDER, parseBackendChoice } from '../engine/backend/backend-names';
 
 export interface TrainFlags {
   preset: string;
@@ -57,7 +58,7 @@ export function addTrainConfigOptions(cmd: Command, defaultPreset: PresetName): 
     .option('--loc-steps <n>', 'T_loc: localizer steps per block')
     .option('--adv-steps <n>', 'T_adv: adversary steps per block')
     .option('--crop-min-scale <x>', 'random-resized-crop minimum area fraction')
-    .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (EADER_BACKEND also works)')
+    .option('--backend <name>', `auto, ${BACKEND_ORDER.join(', ')} (EADER_BACKEND also works; a software WebGPU adapter only when forced)`)
     .option('--seed <n>', 'seed of shuffling, augmentation and initialisation')
     .option('--train-split <name>', 'split to train on')
     .option('--checkpoint-every <n>', 'steps between checkpoints')
@@ -72,23 +73,16 @@ function num(name: string, text: string | undefined): number | undefined {
   return value;
 }
 
-const BACKENDS: Record<string, TrainConfig['backend']> = {
-  auto: 'auto',
-  gpu: 'tensorflow-gpu',
-  'tensorflow-gpu': 'tensorflow-gpu',
-  tensorflow: 'tensorflow',
-  node: 'tensorflow',
-  wasm: 'wasm',
-  cpu: 'cpu',
-};
-
 export function configFromFlags(flags: TrainFlags): TrainConfig {
   const preset = PRESETS[flags.preset as PresetName];
   if (!preset) throw new Error(`Unknown preset "${flags.preset}".`);
   let backend: TrainConfig['backend'] | undefined;
   if (flags.backend !== undefined) {
-    backend = BACKENDS[flags.backend.toLowerCase()];
-    if (!backend) throw new Error(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}; got "${flags.backend}".`);
+    try {
+      backend = parseBackendChoice(flags.backend);
+    } catch {
+      throw new Error(`--backend must be one of auto, ${BACKEND_ORDER.join(', ')}; got "${flags.backend}".`);
+    }
   }
   const overrides: Record<string, unknown> = {
     epochs: num('epochs', flags.epochs),

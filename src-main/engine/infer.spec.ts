@@ -18,7 +18,7 @@ describe('multiScaleCams', () => {
     const model = await EaderModel.create({ numClasses: 3, backbone: 'tiny', adversary: 'none', camMode: 'cam' }); // CAM: never all-zero
     const img = image(40, 28);
     const before = tf.memory().numTensors;
-    const cams = multiScaleCams(model, img, [0, 2], { scales: [0.75, 1, 1.5], flip: true });
+    const cams = await multiScaleCams(model, img, [0, 2], { scales: [0.75, 1, 1.5], flip: true });
     expect(tf.memory().numTensors).toBe(before);
     expect(cams.map((c) => [c.classIndex, c.width, c.height, c.cam.length])).toEqual([[0, 40, 28, 1120], [2, 40, 28, 1120]]);
     for (const c of cams) {
@@ -26,12 +26,12 @@ describe('multiScaleCams', () => {
       expect(Math.min(...c.cam)).toBeGreaterThanOrEqual(0);
     }
     // one scale, no flip: exactly the model's own cam, renormalised (already max 1 or all zero)
-    const single = multiScaleCams(model, img, [1])[0]!;
-    const direct = model.cams(tf.tidy(() => tf.tensor4d(Array.from(img.data, (v, i) => (v / 255 - [0.485, 0.456, 0.406][i % 3]!) / [0.229, 0.224, 0.225][i % 3]!), [1, 28, 40, 3])), [[1]])[0]![0]!;
+    const single = (await multiScaleCams(model, img, [1]))[0]!;
+    const direct = (await model.cams(tf.tidy(() => tf.tensor4d(Array.from(img.data, (v, i) => (v / 255 - [0.485, 0.456, 0.406][i % 3]!) / [0.229, 0.224, 0.225][i % 3]!), [1, 28, 40, 3])), [[1]]))[0]![0]!;
     single.cam.forEach((v, i) => expect(v).toBeCloseTo(direct.cam[i] ?? NaN, 4));
-    expect(() => multiScaleCams(model, img, [0], { scales: [] })).toThrow(/scales/);
-    expect(predictedClasses(model, img, 0).length).toBe(3);
-    expect(predictedClasses(model, img, 1)).toEqual([]);
+    await expect(multiScaleCams(model, img, [0], { scales: [] })).rejects.toThrow(/scales/);
+    expect((await predictedClasses(model, img, 0)).length).toBe(3);
+    expect(await predictedClasses(model, img, 1)).toEqual([]);
     model.dispose();
   });
 });

@@ -27,7 +27,7 @@ function mirrorRows(cam: Float32Array, width: number, height: number): Float32Ar
 }
 
 /** Cams of `classIndices` (engine classes) for one image, at the image's own size. */
-export function multiScaleCams(model: EaderModel, image: RgbImage, classIndices: readonly number[], opts: MultiScaleOptions = {}): ClassCam[] {
+export async function multiScaleCams(model: EaderModel, image: RgbImage, classIndices: readonly number[], opts: MultiScaleOptions = {}): Promise<ClassCam[]> {
   const { width, height } = image;
   const scales = opts.scales ?? [1];
   if (scales.length === 0 || scales.some((s) => !(s > 0))) throw new Error(`scales must be positive numbers, got [${scales.join(', ')}]`);
@@ -37,15 +37,18 @@ export function multiScaleCams(model: EaderModel, image: RgbImage, classIndices:
     const input = imageToTensor(image, size);
     const variants: { x: tf.Tensor4D; mirrored: boolean }[] = [{ x: input, mirrored: false }];
     if (opts.flip) variants.push({ x: tf.reverse(input, 2), mirrored: true });
-    for (const { x, mirrored } of variants) {
-      const cams = model.cams(x, [classIndices], { width, height })[0] ?? [];
-      cams.forEach((c, j) => {
-        const values = mirrored ? mirrorRows(c.cam, width, height) : c.cam;
-        const sum = sums[j];
-        if (sum) for (let i = 0; i < sum.length; i++) sum[i]! += values[i] ?? 0;
-      });
+    try {
+      for (const { x, mirrored } of variants) {
+        const cams = (await model.cams(x, [classIndices], { width, height }))[0] ?? [];
+        cams.forEach((c, j) => {
+          const values = mirrored ? mirrorRows(c.cam, width, height) : c.cam;
+          const sum = sums[j];
+          if (sum) for (let i = 0; i < sum.length; i++) sum[i]! += values[i] ?? 0;
+        });
+      }
+    } finally {
+      tf.dispose(variants.map((v) => v.x));
     }
-    tf.dispose(variants.map((v) => v.x));
   }
   return sums.map((sum, j) => {
     let max = 0;
@@ -56,9 +59,13 @@ export function multiScaleCams(model: EaderModel, image: RgbImage, classIndices:
 }
 
 /** Engine classes whose predicted probability exceeds `threshold` (for images without labels). */
-export function predictedClasses(model: EaderModel, image: RgbImage, threshold = 0.5, size?: { width: number; height: number }): number[] {
+export async function predictedClasses(model: EaderModel, image: RgbImage, threshold = 0.5, size?: { width: number; height: number }): Promise<number[]> {
   const x = imageToTensor(image, size);
-  const probs = model.predict(x);
-  x.dispose();
+  let probs: Float32Array;
+  try {
+    probs = await model.predict(x);
+  } finally {
+    x.dispose();
+  }
   return Array.from(probs.keys()).filter((k) => (probs[k] ?? 0) > threshold);
 }

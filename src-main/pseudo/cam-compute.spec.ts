@@ -20,11 +20,11 @@ beforeAll(async () => {
 });
 
 describe('multi-scale + flip cams', () => {
-  it('equal the single-scale cams when scales = [1] and flip is off', () => {
+  it('equal the single-scale cams when scales = [1] and flip is off', async () => {
     const out = { width: 20, height: 14 };
-    const averaged = averagedCams(model, image, [0, 2], [1], false, 1, out);
+    const averaged = await averagedCams(model, image, [0, 2], [1], false, 1, out);
     const x = imageToTensor(image);
-    const single = model.cams(x, [[0, 2]], out)[0]!;
+    const single = (await model.cams(x, [[0, 2]], out))[0]!;
     x.dispose();
     single.forEach((c, k) => {
       let max = 0;
@@ -34,21 +34,21 @@ describe('multi-scale + flip cams', () => {
     });
   });
 
-  it('with flip, the cams of the mirrored image are the mirrored cams', () => {
+  it('with flip, the cams of the mirrored image are the mirrored cams', async () => {
     const out = { width: 40, height: 28 };
-    const a = averagedCams(model, image, [1], [1, 0.75], true, 1, out)[0]!;
-    const b = averagedCams(model, mirror(image), [1], [1, 0.75], true, 1, out)[0]!;
+    const a = (await averagedCams(model, image, [1], [1, 0.75], true, 1, out))[0]!;
+    const b = (await averagedCams(model, mirror(image), [1], [1, 0.75], true, 1, out))[0]!;
     const mb = mirrorPlane(b, 40);
     for (let i = 0; i < a.length; i++) expect(a[i]!).toBeCloseTo(mb[i]!, 4);
   });
 
-  it('builds a cache record at the grid size with GT or predicted classes, and leaks no tensors', () => {
+  it('builds a cache record at the grid size with GT or predicted classes, and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
-    const gt = computeImageCams(model, image, [1, 3], { scales: [1, 0.5], flip: true, labels: 'gt', labelThreshold: 0.5, gridSide: 20, inputMaxSide: null });
+    const gt = await computeImageCams(model, image, [1, 3], { scales: [1, 0.5], flip: true, labels: 'gt', labelThreshold: 0.5, gridSide: 20, inputMaxSide: null });
     expect(gt).toMatchObject({ imageWidth: 40, imageHeight: 28, width: 20, height: 14, classes: [1, 3] });
     expect(gt.cams.length).toBe(2 * 20 * 14);
     expect(gt.guide.length).toBe(20 * 14 * 3);
-    const predicted = computeImageCams(model, image, [1], { scales: [1], flip: false, labels: 'predicted', labelThreshold: 0, gridSide: 64, inputMaxSide: null });
+    const predicted = await computeImageCams(model, image, [1], { scales: [1], flip: false, labels: 'predicted', labelThreshold: 0, gridSide: 64, inputMaxSide: null });
     expect(predicted.classes).toEqual([1, 2, 3]); // every probability is above 0
     expect(tf.memory().numTensors).toBe(before);
   });

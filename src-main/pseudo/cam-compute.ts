@@ -26,7 +26,15 @@ const scaledSize = (image: RgbImage, s: number): { width: number; height: number
 });
 
 /** Float cams of engine classes at `out` size, averaged over scales × flips, max-normalised. */
-export function averagedCams(model: EaderModel, image: RgbImage, engineClasses: number[], scales: number[], flip: boolean, baseScale: number, out: { width: number; height: number }): Float32Array[] {
+export async function averagedCams(
+  model: EaderModel,
+  image: RgbImage,
+  engineClasses: number[],
+  scales: number[],
+  flip: boolean,
+  baseScale: number,
+  out: { width: number; height: number },
+): Promise<Float32Array[]> {
   const n = out.width * out.height;
   const sums = engineClasses.map(() => new Float32Array(n));
   for (const scale of scales) {
@@ -35,7 +43,7 @@ export function averagedCams(model: EaderModel, image: RgbImage, engineClasses: 
       for (const mirrored of flip ? [false, true] : [false]) {
         const input = mirrored ? (tf.reverse(x, 2) as tf.Tensor4D) : x;
         try {
-          const cams = model.cams(input, [engineClasses], out)[0] ?? [];
+          const cams = (await model.cams(input, [engineClasses], out))[0] ?? [];
           cams.forEach((c, k) => {
             const sum = sums[k]!;
             for (let y = 0; y < out.height; y++) {
@@ -60,25 +68,25 @@ export function averagedCams(model: EaderModel, image: RgbImage, engineClasses: 
 }
 
 /** Sigmoid probabilities of every engine class for the image at scale 1 (× baseScale). */
-export function classProbabilities(model: EaderModel, image: RgbImage, baseScale: number): Float32Array {
+export async function classProbabilities(model: EaderModel, image: RgbImage, baseScale: number): Promise<Float32Array> {
   const x = imageToTensor(image, scaledSize(image, baseScale));
   try {
-    return model.predict(x);
+    return await model.predict(x);
   } finally {
     x.dispose();
   }
 }
 
 /** The cache record of one image. `gtLabels` are dataset class indices (≥ 1). */
-export function computeImageCams(model: EaderModel, image: RgbImage, gtLabels: readonly number[], settings: CamSettings): CachedCams {
+export async function computeImageCams(model: EaderModel, image: RgbImage, gtLabels: readonly number[], settings: CamSettings): Promise<CachedCams> {
   const baseScale = settings.inputMaxSide ? Math.min(1, settings.inputMaxSide / Math.max(image.width, image.height)) : 1;
-  const probs = classProbabilities(model, image, baseScale);
+  const probs = await classProbabilities(model, image, baseScale);
   const classes = settings.labels === 'gt' ? [...gtLabels] : Array.from(probs.keys()).filter((k) => probs[k]! > settings.labelThreshold).map((k) => k + 1);
   const grid = gridSize(image.width, image.height, settings.gridSide);
   const n = grid.width * grid.height;
   const cams = new Uint8Array(classes.length * n);
   if (classes.length > 0) {
-    const floats = averagedCams(model, image, classes.map((c) => c - 1), settings.scales, settings.flip, baseScale, grid);
+    const floats = await averagedCams(model, image, classes.map((c) => c - 1), settings.scales, settings.flip, baseScale, grid);
     floats.forEach((cam, k) => quantise(cam, cams.subarray(k * n, (k + 1) * n)));
   }
   return {

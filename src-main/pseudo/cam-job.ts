@@ -64,7 +64,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
       const started = performance.now();
       try {
         const rgb = await decodeImage(resolveInside(job.datasetRoot, image.file));
-        await cache.write(image.id, computeImageCams(model, rgb, image.labels, key));
+        await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
       } catch (error) {
         failed.push({ imageId: image.id, message: error instanceof Error ? error.message : String(error) });
       }

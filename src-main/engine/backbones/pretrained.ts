@@ -100,7 +100,7 @@ export async function loadPretrained(file: string, store: ParamStore): Promise<P
       }
       const target = store.get(name).shape;
       const t = permuteToStore(w.name, data, w.shape, target);
-      store.assign(name, t.dataSync() as Float32Array, t.shape);
+      store.assignTensor(name, t);
       t.dispose();
       seen.add(name);
       report.loaded.push(name);
