@@ -25,7 +25,7 @@ describe('the resolution order', () => {
     const plan = planBackends({ forced: null, webgpu: { ok: true, adapter: sw }, installed: everything });
     expect(plan.attempts).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
     expect(plan.excluded[0]).toMatchObject({ name: 'webgpu', status: 'skipped' });
-    expect(plan.excluded[0]?.why).toMatch(/software one \(SwiftShader driver 5\.0\.0 \(google\), software\); --backend webgpu forces it/);
+    expect(plan.excluded[0]?.why).toMatch(/software one \(SwiftShader driver 5\.0\.0 \(google\), software adapter\); --backend webgpu forces it/);
     expect(plan.warning).toBeNull();
   });
 

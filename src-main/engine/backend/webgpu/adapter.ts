@@ -69,11 +69,12 @@ export function describeAdapter(adapter: GpuAdapterLike): GpuAdapter {
   };
 }
 
-/** The adapter in words, e.g. "NVIDIA GeForce RTX 4090 (nvidia, ada)" or "llvmpipe … (software)". */
+/** The adapter in words, e.g. "NVIDIA GeForce RTX 4090 (nvidia, ada)" or "llvmpipe: Mesa 25.0.7 (mesa), software adapter". */
 export function adapterLabel(adapter: GpuAdapter): string {
   const name = adapter.description || adapter.device || adapter.vendor || 'unnamed adapter';
-  const detail = [adapter.vendor, adapter.architecture].filter((s) => s && !name.toLowerCase().includes(s.toLowerCase())).join(', ');
-  return `${name}${detail ? ` (${detail})` : ''}${adapter.software ? ', software' : ''}`;
+  const lower = name.toLowerCase();
+  const detail = [adapter.vendor, adapter.architecture].filter((s) => s && s !== 'software' && !lower.includes(s.toLowerCase())).join(', ');
+  return `${name}${detail ? ` (${detail})` : ''}${adapter.software ? ', software adapter' : ''}`;
 }
 
 /** Per process: Dawn's instance is created once (its globals must not be replaced under tfjs). */
