@@ -186,7 +186,7 @@ export const SampleReport = z
   .strict();
 export type SampleReport = z.infer<typeof SampleReport>;
 
-export const TrainerErrorCode = z.enum(['OOM', 'BAD_CONFIG', 'BAD_DATA', 'PROTOCOL', 'INTERNAL']);
+export const TrainerErrorCode = z.enum(['OOM', 'DEVICE_LOST', 'BAD_CONFIG', 'BAD_DATA', 'PROTOCOL', 'INTERNAL']);
 export type TrainerErrorCode = z.infer<typeof TrainerErrorCode>;
 
 export const TrainerMessage = z.discriminatedUnion('type', [

@@ -9,7 +9,8 @@ import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
-import { initBackend } from '../engine/backend';
+import { initBackend, isGpuFault, releaseWebGpu, type StartedBackend } from '../engine/backend';
+import { gpuFaultOutcome } from './gpu-fault';
 import { ImageCache, imagesOfSplit, openDataset } from './dataset-access';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { RunControl } from './run-control';
@@ -19,7 +20,7 @@ import { runVersions } from './versions';
 
 export class TrainerFailure extends Error {
   constructor(
-    readonly code: 'BAD_CONFIG' | 'BAD_DATA',
+    readonly code: 'BAD_CONFIG' | 'BAD_DATA' | 'OOM' | 'DEVICE_LOST' | 'INTERNAL',
     message: string,
   ) {
     super(message);
@@ -54,11 +55,13 @@ export function planSteps(config: TrainConfig, trainImages: number): { stepsPerE
   return { stepsPerEpoch, totalSteps: config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs };
 }
 
-async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: string): Promise<TrainConfig> {
+async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: StartedBackend): Promise<TrainConfig> {
   if (!command.resume) {
     await createRun(command.runDir, {
       config: command.config,
-      backend,
+      backend: backend.name,
+      device: backend.device,
+      adapter: backend.adapter,
       dataset: { root: index.root, format: index.format, classes: index.classes, trainImages: trainCount },
       versions: runVersions(),
     });
@@ -84,7 +87,8 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
     throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
-  const config = await prepareRun(command, index, records.length, backend.name);
+  if (backend.warning) io.emit({ type: 'log', level: 'warning', message: backend.warning });
+  const config = await prepareRun(command, index, records.length, backend);
   const numForeground = index.classes.length - 1;
   const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
   try {
@@ -101,13 +105,30 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
         io.emit({ type: 'log', level: 'warning', message: 'No complete checkpoint to resume from: starting at step 0.' });
       }
       await truncateMetrics(paths.dir, startStep);
-      await recordResume(paths.dir, startStep, backend.name);
+      await recordResume(paths.dir, startStep, backend.name, { device: backend.device, adapter: backend.adapter });
     }
     const { stepsPerEpoch, totalSteps } = planSteps(config, records.length);
     io.emit({ type: 'started', runDir: paths.dir, backend: `${backend.name} (${backend.device})`, startStep, totalSteps, trainImages: records.length, resumedFrom });
-    return await trainSteps({ config, engine, io, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    // A GPU fault ends the run with its own outcome: the steps done and the checkpoint before it.
+    const seen = { step: startStep, checkpoint: startStep > 0 ? startStep : null };
+    const watched: TrainerIO = {
+      control: io.control,
+      emit: (message) => {
+        if (message.type === 'progress') seen.step = message.step;
+        if (message.type === 'checkpoint') seen.checkpoint = message.step;
+        io.emit(message);
+      },
+    };
+    try {
+      return await trainSteps({ config, engine, io: watched, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    } catch (error) {
+      if (!isGpuFault(error)) throw error;
+      const { code, message } = gpuFaultOutcome(error, { step: seen.step, totalSteps, checkpointStep: seen.checkpoint, batchSize: config.batchSize, imageSize: config.imageSize });
+      throw new TrainerFailure(code, message);
+    }
   } finally {
     engine.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
   }
 }
 

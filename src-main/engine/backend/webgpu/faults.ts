@@ -30,18 +30,18 @@ export const mib = (bytes: number): string => `${(bytes / MiB).toFixed(bytes < 1
 export function faultFromGpuError(error: { constructor?: { name?: string }; message?: string } | null | undefined): GpuFault {
   const type = error?.constructor?.name ?? 'GPUError';
   const text = (error?.message ?? '').split('\n')[0]?.trim() || type;
-  if (type === 'GPUOutOfMemoryError' || /out of memory/i.test(text)) return new GpuFault('out-of-memory', `The GPU ran out of memory (${text}).`);
-  if (/exceeds the max(imum)? (storage )?(buffer )?(binding )?size/i.test(text)) return new GpuFault('out-of-memory', `A tensor is larger than this GPU allows (${text}).`);
-  return new GpuFault('validation', `The GPU rejected a kernel (${type}: ${text}).`);
+  if (type === 'GPUOutOfMemoryError' || /out of memory/i.test(text)) return new GpuFault('out-of-memory', `The GPU ran out of memory (${text})`);
+  if (/exceeds the max[a-z ]*size/i.test(text)) return new GpuFault('out-of-memory', `A tensor is larger than this GPU allows (${text})`);
+  return new GpuFault('validation', `The GPU rejected a kernel (${type}: ${text})`);
 }
 
 export function faultFromLoss(info: { reason?: string; message?: string }): GpuFault {
   const why = [info.reason && info.reason !== 'unknown' ? info.reason : '', info.message ?? ''].filter(Boolean).join(': ');
-  return new GpuFault('device-lost', `The GPU device was lost${why ? ` (${why})` : ''}.`);
+  return new GpuFault('device-lost', `The GPU device was lost${why ? ` (${why})` : ''}`);
 }
 
 export function tooLargeFault(bytes: number, limit: number): GpuFault {
-  return new GpuFault('out-of-memory', `A tensor of ${mib(bytes)} is larger than this GPU's largest storage binding (${mib(limit)}).`);
+  return new GpuFault('out-of-memory', `A tensor of ${mib(bytes)} is larger than this GPU's largest storage binding (${mib(limit)})`);
 }
 
 interface DeviceLike {
