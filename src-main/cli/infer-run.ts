@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '@shared/domain/dataset';
 import { encodeIndexedPng } from '../codecs/indexed-png';
-import { initBackend } from '../engine/backend';
+import { initBackend, releaseWebGpu } from '../engine/backend';
 import { EaderModel, imageToTensor, pseudoMask, type PseudoMaskCam } from '../engine';
 import { readCheckpoint, selectCheckpoint } from '../runs/checkpoints';
 import { readRunRecord, runPaths } from '../runs/run-store';
@@ -118,6 +118,7 @@ export async function runInfer(options: InferOptions): Promise<InferSummary> {
     }
   } finally {
     model.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
   }
   const summary: InferSummary = { out, images: records.length, checkpointStep: checkpoint.step, backend: backend.name, seconds: (Date.now() - started) / 1000 };
   await writeJsonAtomic(join(out, 'infer.json'), {

@@ -4,7 +4,7 @@
  * (tests, the CLI). Plain data in and out, so the job crosses a process boundary as a message.
  */
 import { z } from 'zod';
-import { initBackend } from '../engine/backend';
+import { initBackend, isGpuFault } from '../engine/backend';
 import { EaderModel } from '../engine';
 import { decodeImage } from '../datasets/image-io';
 import { resolveInside } from '../fs/confine';
@@ -66,6 +66,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
         const rgb = await decodeImage(resolveInside(job.datasetRoot, image.file));
         await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
       } catch (error) {
+        if (isGpuFault(error)) throw error; // the device is gone for every image: end the job
         failed.push({ imageId: image.id, message: error instanceof Error ? error.message : String(error) });
       }
       done += 1;
