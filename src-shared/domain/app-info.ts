@@ -18,6 +18,14 @@ export const GpuAdapter = z.object({
 });
 export type GpuAdapter = z.infer<typeof GpuAdapter>;
 
+/** The adapter in words, e.g. "NVIDIA GeForce RTX 4090 (nvidia, ada)" or "llvmpipe: Mesa 25.0.7 (mesa), software adapter". */
+export function adapterLabel(adapter: GpuAdapter, opts: { software?: boolean } = {}): string {
+  const name = adapter.description || adapter.device || adapter.vendor || 'unnamed adapter';
+  const lower = name.toLowerCase();
+  const detail = [adapter.vendor, adapter.architecture].filter((s) => s && s !== 'software' && !lower.includes(s.toLowerCase())).join(', ');
+  return `${name}${detail ? ` (${detail})` : ''}${adapter.software && opts.software !== false ? ', software adapter' : ''}`;
+}
+
 /** Why one backend of the resolution order was or was not picked. */
 export const BackendCandidate = z.object({
   name: BackendName,

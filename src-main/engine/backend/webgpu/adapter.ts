@@ -9,7 +9,9 @@
  *  - Software adapters (isFallbackAdapter, lavapipe/llvmpipe, SwiftShader, WARP) emulate a GPU on
  *    the CPU: slower than wasm, used only when forced (DESIGN §3).
  */
-import type { GpuAdapter } from '@shared/domain/app-info';
+import { adapterLabel, type GpuAdapter } from '@shared/domain/app-info';
+
+export { adapterLabel };
 
 /** The parts of the WebGPU API used here (structural, so no global WebGPU types are needed). */
 export interface GpuAdapterInfoLike {
@@ -67,14 +69,6 @@ export function describeAdapter(adapter: GpuAdapterLike): GpuAdapter {
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
   };
-}
-
-/** The adapter in words, e.g. "NVIDIA GeForce RTX 4090 (nvidia, ada)" or "llvmpipe: Mesa 25.0.7 (mesa), software adapter". */
-export function adapterLabel(adapter: GpuAdapter): string {
-  const name = adapter.description || adapter.device || adapter.vendor || 'unnamed adapter';
-  const lower = name.toLowerCase();
-  const detail = [adapter.vendor, adapter.architecture].filter((s) => s && s !== 'software' && !lower.includes(s.toLowerCase())).join(', ');
-  return `${name}${detail ? ` (${detail})` : ''}${adapter.software ? ', software adapter' : ''}`;
 }
 
 /** Per process: Dawn's instance is created once (its globals must not be replaced under tfjs). */

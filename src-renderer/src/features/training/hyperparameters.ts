@@ -1,5 +1,5 @@
 /** Every TrainConfig field, as the settings form shows it: label, kind, and a one-line explanation. */
-import type { TrainConfig } from '@shared/trainer-protocol';
+import { BackendChoice, type TrainConfig } from '@shared/trainer-protocol';
 
 type Key = keyof TrainConfig;
 
@@ -78,7 +78,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
   {
     title: 'Compute and bookkeeping',
     fields: [
-      { key: 'backend', label: 'Backend', kind: 'choice', options: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], help: 'auto picks the best installed: tfjs-node-gpu (CUDA), tfjs-node, wasm, then cpu.' },
+      { key: 'backend', label: 'Backend', kind: 'choice', options: BackendChoice.options, help: 'auto picks the best available: webgpu on a GPU, tfjs-node-gpu (CUDA), tfjs-node, wasm, then cpu; a software WebGPU adapter only when webgpu is chosen here.' },
       { key: 'checkpointEvery', label: 'Checkpoint every', kind: 'int', min: 1, help: 'Steps between checkpoints (and one at each epoch end); a crash resumes from the newest.' },
       { key: 'keepCheckpoints', label: 'Checkpoints kept', kind: 'int', min: 1, max: 100, help: 'The newest this many are kept, and the best one besides.' },
       { key: 'sampleEvery', label: 'Erasure round every', kind: 'int', min: 0, help: 'Steps between erasure-round samples in the gallery (0 = none).' },
