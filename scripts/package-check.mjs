@@ -4,14 +4,15 @@
  * STUB Electron distribution (no Electron binary can be downloaded here), then check the result:
  *   - dist/linux-unpacked/resources/app.asar exists and holds out/main, out/preload, out/renderer;
  *   - no devDependency is inside; renderer-only packages are not inside;
- *   - native parts (sharp, @img) are unpacked next to it; the demo dataset is an extra resource;
+ *   - native parts (sharp, @img, webgpu's Dawn for this platform only) are unpacked next to it; the demo
+ *     dataset is an extra resource;
  *   - the asar stays under a size budget;
  *   - the packaged production tree really works: extracted, Node imports the CLI bundle (and sees
  *     its commands), runs a TensorFlow.js op on the wasm backend, and encodes an image with sharp.
  * Usage: node scripts/package-check.mjs [--no-build] [--budget-mb 40]   (slow: ~1 minute)
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -76,12 +77,15 @@ const devInside = Object.keys(pkg.devDependencies ?? {}).filter((name) => packag
 check(devInside.length === 0, `no devDependency inside (${devInside.join(', ') || 'none'})`);
 const rendererOnly = ['vue', 'pinia', 'konva', 'vue-konva', 'uplot'].filter((name) => packagesInside.has(name));
 check(rendererOnly.length === 0, `no renderer-only package inside (${rendererOnly.join(', ') || 'none'})`);
-for (const name of ['commander', 'ws', 'zod', 'sharp', 'fast-xml-parser', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
+for (const name of ['commander', 'ws', 'zod', 'sharp', 'fast-xml-parser', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
   check(packagesInside.has(name), `production dependency ${name} inside`);
 }
 check(!files.some((f) => f.startsWith('/src-') || f.startsWith('/e2e') || f.startsWith('/scripts')), 'no sources, tests or scripts inside');
 const unpacked = join(appDir, 'resources', 'app.asar.unpacked', 'node_modules');
 check(existsSync(join(unpacked, 'sharp')) && existsSync(join(unpacked, '@img')), 'sharp and @img native parts unpacked');
+const dawnDirs = existsSync(join(unpacked, 'webgpu', 'dist')) ? readdirSync(join(unpacked, 'webgpu', 'dist')) : [];
+check(dawnDirs.join() === `linux-${process.arch}`, `webgpu's Dawn addon unpacked for this platform only (${dawnDirs.join(', ') || 'none'})`);
+check(has('/node_modules/@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.node.js') && !has('/node_modules/@tensorflow/tfjs-backend-webgpu/dist/kernels'), 'tfjs-backend-webgpu: its Node bundle only');
 check(existsSync(join(appDir, 'resources', 'demo')), 'demo dataset is an extra resource (resources/demo)');
 const asarMb = statSync(archive).size / 1e6;
 check(asarMb <= budgetMb, `app.asar is ${asarMb.toFixed(1)} MB (budget ${budgetMb} MB), ${files.length} entries, ${packagesInside.size} packages`);
@@ -99,9 +103,12 @@ const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-wasm');
 await tf.setBackend('wasm');
 const sum = tf.tensor([1, 2, 3]).sum().dataSync()[0];
+const dawn = await import('webgpu');
+const gpu = dawn.create([]);
+const webgpu = typeof gpu.requestAdapter === 'function';
 const sharp = (await import('sharp')).default;
 const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#ffffff' } }).png().toBuffer();
-console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length }));
+console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length, webgpu }));
 `,
   );
   const result = spawnSync(process.execPath, [smoke], { cwd: extracted, encoding: 'utf8' });
@@ -117,6 +124,7 @@ console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: 
     check(['export', 'serve'].every((c) => report.commands.includes(c)), `CLI commands: ${report.commands.join(', ')}`);
     check(report.backend === 'wasm' && report.sum === 6, `tfjs ${report.backend} backend computes (sum = ${report.sum})`);
     check(report.pngBytes > 0, 'sharp encodes a PNG from the packaged tree');
+    check(report.webgpu === true, 'the webgpu package (Dawn) loads its addon from the packaged tree');
   }
 } finally {
   rmSync(extracted, { recursive: true, force: true });

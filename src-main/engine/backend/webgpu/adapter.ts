@@ -10,6 +10,7 @@
  *    the CPU: slower than wasm, used only when forced (DESIGN §3).
  */
 import { adapterLabel, type GpuAdapter } from '@shared/domain/app-info';
+import { BACKEND_PACKAGES } from '../backend-names';
 
 export { adapterLabel };
 
@@ -45,6 +46,9 @@ interface DawnModule {
   create(flags: string[]): GpuLike;
   globals: Record<string, unknown>;
 }
+
+/** The `webgpu` package (Dawn for Node). */
+const DAWN_PACKAGE = BACKEND_PACKAGES.webgpu[0] ?? 'webgpu';
 
 export type GpuSource = 'chromium' | 'dawn';
 type GpuApi = { ok: true; gpu: GpuLike; source: GpuSource } | { ok: false; why: string };
@@ -89,7 +93,8 @@ async function loadDawn(): Promise<GpuApi> {
   if (own) return { ok: true, gpu: own, source: 'chromium' };
   let dawn: DawnModule;
   try {
-    dawn = (await import('webgpu')) as unknown as DawnModule;
+    // By name at run time: the package is optional, and must stay outside the bundles (native addon).
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as DawnModule;
   } catch (error) {
     const e = error as { code?: string; message?: string };
     const missing = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND';
