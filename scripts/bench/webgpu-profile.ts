@@ -1,7 +1,8 @@
 /**
  * The EADER training step on webgpu beside wasm, and where webgpu's time goes, kernel by kernel
- * (tf.profile with timestamp queries): the slow kernels to fix first. Each backend runs in its own
- * process. Writes bench/webgpu.md and bench/webgpu.json.
+ * (tf.profile with timestamp queries): the slow kernels to fix first. webgpu runs twice: with our
+ * filter gradient (conv-filter-grad.ts) and with tfjs's own. Each run is its own process. Writes
+ * bench/webgpu.md and bench/webgpu.json.
  *   node --import tsx scripts/bench/webgpu-profile.ts [--steps=6] [--configs=quick,resnet18]
  * On a machine without a GPU this runs on a software adapter (lavapipe, SwiftShader): the numbers
  * prove the path and rank the kernels on that adapter; they say nothing about a GPU's speed.
@@ -13,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, releaseWebGpu } from '../../src-main/engine/backend/index';
+import { setWebGpuConvFilterGrad } from '../../src-main/engine/backend/webgpu/conv-filter-grad';
 import { makeTrainBatch } from '../../src-main/engine/augment';
 import type { EaderConfigInput } from '../../src-main/engine/config';
 import { EaderModel } from '../../src-main/engine/eader-model';
@@ -34,6 +36,8 @@ const CONFIGS: Record<string, { label: string; batch: number; engine: EaderConfi
 interface StepTiming {
   config: string;
   backend: string;
+  /** The webgpu filter-gradient path ('-' elsewhere). */
+  dw: string;
   device: string;
   batch: number;
   /** Median ms of a step after the warm-up steps (compiles shaders on webgpu). */
@@ -44,10 +48,11 @@ interface StepTiming {
   kernels: [string, number, number][];
 }
 
-async function measure(configName: string, backend: string, steps: number): Promise<StepTiming> {
+async function measure(configName: string, backend: string, dw: 'im2col' | 'tfjs', steps: number): Promise<StepTiming> {
   const spec = CONFIGS[configName];
   if (!spec) throw new Error(`unknown config ${configName}`);
   const started = await initBackend({ force: backend });
+  setWebGpuConvFilterGrad({ strategy: dw });
   const model = await EaderModel.create({ ...spec.engine, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 } });
   const data = syntheticSquares(spec.batch, 3, spec.engine.imageSize);
   const rng = makeRng(1);
@@ -76,7 +81,7 @@ async function measure(configName: string, backend: string, steps: number): Prom
   model.dispose();
   if (backend === 'webgpu') releaseWebGpu();
   const stepMs = median(times.slice(Math.min(2, times.length - 1)));
-  return { config: configName, backend: started.name, device: started.device, batch: spec.batch, stepMs, imgPerS: (spec.batch * 1000) / stepMs, firstStepMs: times[0] ?? 0, kernels };
+  return { config: configName, backend: started.name, dw: backend === 'webgpu' ? (dw === 'im2col' ? 'ours (im2col + matmul)' : "tfjs's") : '–', device: started.device, batch: spec.batch, stepMs, imgPerS: (spec.batch * 1000) / stepMs, firstStepMs: times[0] ?? 0, kernels };
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -97,13 +102,13 @@ function render(results: StepTiming[], loadBefore: number[]): string {
     'No GPU on this machine: webgpu runs on a **software adapter** (the CPU emulates the GPU). These numbers prove the path and rank the kernels on that adapter; they say nothing about the speed on a GPU.',
     'Written by `node --import tsx scripts/bench/webgpu-profile.ts`. Median of the steps after two warm-up steps (the first compiles the shaders).',
     '',
-    '| config | backend | device | batch | step (ms) | img/s | first step (ms) |',
-    '|---|---|---|---|---|---|---|',
+    '| config | backend | conv filter gradient | device | batch | step (ms) | img/s | first step (ms) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
-  for (const r of results) lines.push(`| ${CONFIGS[r.config]?.label ?? r.config} | ${r.backend} | ${r.device} | ${r.batch} | ${r.stepMs.toFixed(0)} | ${r.imgPerS.toFixed(1)} | ${r.firstStepMs.toFixed(0)} |`);
+  for (const r of results) lines.push(`| ${CONFIGS[r.config]?.label ?? r.config} | ${r.backend} | ${r.dw} | ${r.device} | ${r.batch} | ${r.stepMs.toFixed(0)} | ${r.imgPerS.toFixed(1)} | ${r.firstStepMs.toFixed(0)} |`);
   for (const r of results.filter((x) => x.kernels.length > 0)) {
     const total = r.kernels.reduce((s, k) => s + k[2], 0);
-    lines.push('', `## webgpu kernels in one step: ${CONFIGS[r.config]?.label ?? r.config}`, '', '| kernel | calls | ms | share |', '|---|---|---|---|');
+    lines.push('', `## webgpu kernels in one step: ${CONFIGS[r.config]?.label ?? r.config}, ${r.dw} filter gradient`, '', '| kernel | calls | ms | share |', '|---|---|---|---|');
     for (const [name, calls, ms] of r.kernels.slice(0, 12)) lines.push(`| ${name} | ${calls} | ${ms.toFixed(1)} | ${((100 * ms) / Math.max(total, 1e-9)).toFixed(0)} % |`);
   }
   return lines.join('\n') + '\n';
@@ -111,8 +116,8 @@ function render(results: StepTiming[], loadBefore: number[]): string {
 
 const child = flag('child');
 if (child) {
-  const [configName, backend, steps] = child.split(':');
-  const result = await measure(configName ?? 'quick', backend ?? 'webgpu', Number(steps ?? 6));
+  const [configName, backend, dw, steps] = child.split(':');
+  const result = await measure(configName ?? 'quick', backend ?? 'webgpu', dw === 'tfjs' ? 'tfjs' : 'im2col', Number(steps ?? 6));
   process.stdout.write(JSON.stringify(result) + '\n');
 } else {
   const steps = Number(flag('steps') ?? 6);
@@ -120,9 +125,9 @@ if (child) {
   const loadBefore = loadavg();
   const results: StepTiming[] = [];
   for (const config of configs) {
-    for (const backend of ['webgpu', 'wasm']) {
-      process.stderr.write(`${config} on ${backend}…\n`);
-      const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--child=${config}:${backend}:${steps}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' } });
+    for (const [backend, dw] of [['webgpu', 'im2col'], ['webgpu', 'tfjs'], ['wasm', 'im2col']]) {
+      process.stderr.write(`${config} on ${backend}${backend === 'webgpu' ? ` (${dw} filter gradient)` : ''}…\n`);
+      const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--child=${config}:${backend}:${dw}:${steps}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' } });
       if (out.status !== 0) throw new Error(`${config} on ${backend} exited with ${out.status ?? out.signal}`);
       results.push(JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as StepTiming);
     }

@@ -55,6 +55,8 @@ describe('initBackend', () => {
     expect(choice.adapter?.software).toBe(true);
     expect(choice.device).toMatch(/via WebGPU \(Dawn\)/);
     expect(choice.warning).toMatch(/software adapter/);
+    // Our filter gradient replaces tfjs's one-thread-per-weight kernel (conv-filter-grad.ts).
+    expect((tf.getKernel('Conv2DBackpropFilter', 'webgpu')?.kernelFunc as { eader?: boolean } | undefined)?.eader).toBe(true);
     const x = tf.tensor1d([1, 2, 3]);
     const y = tf.mul(x, 2);
     expect(Array.from(await y.data())).toEqual([2, 4, 6]);

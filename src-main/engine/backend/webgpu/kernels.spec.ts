@@ -16,6 +16,7 @@ import { resizeBilinear3d } from '../../resize';
 import { makeRng } from '../../rng';
 import { gatherRows } from '../../select';
 import { initBackend, releaseWebGpu } from '../index';
+import { setWebGpuConvFilterGrad } from './conv-filter-grad';
 import { webGpuSyncReads } from './start';
 
 const adapter = useSoftwareWebGpu();
@@ -126,13 +127,33 @@ const CASES: Case[] = [
   },
 ];
 
+async function expectMatch(c: Case): Promise<void> {
+  const want = await runOn('cpu', c);
+  const got = await runOn('webgpu', c);
+  expect(relativeError(got.y, want.y)).toBeLessThan(1e-4);
+  expect(got.grads).toHaveLength(c.inputs.length);
+  got.grads.forEach((g, i) => expect(relativeError(g, want.grads[i] ?? new Float32Array(0)), `gradient of input ${i}`).toBeLessThan(1e-4));
+}
+
 describe.skipIf(!adapter.ok)(`webgpu kernels against cpu (${adapter.ok ? adapter.adapter : adapter.why})`, () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const want = await runOn('cpu', c);
-    const got = await runOn('webgpu', c);
-    expect(relativeError(got.y, want.y)).toBeLessThan(1e-4);
-    expect(got.grads).toHaveLength(c.inputs.length);
-    got.grads.forEach((g, i) => expect(relativeError(g, want.grads[i] ?? new Float32Array(0)), `gradient of input ${i}`).toBeLessThan(1e-4));
+    await expectMatch(c);
+  });
+
+  it("tfjs's own filter gradient agrees too (the path ours replaces), and ours chunks the batch", async () => {
+    setWebGpuConvFilterGrad({ strategy: 'tfjs' });
+    try {
+      for (const c of CASES.filter((x) => x.name.startsWith('conv'))) await expectMatch(c);
+    } finally {
+      setWebGpuConvFilterGrad({ strategy: 'im2col' });
+    }
+    // One image's patches are 5·5·9·16 = 3600 floats: a cap of 8000 makes chunks of 2, 2 and 1 images.
+    setWebGpuConvFilterGrad({ maxPatchFloats: 8000 });
+    try {
+      await expectMatch({ name: 'chunked', inputs: [{ shape: [5, 9, 9, 16] }, { shape: [3, 3, 16, 8], scale: 0.1 }], f: conv(2, 'same') });
+    } finally {
+      setWebGpuConvFilterGrad({ maxPatchFloats: 32 * 1024 * 1024 });
+    }
   });
 
   it('ran every kernel on the device: none computed on the CPU, no synchronous read', () => {

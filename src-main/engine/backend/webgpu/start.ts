@@ -8,13 +8,15 @@
  *  - a tensor larger than the adapter's largest storage binding fails at once, with its size,
  *    instead of a validation error and garbage later;
  *  - WEBGPU_CPU_FORWARD is off: no kernel silently runs on the CPU backend because its inputs
- *    happen to be small and not yet uploaded; every op of a step runs on the device.
+ *    happen to be small and not yet uploaded; every op of a step runs on the device;
+ *  - the filter gradient of a convolution is ours (conv-filter-grad.ts: im2col + a tiled matmul).
  * We register the factory ourselves (tfjs-backend-webgpu only registers one when navigator.gpu
  * exists at import time, and would request its own adapter).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GpuAdapter } from '@shared/domain/app-info';
 import { adapterLabel, gpuApi, installNavigatorGpu, requestGpuAdapter, releaseNavigatorGpu, type GpuAdapterLike } from './adapter';
+import { registerWebGpuConvFilterGrad } from './conv-filter-grad';
 import { GpuFault, GpuFaultMonitor, tooLargeFault } from './faults';
 
 /** The tfjs-backend-webgpu internals we guard (4.22). */
@@ -125,6 +127,7 @@ async function start(): Promise<{ ok: true; value: WebGpuStarted } | { ok: false
   }
   // Importing registers the kernels (and, with navigator.gpu present, tfjs's own factory: replaced).
   await import('@tensorflow/tfjs-backend-webgpu');
+  registerWebGpuConvFilterGrad();
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   const made: { monitor?: GpuFaultMonitor; failure?: string } = {};
   tf.registerBackend(
