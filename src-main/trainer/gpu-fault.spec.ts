@@ -8,7 +8,7 @@ import { listCheckpoints } from '../runs/checkpoints';
 import { readRunRecord } from '../runs/run-store';
 import { writeShapesVoc } from '../testing/voc-fixture';
 import type { EngineFactory, TrainerEngine } from './engine-port';
-import { gpuFaultOutcome, smallerBatch } from './gpu-fault';
+import { gpuFaultOutcome, smallerBatch, webGpuAdapterLine } from './gpu-fault';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
 import { classifyError } from './session';
@@ -57,6 +57,9 @@ describe('a GPU fault ends the run with a clear outcome', () => {
     expect(lost.message).toMatch(/No checkpoint was written yet: the run starts over\..*try a smaller --image-size/);
     expect(gpuFaultOutcome(new GpuFault('validation', 'The GPU rejected a kernel (x)'), ctx).code).toBe('INTERNAL');
     expect([16, 3, 1].map(smallerBatch)).toEqual([8, 1, 1]);
+    expect(webGpuAdapterLine({ vendor: 'amd', architecture: 'rdna-3', device: '', description: 'AMD Radeon RX 7900 XTX', software: false, maxBufferSize: 2 ** 32, maxStorageBufferBindingSize: 2 ** 31 })).toBe(
+      'WebGPU adapter: AMD Radeon RX 7900 XTX (rdna-3); vendor amd, architecture rdna-3; largest buffer 4096 MiB, largest tensor 2048 MiB.',
+    );
   });
 
   it('a lost device at step 5 keeps the checkpoint of step 4 and writes none after it', async () => {

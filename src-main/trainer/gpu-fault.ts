@@ -4,8 +4,14 @@
  * device → 'DEVICE_LOST', a rejected kernel → 'INTERNAL'. No checkpoint is written after a fault
  * (its reads fail with the same fault), so the last one on disk is the one before it.
  */
+import { adapterLabel, type GpuAdapter } from '@shared/domain/app-info';
 import type { TrainerErrorCode } from '@shared/trainer-protocol';
-import type { GpuFault } from '../engine/backend/webgpu/faults';
+import { mib, type GpuFault } from '../engine/backend/webgpu/faults';
+
+/** The adapter a run trains on, for the run's log: vendor, architecture and the memory limits. */
+export function webGpuAdapterLine(adapter: GpuAdapter): string {
+  return `WebGPU adapter: ${adapterLabel(adapter)}; vendor ${adapter.vendor || '?'}, architecture ${adapter.architecture || '?'}; largest buffer ${mib(adapter.maxBufferSize)}, largest tensor ${mib(adapter.maxStorageBufferBindingSize)}.`;
+}
 
 export interface FaultContext {
   /** Steps done when the fault surfaced. */

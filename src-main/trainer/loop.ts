@@ -10,7 +10,7 @@ import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
 import { initBackend, isGpuFault, releaseWebGpu, type StartedBackend } from '../engine/backend';
-import { gpuFaultOutcome } from './gpu-fault';
+import { gpuFaultOutcome, webGpuAdapterLine } from './gpu-fault';
 import { ImageCache, imagesOfSplit, openDataset } from './dataset-access';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { RunControl } from './run-control';
@@ -87,6 +87,7 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
     throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
+  if (backend.adapter) io.emit({ type: 'log', level: 'info', message: webGpuAdapterLine(backend.adapter) });
   if (backend.warning) io.emit({ type: 'log', level: 'warning', message: backend.warning });
   const config = await prepareRun(command, index, records.length, backend);
   const numForeground = index.classes.length - 1;
