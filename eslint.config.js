@@ -98,6 +98,27 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', __dirname: 'readonly' } },
   },
+  {
+    // Async bugs: a promise returned from inside try/finally must be awaited, or the finally block
+    // (e.g. disposing the batch) runs before the work is done.
+    files: ['src-main/**/*.ts'],
+    rules: { '@typescript-eslint/return-await': ['error', 'in-try-catch'] },
+  },
+  {
+    // The webgpu backend cannot read tensor data synchronously (DESIGN §3): dataSync() throws in
+    // Node and returns zeros in Chromium. Production code reads with `await t.data()` (engine/read.ts).
+    files: ['src-main/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'src-main/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',
+          message: 'No synchronous tensor reads on the main side (webgpu cannot do them): use `await t.data()` or the helpers in src-main/engine/read.ts.',
+        },
+      ],
+    },
+  },
   zone(
     ['src-shared/**'],
     ['electron', ...nodeImports, '@tensorflow/*', 'vue', 'pinia', 'konva', 'ws', 'sharp', '**/src-main/**', '**/src-renderer/**'],

@@ -54,10 +54,10 @@ describe('child entries from the build', () => {
 
   it('the built train worker takes the master state and agrees on its checksum', async () => {
     const model = await EaderModel.create(testEngineConfig({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: 16, locSteps: 1, advSteps: 1 }));
-    const replica = await WorkerReplica.start(model.config, model.getState(), fromBuild('train-worker'));
+    const replica = await WorkerReplica.start(model.config, await model.getState(), fromBuild('train-worker'));
     try {
       expect(replica.backend).toMatch(/^wasm/);
-      expect(await replica.checksum()).toBe(model.trainableChecksum());
+      expect(await replica.checksum()).toBe(await model.trainableChecksum());
     } finally {
       await replica.terminate();
       model.dispose();

@@ -6,7 +6,8 @@
  *     and every entry electron-vite built into out/main (index, cli and each child entry of
  *     src-main/processes/entries.ts: trainer, train-worker, pseudo-worker);
  *   - no devDependency is inside; renderer-only packages are not inside;
- *   - native parts (sharp, @img) are unpacked next to it; the demo dataset is an extra resource;
+ *   - native parts (sharp, @img, webgpu's Dawn for this platform only) are unpacked next to it; the demo
+ *     dataset is an extra resource;
  *   - the asar stays under a size budget;
  *   - the packaged production tree really works: extracted, Node imports the CLI bundle (and sees
  *     its commands), runs a TensorFlow.js op on the wasm backend, encodes an image with sharp, and
@@ -83,12 +84,15 @@ const devInside = Object.keys(pkg.devDependencies ?? {}).filter((name) => packag
 check(devInside.length === 0, `no devDependency inside (${devInside.join(', ') || 'none'})`);
 const rendererOnly = ['vue', 'pinia', 'konva', 'vue-konva', 'uplot'].filter((name) => packagesInside.has(name));
 check(rendererOnly.length === 0, `no renderer-only package inside (${rendererOnly.join(', ') || 'none'})`);
-for (const name of ['commander', 'ws', 'zod', 'sharp', 'fast-xml-parser', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
+for (const name of ['commander', 'ws', 'zod', 'sharp', 'fast-xml-parser', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
   check(packagesInside.has(name), `production dependency ${name} inside`);
 }
 check(!files.some((f) => f.startsWith('/src-') || f.startsWith('/e2e') || f.startsWith('/scripts')), 'no sources, tests or scripts inside');
 const unpacked = join(appDir, 'resources', 'app.asar.unpacked', 'node_modules');
 check(existsSync(join(unpacked, 'sharp')) && existsSync(join(unpacked, '@img')), 'sharp and @img native parts unpacked');
+const dawnDirs = existsSync(join(unpacked, 'webgpu', 'dist')) ? readdirSync(join(unpacked, 'webgpu', 'dist')) : [];
+check(dawnDirs.join() === `linux-${process.arch}`, `webgpu's Dawn addon unpacked for this platform only (${dawnDirs.join(', ') || 'none'})`);
+check(has('/node_modules/@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.node.js') && !has('/node_modules/@tensorflow/tfjs-backend-webgpu/dist/kernels'), 'tfjs-backend-webgpu: its Node bundle only');
 check(existsSync(join(appDir, 'resources', 'demo')), 'demo dataset is an extra resource (resources/demo)');
 const asarMb = statSync(archive).size / 1e6;
 check(asarMb <= budgetMb, `app.asar is ${asarMb.toFixed(1)} MB (budget ${budgetMb} MB), ${files.length} entries, ${packagesInside.size} packages`);
@@ -106,6 +110,9 @@ const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-wasm');
 await tf.setBackend('wasm');
 const sum = tf.tensor([1, 2, 3]).sum().dataSync()[0];
+const dawn = await import('webgpu');
+const gpu = dawn.create([]);
+const webgpu = typeof gpu.requestAdapter === 'function';
 const sharp = (await import('sharp')).default;
 const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#ffffff' } }).png().toBuffer();
 // The packaged child processes load and greet (their first message is ready), then go.
@@ -117,7 +124,7 @@ const greet = (name) => new Promise((resolve) => {
   child.on('exit', () => { clearTimeout(timer); resolve(false); });
 });
 const children = { trainer: await greet('trainer'), 'pseudo-worker': await greet('pseudo-worker') };
-console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length, children }));
+console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length, children, webgpu }));
 `,
   );
   const result = spawnSync(process.execPath, [smoke], { cwd: extracted, encoding: 'utf8' });
@@ -134,6 +141,7 @@ console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: 
     check(report.backend === 'wasm' && report.sum === 6, `tfjs ${report.backend} backend computes (sum = ${report.sum})`);
     check(report.pngBytes > 0, 'sharp encodes a PNG from the packaged tree');
     check(Object.values(report.children).every(Boolean), `packaged child processes start and say ready (${JSON.stringify(report.children)})`);
+    check(report.webgpu === true, 'the webgpu package (Dawn) loads its addon from the packaged tree');
   }
 } finally {
   rmSync(extracted, { recursive: true, force: true });

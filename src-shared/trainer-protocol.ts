@@ -89,8 +89,11 @@ export const SampleReport = z
   .strict();
 export type SampleReport = z.infer<typeof SampleReport>;
 
-/** DIVERGED: a loss or a weight became NaN or infinite (no checkpoint of it is written). LOCKED: another process writes the run. */
-export const TrainerErrorCode = z.enum(['OOM', 'BAD_CONFIG', 'BAD_DATA', 'DIVERGED', 'LOCKED', 'PROTOCOL', 'INTERNAL']);
+/**
+ * DIVERGED: a loss or a weight became NaN or infinite (no checkpoint of it is written). LOCKED: another process writes the run.
+ * DEVICE_LOST: the GPU device was lost (driver reset, another process); OOM: out of memory (host or GPU).
+ */
+export const TrainerErrorCode = z.enum(['OOM', 'DEVICE_LOST', 'BAD_CONFIG', 'BAD_DATA', 'DIVERGED', 'LOCKED', 'PROTOCOL', 'INTERNAL']);
 export type TrainerErrorCode = z.infer<typeof TrainerErrorCode>;
 
 export const TrainerMessage = z.discriminatedUnion('type', [

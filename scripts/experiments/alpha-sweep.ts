@@ -52,7 +52,7 @@ async function meanMaskedArea(runDir: string, config: TrainConfig): Promise<numb
       const image = await loadImage(index, rec.id);
       const x = imageToTensor(image, { width: config.imageSize, height: config.imageSize });
       const classes = rec.labels.map((c) => c - 1);
-      const cams = model.cams(x, [classes]);
+      const cams = await model.cams(x, [classes]);
       x.dispose();
       for (const cam of cams[0] ?? []) {
         let area = 0;

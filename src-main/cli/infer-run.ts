@@ -20,7 +20,7 @@ import { encodeIndexedPng } from '../codecs/indexed-png';
 import { readImage } from '../datasets/load';
 import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
-import { initBackend } from '../engine/backend';
+import { initBackend, releaseWebGpu } from '../engine/backend';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
@@ -136,6 +136,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     }
   } finally {
     net?.model.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
   }
   const summary: InferSummary = { out, images: records.length, cached, checkpointStep: checkpoint.key.checkpointStep, backend: backend.name, seconds: (Date.now() - started) / 1000 };
   await writeJsonAtomic(join(out, 'infer.json'), {

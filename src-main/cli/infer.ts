@@ -81,7 +81,7 @@ export function registerInfer(program: Command): void {
       .option('--max-side <px>', 'cap the network input’s longest side at scale 1 (masks are still written at full size)')
       .option('--grid-side <px>', 'longest side of the cam grid masks are rendered from (the app caches at this size)', String(d.gridSide))
       .option('--cam-cache', "read cams from the run's cam cache and add the missing ones (as the app's Generate does; replaces a cache made with other settings)")
-      .option('--backend <name>', 'compute backend (auto by default)')
+      .option('--backend <name>', 'compute backend: auto (default), webgpu, tensorflow-gpu, tensorflow, wasm or cpu')
       .action(async (flags: InferFlags) => {
         const { runInfer } = await import('./infer-run');
         const tty = process.stderr.isTTY;

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { flagOf, type Setting } from '@shared/domain/setting-kinds';
 import { BackendChoice, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
-import { parseBackendName } from '../engine/backend/backend-names';
+import { parseBackendChoice } from '../engine/backend/backend-names';
 import { ConfigError } from '../engine/settings';
 
 /** Commander's options object: `preset`, and each setting's flag under its camel-case name (`--cam` → `cam`). */
@@ -20,11 +20,10 @@ function attributeOf(key: SettingKey): string {
 /** Settings whose text is not just the table's value (aliases). */
 const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
   backend: (text) => {
-    if (text.trim().toLowerCase() === 'auto') return 'auto';
     try {
-      return parseBackendName(text);
+      return parseBackendChoice(text);
     } catch {
-      throw new ConfigError(`--backend must be one of ${BackendChoice.options.join(', ')} (or an alias such as gpu or node); got "${text}".`);
+      throw new ConfigError(`--backend must be one of ${BackendChoice.options.join(', ')} (or an alias such as gpu, node or dawn); got "${text}".`);
     }
   },
 };

@@ -95,12 +95,21 @@ export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, 
   });
 }
 
-/** Per-map min-max normalisation to [0,1]; a constant (e.g. all-zero) map becomes all zeros. */
+/** Below this range a map counts as constant. */
+const FLAT_RANGE = 1e-6;
+
+/**
+ * Per-map min-max normalisation to [0,1]; a constant (e.g. all-zero) map becomes all zeros, with
+ * a zero gradient. (Dividing by a clamped range instead gives a constant map a gradient of 1/clamp:
+ * a 1×1 feature map, e.g. ResNet-18 at 32 px, made a CAM-mode step's gradients 1e9 and diverge.)
+ */
 export function minMaxNormalize(cams: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
-    const lo = tf.min(cams, [1, 2], true);
-    const hi = tf.max(cams, [1, 2], true);
-    return tf.div(tf.sub(cams, lo), tf.maximum(tf.sub(hi, lo), 1e-8)) as tf.Tensor3D;
+    const lo = tf.min(cams, [1, 2], true); // [P,1,1]
+    const range = tf.sub(tf.max(cams, [1, 2], true), lo); // [P,1,1]
+    const varies = tf.step(tf.sub(range, FLAT_RANGE)); // [P,1,1] 1 or 0, zero gradient
+    const safe = tf.add(range, tf.sub(1, varies)); // the range, or ≥ 1 for a constant map
+    return tf.mul(tf.div(tf.sub(cams, lo), safe), varies) as tf.Tensor3D;
   });
 }
 

@@ -60,12 +60,12 @@ describe('training from imported weights', () => {
     const rng = makeRng(1);
     for (let i = 0; i < 3; i++) {
       const batch = makeTrainBatch(data.images, data.labels, model.config, rng);
-      model.step(batch);
+      await model.step(batch);
       tf.dispose([batch.images, batch.labels]);
     }
     const trained = features(model.localizer, x);
     expect(trained).not.toEqual(imported);
-    const state = model.getState();
+    const state = await model.getState();
     const resumed = await EaderModel.create(cfg, { restoring: true }); // no opener: the file is not read again
     resumed.setState(state);
     expect(features(resumed.localizer, x)).toEqual(trained);
@@ -95,7 +95,7 @@ describe('BatchNorm statistics frozen or updated', () => {
       const before = Array.from(model.localizer.store.get('block2.bn.running_mean').dataSync());
       const gammaBefore = Array.from(model.localizer.store.get('block2.bn.weight').dataSync());
       const batch = makeTrainBatch(data.images, data.labels, model.config, makeRng(2));
-      model.step(batch);
+      await model.step(batch);
       tf.dispose([batch.images, batch.labels]);
       const after = Array.from(model.localizer.store.get('block2.bn.running_mean').dataSync());
       const gammaAfter = Array.from(model.localizer.store.get('block2.bn.weight').dataSync());
@@ -119,7 +119,7 @@ describe('the backbone learning rate apart from the head', () => {
       const names = ['block3.conv.weight', 'fc.weight'];
       const before = names.map((n) => Array.from(model.localizer.store.get(n).dataSync()));
       const batch = makeTrainBatch(data.images, data.labels, model.config, makeRng(3));
-      model.step(batch);
+      await model.step(batch);
       tf.dispose([batch.images, batch.labels]);
       const out = names.map((n, k) => Array.from(model.localizer.store.get(n).dataSync()).map((v, i) => v - before[k]![i]!));
       model.dispose();

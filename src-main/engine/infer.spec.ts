@@ -34,7 +34,7 @@ describe('multiScaleCams', () => {
     }
     // one scale, no flip: exactly the model's own cam, renormalised (already max 1 or all zero)
     const single = (await multiScaleCams(model, img, [1]))[0]!;
-    const direct = model.cams(tf.tidy(() => tf.tensor4d(Array.from(img.data, (v, i) => (v / 255 - [0.485, 0.456, 0.406][i % 3]!) / [0.229, 0.224, 0.225][i % 3]!), [1, 28, 40, 3])), [[1]])[0]![0]!;
+    const direct = (await model.cams(tf.tidy(() => tf.tensor4d(Array.from(img.data, (v, i) => (v / 255 - [0.485, 0.456, 0.406][i % 3]!) / [0.229, 0.224, 0.225][i % 3]!), [1, 28, 40, 3])), [[1]]))[0]![0]!;
     single.cam.forEach((v, i) => expect(v).toBeCloseTo(direct.cam[i] ?? NaN, 4));
     await expect(multiScaleCams(model, img, [0], { scales: [] })).rejects.toThrow(/scales/);
     expect((await predictedClasses(model, img, 0)).length).toBe(3);
@@ -48,7 +48,7 @@ describe('multiScaleCams', () => {
     const out = { width: 20, height: 14 };
     const averaged = await multiScaleCams(model, img, [0, 2], { outSize: out });
     const x = tf.tidy(() => tf.tensor4d(Array.from(img.data, (v, i) => (v / 255 - [0.485, 0.456, 0.406][i % 3]!) / [0.229, 0.224, 0.225][i % 3]!), [1, 28, 40, 3]));
-    const single = model.cams(x, [[0, 2]], out)[0]!;
+    const single = (await model.cams(x, [[0, 2]], out))[0]!;
     x.dispose();
     single.forEach((c, k) => {
       const max = Math.max(...c.cam);

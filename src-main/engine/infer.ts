@@ -45,7 +45,7 @@ export async function multiScaleCams(model: EaderModel, image: RgbImage, classIn
     if (opts.flip) variants.push({ x: tf.reverse(input, 2), mirrored: true });
     try {
       for (const { x, mirrored } of variants) {
-        const cams = model.cams(x, [classIndices], { width, height })[0] ?? [];
+        const cams = (await model.cams(x, [classIndices], { width, height }))[0] ?? [];
         cams.forEach((c, k) => {
           const sum = sums[k]!;
           for (let y = 0; y < height; y++) {
@@ -70,7 +70,7 @@ export async function multiScaleCams(model: EaderModel, image: RgbImage, classIn
 export async function classProbabilities(model: EaderModel, image: RgbImage, baseScale = 1): Promise<Float32Array> {
   const x = imageToTensor(image, scaledSize(image, baseScale)); // [1,h,w,3]
   try {
-    return model.predict(x);
+    return await model.predict(x);
   } finally {
     x.dispose();
   }

@@ -41,12 +41,12 @@ describe('EngineOptimizer', () => {
     expect(seen[0]?.[0]).toBeCloseTo(1 - (0.01 * 2) / Math.sqrt(0.01 * 4), 5);
   });
 
-  it('state round-trips: a restored optimizer continues identically', () => {
+  it('state round-trips: a restored optimizer continues identically', async () => {
     for (const kind of ['sgd', 'adam', 'rmsprop'] as const) {
       const a = run({ kind, lr: 0.05 }, [[1, 2], [-1, 0.5]]);
       const b = run({ kind, lr: 0.05 }, []);
       b.v.assign(tf.tensor1d(a.seen[1] ?? []));
-      b.opt.fromRecords('x', a.opt.toRecords('x'), a.opt.iterations);
+      b.opt.fromRecords('x', await a.opt.toRecords('x'), a.opt.iterations);
       const g = tf.tensor1d([0.3, -0.7]);
       a.opt.apply({ [a.v.name]: g });
       b.opt.apply({ [b.v.name]: g });

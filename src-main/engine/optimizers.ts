@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from './settings';
+import { readFloats } from './read';
 import type { TensorRecord } from './types';
 
 export interface OptimizerParam {
@@ -74,14 +75,11 @@ export class EngineOptimizer {
   }
 
   /** Moments as `optimizer:<prefix>/<slot>/<param>` records. */
-  toRecords(prefix: string): TensorRecord[] {
-    const out: TensorRecord[] = [];
-    for (const [slot, vars] of this.slots) {
-      vars.forEach((v, i) => {
-        out.push({ name: `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`, shape: [...v.shape], dtype: 'float32', data: Float32Array.from(v.dataSync() as Float32Array) });
-      });
-    }
-    return out;
+  async toRecords(prefix: string): Promise<TensorRecord[]> {
+    const entries: { name: string; v: tf.Variable }[] = [];
+    for (const [slot, vars] of this.slots) vars.forEach((v, i) => entries.push({ name: `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`, v }));
+    const data = await Promise.all(entries.map(({ v }) => readFloats(v)));
+    return entries.map(({ name, v }, i) => ({ name, shape: [...v.shape], dtype: 'float32' as const, data: data[i] ?? new Float32Array(0) }));
   }
 
   /** Throw unless `records` hold every moment this optimizer needs, with matching sizes. */

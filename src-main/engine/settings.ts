@@ -5,7 +5,7 @@
  * engine by being declared `consumer: 'engine'` in the table, and nothing else.
  * tf-free, so the CLI and the trainer's error classification can import it cheaply.
  */
-import { DEFAULTS, ENGINE_SETTING_KEYS, TrainConfig, type EngineSettingKey, type OptimizerName, type SettingKey } from '@shared/domain/train-config';
+import { DEFAULTS, ENGINE_SETTING_KEYS, TrainConfig, TrainConfigFields, type EngineSettingKey, type OptimizerName, type SettingKey } from '@shared/domain/train-config';
 
 /** A training config the engine cannot run; the trainer reports it as BAD_CONFIG. */
 export class ConfigError extends Error {
@@ -88,11 +88,20 @@ export function engineConfig(config: TrainConfig, numForegroundClasses: number):
   return { ...ENGINE_CONSTANTS, ...picked, numClasses: numForegroundClasses };
 }
 
-/** Checks a config built by hand (specs, the data-parallel worker): its settings and its engine values. */
+/**
+ * Checks a config built by hand (specs, benches, the data-parallel worker): each engine setting
+ * within its table bounds, and the engine values. The rules between settings (e.g. the smallest
+ * image a backbone's cams can localise in) decide what a *run* may be: the trainer and the CLI
+ * apply them (checkTrainConfig); the engine itself computes on any size its bounds allow.
+ */
 export function checkEngineConfig(config: EaderConfig): EaderConfig {
   const settings: Record<string, unknown> = { ...DEFAULTS };
   for (const key of ENGINE_SETTING_KEYS) settings[key] = config[key];
-  checkTrainConfig(settings); // the trainer's settings are valid defaults here: every issue is the engine's
+  const parsed = TrainConfigFields.safeParse(settings); // the trainer's settings are valid defaults here: every issue is the engine's
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'} ${i.message}`);
+    throw new ConfigError(`Invalid training settings: ${issues.join('; ')}.`);
+  }
   if (!Number.isInteger(config.numClasses) || config.numClasses < 1) throw new ConfigError(`Invalid engine config: numClasses must be a whole number ≥ 1, got ${config.numClasses}.`);
   for (const key of Object.keys(ENGINE_CONSTANTS) as (keyof typeof ENGINE_CONSTANTS)[]) {
     const value: unknown = config[key];

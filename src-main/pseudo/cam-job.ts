@@ -5,7 +5,7 @@
  */
 import type { CamJob, CamJobProgress, CamJobResult } from '@shared/protocols/pseudo-worker';
 import { readImage } from '../datasets/load';
-import { initBackend } from '../engine/backend';
+import { initBackend, isGpuFault } from '../engine/backend';
 import { CamCache, type CamCacheKey } from './cam-cache';
 import { computeImageCams } from './cam-compute';
 import { loadRunModel } from './run-model';
@@ -29,6 +29,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
         const rgb = await readImage(job.datasetRoot, image);
         await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
       } catch (error) {
+        if (isGpuFault(error)) throw error; // the device is gone for every image: end the job
         failed.push({ imageId: image.id, message: errorText(error) });
       }
       done += 1;

@@ -16,6 +16,7 @@ import { errorText } from '@shared/envelope';
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { GpuAdapter } from '@shared/domain/app-info';
 import { StoredTrainConfig } from '@shared/domain/train-config';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 
@@ -27,6 +28,9 @@ export const RunRecord = z.object({
   createdAt: z.string(),
   config: StoredTrainConfig,
   backend: z.string(),
+  /** What computed, in words (the GPU adapter, the CPU model), and the WebGPU adapter if any. */
+  device: z.string().optional(),
+  adapter: GpuAdapter.nullable().optional(),
   dataset: z.object({
     root: z.string(),
     /** Where the dataset was opened from (a COCO instances file, a VOCdevkit folder); root when absent. */
@@ -36,7 +40,7 @@ export const RunRecord = z.object({
     trainImages: z.number().int(),
   }),
   versions: z.record(z.string(), z.string()),
-  resumes: z.array(z.object({ at: z.string(), fromStep: z.number().int(), backend: z.string() })),
+  resumes: z.array(z.object({ at: z.string(), fromStep: z.number().int(), backend: z.string(), device: z.string().optional(), adapter: GpuAdapter.nullable().optional() })),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
@@ -113,9 +117,9 @@ export async function createRun(runDir: string, record: Omit<RunRecord, 'format'
   return full;
 }
 
-export async function recordResume(runDir: string, fromStep: number, backend: string): Promise<RunRecord> {
+export async function recordResume(runDir: string, fromStep: number, backend: string, compute: { device?: string; adapter?: GpuAdapter | null } = {}): Promise<RunRecord> {
   const record = await readRunRecord(runDir);
-  const updated: RunRecord = { ...record, backend, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend }] };
+  const updated: RunRecord = { ...record, backend, ...compute, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend, ...compute }] };
   await writeJsonAtomic(runPaths(runDir).config, updated);
   return updated;
 }

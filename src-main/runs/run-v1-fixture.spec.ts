@@ -88,8 +88,8 @@ describe('a run folder of eader-run/1 (bafd886)', () => {
       const H = 32;
       const image = (seed: number): Float32Array => new Float32Array(H * W * 3).map((_, i) => (((i * 31 + seed * 17) % 251) / 251 - 0.5) * 2);
       const x = tf.tensor4d(new Float32Array([...image(1), ...image(2)]), [2, H, W, 3]);
-      const probs = Array.from(model.predict(x));
-      const cams = model.cams(x, [[0, 1], [0, 1]]);
+      const probs = Array.from(await model.predict(x));
+      const cams = await model.cams(x, [[0, 1], [0, 1]]);
       x.dispose();
       probs.forEach((p, i) => expect(p).toBeCloseTo(reference.probs[i]!, 6));
       cams.forEach((perImage, b) =>

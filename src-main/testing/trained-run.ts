@@ -25,7 +25,7 @@ export async function writeTestCheckpoint(runDir: string, step: number, seed: nu
   await useTestBackend('wasm');
   const model = await EaderModel.create(engineConfig({ ...TEST_CONFIG, seed }, FIXTURE_CLASSES.length - 1));
   try {
-    const state = model.getState();
+    const state = await model.getState();
     await writeCheckpoint(runPaths(runDir).checkpoints, { step, epoch: 0, score: null, tensors: state.tensors, extra: state.extra });
   } finally {
     model.dispose();

@@ -34,12 +34,12 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses, 
     trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
       const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
       try {
-        return parallel ? await parallel.step(batch) : model.step(batch);
+        return parallel ? await parallel.step(batch) : await model.step(batch);
       } finally {
         disposeBatch(batch);
       }
     },
-    exportState: async () => Promise.resolve(model.getState()),
+    exportState: () => model.getState(),
     importState: async (state) => {
       model.setState(state);
       await parallel?.syncWorker();
@@ -49,7 +49,7 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses, 
       try {
         const x3 = tf.squeeze(x, [0]) as tf.Tensor3D;
         try {
-          return await Promise.resolve(model.erasureSample(x3, labels.map((c) => c - 1)));
+          return await model.erasureSample(x3, labels.map((c) => c - 1));
         } finally {
           x3.dispose();
         }

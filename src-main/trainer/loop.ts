@@ -16,7 +16,8 @@ import { lockRun } from '../runs/run-lock';
 import { LockedError } from '../fs/lock';
 import { refuseInsideDataset } from '../fs/output-guard';
 import { NonFiniteTensorError } from '../runs/checkpoints';
-import { initBackend } from '../engine/backend';
+import { initBackend, isGpuFault, releaseWebGpu, type StartedBackend } from '../engine/backend';
+import { gpuFaultOutcome, webGpuAdapterLine } from './gpu-fault';
 import { ImageCache } from '../datasets/image-cache';
 import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
@@ -30,7 +31,7 @@ import { errorText } from '@shared/envelope';
 
 export class TrainerFailure extends Error {
   constructor(
-    readonly code: 'BAD_CONFIG' | 'BAD_DATA' | 'DIVERGED' | 'LOCKED',
+    readonly code: 'BAD_CONFIG' | 'BAD_DATA' | 'DIVERGED' | 'LOCKED' | 'OOM' | 'DEVICE_LOST' | 'INTERNAL',
     message: string,
   ) {
     super(message);
@@ -65,11 +66,13 @@ export function planSteps(config: TrainConfig, trainImages: number): { stepsPerE
   return { stepsPerEpoch, totalSteps: config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs };
 }
 
-async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: string): Promise<TrainConfig> {
+async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: StartedBackend): Promise<TrainConfig> {
   if (!command.resume) {
     await createRun(command.runDir, {
       config: command.config,
-      backend,
+      backend: backend.name,
+      device: backend.device,
+      adapter: backend.adapter,
       dataset: { root: index.root, path: command.datasetRoot, format: index.format, classes: index.classes, trainImages: trainCount },
       versions: runVersions(),
     });
@@ -117,10 +120,12 @@ async function trainLocked(
   makeEngine: EngineFactory,
   index: DatasetIndex,
   records: ImageRecord[],
-  backend: { name: string; device: string },
+  backend: StartedBackend,
 ): Promise<TrainingResult> {
   const paths = runPaths(command.runDir);
-  const config = await prepareRun(command, index, records.length, backend.name);
+  if (backend.adapter) io.emit({ type: 'log', level: 'info', message: webGpuAdapterLine(backend.adapter) });
+  if (backend.warning) io.emit({ type: 'log', level: 'warning', message: backend.warning });
+  const config = await prepareRun(command, index, records.length, backend);
   const numForeground = index.classes.length - 1;
   const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
   try {
@@ -137,13 +142,30 @@ async function trainLocked(
         io.emit({ type: 'log', level: 'warning', message: 'No complete checkpoint to resume from: starting at step 0.' });
       }
       await truncateMetrics(paths.dir, startStep);
-      await recordResume(paths.dir, startStep, backend.name);
+      await recordResume(paths.dir, startStep, backend.name, { device: backend.device, adapter: backend.adapter });
     }
     const { stepsPerEpoch, totalSteps } = planSteps(config, records.length);
     io.emit({ type: 'started', runDir: paths.dir, backend: `${backend.name} (${backend.device})`, startStep, totalSteps, trainImages: records.length, resumedFrom });
-    return await trainSteps({ config, engine, io, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    // A GPU fault ends the run with its own outcome: the steps done and the checkpoint before it.
+    const seen = { step: startStep, checkpoint: startStep > 0 ? startStep : null };
+    const watched: TrainerIO = {
+      control: io.control,
+      emit: (message) => {
+        if (message.type === 'progress') seen.step = message.step;
+        if (message.type === 'checkpoint') seen.checkpoint = message.step;
+        io.emit(message);
+      },
+    };
+    try {
+      return await trainSteps({ config, engine, io: watched, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    } catch (error) {
+      if (!isGpuFault(error)) throw error;
+      const { code, message } = gpuFaultOutcome(error, { step: seen.step, totalSteps, checkpointStep: seen.checkpoint, batchSize: config.batchSize, imageSize: config.imageSize });
+      throw new TrainerFailure(code, message);
+    }
   } finally {
     engine.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
   }
 }
 

@@ -20,7 +20,7 @@
  * know is an error (a newer app wrote the run, or the file was edited), never silently dropped.
  */
 import { z } from 'zod';
-import { BackendName } from './app-info';
+import { BackendName } from './backend-name';
 import { bool, choice, float, int, intOrNull, text, type Setting } from './setting-kinds';
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ export const SETTINGS = {
   }),
   backend: choice(BackendChoice, {
     label: 'Backend',
-    help: 'auto picks the best installed: tfjs-node-gpu (CUDA), tfjs-node, wasm, then cpu.',
+    help: 'auto picks the best available: webgpu on a GPU, tfjs-node-gpu (CUDA), tfjs-node, wasm, then cpu; a software WebGPU adapter only when webgpu is chosen here.',
     group: 'compute',
     consumer: 'trainer',
     default: 'auto',
@@ -342,11 +342,11 @@ function crossFieldRules(config: { imageSize?: unknown; backbone?: unknown }, ct
   }
 }
 
-/** Everything that decides a training run: every setting, no other key. */
-export const TrainConfig = z
-  .object(shapeOf((k) => SETTINGS[k].schema) as Shape)
-  .strict()
-  .superRefine(crossFieldRules);
+/** Every setting within its own bounds, no other key; the rules between settings are not applied. */
+export const TrainConfigFields = z.object(shapeOf((k) => SETTINGS[k].schema) as Shape).strict();
+
+/** Everything that decides a training run: every setting, no other key, and the rules between settings. */
+export const TrainConfig = TrainConfigFields.superRefine(crossFieldRules);
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
 /** A run record's config: a missing key gets its table default (the rule above); an unknown key is an error. */

@@ -4,6 +4,7 @@ import { makeTrainBatch } from '../augment';
 import { EaderModel, type TrainBatch } from '../eader-model';
 import { makeRng } from '../rng';
 import { testEngineConfig } from '../../testing/engine-config';
+import type { GradientResult } from '../types';
 import { useTestBackend } from '../../testing/tf-backend';
 import { SYNTHETIC_SIZE, syntheticSquares } from '../../testing/images';
 import { DataParallelTrainer } from './data-parallel';
@@ -55,7 +56,8 @@ describe('DataParallelTrainer', () => {
           labels: tf.slice(batch.labels, [from, 0], [2, 2]),
           scale: { images: 0.5, pairs: pairsOf(labels.slice(from, from + 2)) / total },
         }));
-        const results = halves.map((h) => reference.computeGradients({ images: h.images, labels: h.labels }, h.scale));
+        const results: GradientResult[] = [];
+        for (const h of halves) results.push(await reference.computeGradients({ images: h.images, labels: h.labels }, h.scale));
         const sum: Record<string, Float32Array> = {};
         for (const [name, g] of Object.entries(results[0]?.grads ?? {})) sum[name] = g.map((v, j) => v + (results[1]?.grads?.[name]?.[j] ?? 0));
         reference.applyGradients(results[0]!.phase, sum);
@@ -84,20 +86,20 @@ describe('DataParallelTrainer', () => {
     try {
       const warm = batchAt(master, 0);
       await parallel.step(warm);
-      single.step(warm);
+      await single.step(warm);
       tf.dispose([warm.images, warm.labels]);
       const tensorsBefore = tf.memory().numTensors;
       const bce: { parallel: number[]; single: number[] } = { parallel: [], single: [] };
       for (let i = 1; i < 13; i++) {
         const batch = batchAt(master, i, 8);
         const p = await parallel.step(batch);
-        const s = single.step(batch);
+        const s = await single.step(batch);
         tf.dispose([batch.images, batch.labels]);
         if (p.phase === 'localizer') bce.parallel.push(p.losses.bce);
         if (s.phase === 'localizer') bce.single.push(s.losses.bce);
       }
       expect(tf.memory().numTensors).toBe(tensorsBefore);
-      expect(await parallel.workerChecksum()).toBe(master.trainableChecksum());
+      expect(await parallel.workerChecksum()).toBe(await master.trainableChecksum());
       expect(parallel.stats).toEqual({ parallelSteps: 13, resyncs: 0 });
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       for (const xs of [bce.parallel, bce.single]) expect(mean(xs.slice(-3))).toBeLessThan(mean(xs.slice(0, 3)));
@@ -120,7 +122,7 @@ describe('DataParallelTrainer', () => {
       let batch = batchAt(master, 0);
       await parallel.step(batch);
       tf.dispose([batch.images, batch.labels]);
-      expect(await parallel.workerChecksum()).toBe(master.trainableChecksum());
+      expect(await parallel.workerChecksum()).toBe(await master.trainableChecksum());
       expect(parallel.stats.resyncs).toBe(1);
       expect(warnings.join()).toMatch(/re-synchronised/);
 

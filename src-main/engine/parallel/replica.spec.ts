@@ -16,7 +16,7 @@ describe('WorkerReplica over the process toolkit', () => {
   it('never sends a state the protocol refuses (a tensor that does not fit its shape)', async () => {
     const model = await tinyModel();
     try {
-      const state = model.getState();
+      const state = await model.getState();
       const [first, ...rest] = state.tensors;
       const broken = { ...state, tensors: [{ ...first!, data: new Float32Array(first!.data.length + 1) }, ...rest] };
       await expect(WorkerReplica.start(model.config, broken)).rejects.toThrow(/^Refused to send a malformed message to the train worker \(at state\.tensors\.0\.data: .* values for shape/);
@@ -30,7 +30,7 @@ describe('WorkerReplica over the process toolkit', () => {
     try {
       // The echo child greets with {type:'ready', transport}: no id, no backend.
       const env = { ...process.env, EADER_TRAIN_WORKER_ENTRY: join(appRoot(), 'src-main/testing/echo-child.ts') };
-      await expect(WorkerReplica.start(model.config, model.getState(), env)).rejects.toThrow(/^Refused a malformed message from the train worker \(at /);
+      await expect(WorkerReplica.start(model.config, await model.getState(), env)).rejects.toThrow(/^Refused a malformed message from the train worker \(at /);
     } finally {
       model.dispose();
     }

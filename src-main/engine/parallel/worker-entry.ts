@@ -47,7 +47,7 @@ async function handle(msg: ToReplica): Promise<void> {
         const images = tf.tensor4d(msg.images, msg.imageShape);
         const labels = tf.tensor2d(msg.labels, [B, m.config.numClasses]);
         try {
-          const result = m.computeGradients({ images, labels }, msg.scale);
+          const result = await m.computeGradients({ images, labels, labelValues: msg.labels }, msg.scale);
           reply({ type: 'grads', id: msg.id, result }, gradientBuffers(result.grads));
         } finally {
           tf.dispose([images, labels]);
@@ -57,11 +57,11 @@ async function handle(msg: ToReplica): Promise<void> {
       case 'apply': {
         const m = ready();
         m.applyGradients(msg.phase, msg.grads);
-        reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? m.trainableChecksum() : null });
+        reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? await m.trainableChecksum() : null });
         return;
       }
       case 'checksum':
-        reply({ type: 'applied', id: msg.id, checksum: ready().trainableChecksum() });
+        reply({ type: 'applied', id: msg.id, checksum: await ready().trainableChecksum() });
         return;
       case 'set-state':
         ready().setState(msg.state);

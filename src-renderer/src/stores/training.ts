@@ -9,6 +9,7 @@ import type { PresetId, TrainConfig } from '@shared/domain/train-config';
 import { SeriesBuffer, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
 import { errorText } from '@shared/envelope';
+import { useAppStore } from './app';
 
 /** The renderer keeps up to this many points before min/max compaction (the charts decimate to pixels). */
 export const RENDER_POINTS = 200_000;
@@ -103,7 +104,7 @@ export const useTrainingStore = defineStore('training', () => {
       if (!attached) subscribe();
       if (presets.value.length === 0) {
         presets.value = (await call('training:presets', undefined)).presets;
-        choosePreset(presetId.value);
+        choosePreset(await suggestedPreset());
       }
       await reattach();
       await refreshRuns();
@@ -128,6 +129,13 @@ export const useTrainingStore = defineStore('training', () => {
       if (status.state.preset) presetId.value = status.state.preset;
       config.value = { ...status.state.config };
     }
+  }
+
+  /** The preset that suits this machine's backend (the CPU recipe without a GPU), from the backend probe. */
+  async function suggestedPreset(): Promise<PresetId> {
+    const app = useAppStore();
+    if (!app.info) await app.load();
+    return app.info?.backend.suggestedPreset ?? presetId.value;
   }
 
   function choosePreset(id: PresetId): void {
