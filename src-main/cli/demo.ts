@@ -10,6 +10,7 @@ import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatReport } from './eval-report';
 import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
+import { runPaths } from '../runs/run-layout';
 
 interface DemoFlags extends TrainFlags {
   out: string;
@@ -37,7 +38,7 @@ export function registerDemo(program: Command): void {
     const dataset = resolve(flags.dataset ?? demoDatasetDir());
     if (!existsSync(dataset)) throw new Error(`The demo dataset is missing (${dataset}).`);
     const runDir = join(out, 'run');
-    if (existsSync(join(runDir, 'config.json'))) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
+    if (existsSync(runPaths(runDir).config)) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
     const config = configFromFlags({ ...flags, epochs: flags.epochs ?? String(DEMO_EPOCHS) });
     const t0 = Date.now();
     console.log(`EADER demo: training on ${dataset}\n  run folder: ${runDir}`);

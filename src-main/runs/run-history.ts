@@ -15,7 +15,6 @@ import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
 
-export const OUTCOME_FILE = 'outcome.json';
 
 const OutcomeFile = z.object({
   format: z.literal('eader-run-outcome/1'),
@@ -29,7 +28,7 @@ export type OutcomeFile = z.infer<typeof OutcomeFile>;
 
 export async function readOutcome(runDir: string): Promise<OutcomeFile | null> {
   try {
-    const parsed = OutcomeFile.safeParse(JSON.parse(await readFile(join(runDir, OUTCOME_FILE), 'utf8')));
+    const parsed = OutcomeFile.safeParse(JSON.parse(await readFile(runPaths(runDir).outcome, 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -37,7 +36,7 @@ export async function readOutcome(runDir: string): Promise<OutcomeFile | null> {
 }
 
 export async function writeOutcome(runDir: string, value: Omit<OutcomeFile, 'format'>): Promise<void> {
-  await writeJsonAtomic(join(runDir, OUTCOME_FILE), { format: 'eader-run-outcome/1', ...value });
+  await writeJsonAtomic(runPaths(runDir).outcome, { format: 'eader-run-outcome/1', ...value });
 }
 
 /** The folder of a run id, confined to the runs root. */
@@ -49,7 +48,7 @@ export function runDirOf(root: string, runId: string): string {
 
 /** The first of `roots` that holds run `runId` (a config.json), else the first root (callers then report it missing). */
 export function findRunRoot(roots: readonly string[], runId: string): string {
-  for (const root of roots) if (existsSync(join(runDirOf(root, runId), 'config.json'))) return root;
+  for (const root of roots) if (existsSync(runPaths(runDirOf(root, runId)).config)) return root;
   const first = roots[0];
   if (first === undefined) throw new ApiError('NOT_FOUND', 'No runs folder.');
   return first;
@@ -116,9 +115,10 @@ function finalLosses(rows: Record<string, unknown>[]): RunSummary['finalLosses']
 }
 
 async function evalReports(runDir: string): Promise<RunSummary['evals']> {
-  const candidates = [join(runDir, 'eval.json')];
+  const { legacyEval, eval: evalDir } = runPaths(runDir);
+  const candidates = [legacyEval];
   try {
-    for (const name of (await readdir(join(runDir, 'eval'))).sort()) if (name.endsWith('.json')) candidates.push(join(runDir, 'eval', name));
+    for (const name of (await readdir(evalDir)).sort()) if (name.endsWith('.json')) candidates.push(join(evalDir, name));
   } catch {
     // no eval folder
   }

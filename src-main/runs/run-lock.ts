@@ -6,13 +6,11 @@
  * next writer takes over.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ApiError } from '@shared/envelope';
 import { acquireLock, describeOwner, lockHolder, type Lock } from '../fs/lock';
+import { runPaths } from './run-layout';
 
-export const RUN_LOCK_FILE = '.eader-lock';
-
-const lockPath = (runDir: string): string => join(runDir, RUN_LOCK_FILE);
+const lockPath = (runDir: string): string => runPaths(runDir).lock;
 
 /** Take the run's lock (creating the run folder if needed); throws LockedError naming the holder. */
 export async function lockRun(runDir: string, purpose: string): Promise<Lock> {

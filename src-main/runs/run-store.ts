@@ -14,11 +14,11 @@
  */
 import { errorText } from '@shared/envelope';
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GpuAdapter } from '@shared/domain/app-info';
 import { StoredTrainConfig } from '@shared/domain/train-config';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { runPaths } from './run-layout';
 
 export const RUN_FORMAT = 'eader-run/2';
 
@@ -44,24 +44,7 @@ export const RunRecord = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-export interface RunPaths {
-  dir: string;
-  runId: string;
-  config: string;
-  metrics: string;
-  checkpoints: string;
-}
-
-export function runPaths(runDir: string): RunPaths {
-  const dir = resolve(runDir);
-  return {
-    dir,
-    runId: basename(dir),
-    config: join(dir, 'config.json'),
-    metrics: join(dir, 'metrics.jsonl'),
-    checkpoints: join(dir, 'checkpoints'),
-  };
-}
+export { runPaths, type RunPaths } from './run-layout';
 
 /** Older formats → the current one, step by step. Unknown (newer) formats are refused. */
 export function migrate(raw: unknown, file: string): unknown {

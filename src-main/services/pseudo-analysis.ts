@@ -18,6 +18,7 @@ import { appendProvenance } from '../pseudo/provenance';
 import { QUEUE_SIGNAL, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
+import { RUN_FILES, runPaths } from '../runs/run-layout';
 
 interface Scope {
   runDir: string;
@@ -89,8 +90,8 @@ export class PseudoAnalysis {
       seconds: 0,
     };
     if (input.save !== false) {
-      const file = join('eval', `${evalName(scope.split, scope.settings)}.json`);
-      await mkdir(join(scope.runDir, 'eval'), { recursive: true });
+      const file = join(RUN_FILES.eval, `${evalName(scope.split, scope.settings)}.json`);
+      await mkdir(runPaths(scope.runDir).eval, { recursive: true });
       result.file = file;
       result.seconds = (performance.now() - started) / 1000;
       await writeJsonAtomic(join(scope.runDir, file), { format: 'eader-pseudo-eval/1', createdAt: new Date().toISOString(), ...result });

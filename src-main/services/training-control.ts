@@ -22,6 +22,7 @@ import { TRAINING_PRESETS } from './training-presets';
 import { newRunId } from '../runs/run-roots';
 import { refuseIfRunLocked } from '../runs/run-lock';
 import { refuseInsideDataset } from '../fs/output-guard';
+import { runPaths } from '../runs/run-layout';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -233,7 +234,7 @@ export class TrainingControl {
     }
     live.end(ended);
     const runDir = live.state.runDir;
-    const isRun = runDir !== null && existsSync(join(runDir, 'config.json'));
+    const isRun = runDir !== null && existsSync(runPaths(runDir).config);
     live.state.resumable = live.state.resumable && isRun;
     if (isRun) {
       try {
