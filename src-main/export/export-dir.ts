@@ -10,10 +10,11 @@
  * so that an export never is, contains or lies inside the project or the dataset.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { checkRegular } from '../fs/read-regular';
 import { ExportError } from './types';
+import { entryExists, pathExists } from '../fs/exists';
 
 /** The marker every export folder carries; only a folder holding it may be replaced. */
 export const EXPORT_MARKER = '.eader-export.json';
@@ -45,24 +46,6 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Is there anything at `path`, a dangling symlink included? */
-async function existsNoFollow(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function processAlive(pid: number): boolean {
   try {
@@ -100,7 +83,7 @@ export class ExportDir {
   static async create(outPath: string, options: { overwrite?: boolean } = {}): Promise<ExportDir> {
     const out = resolve(outPath);
     if (dirname(out) === out) throw new ExportError('cannot export to a filesystem root');
-    if (await existsNoFollow(out)) {
+    if (await entryExists(out)) {
       if (!options.overwrite) throw new ExportError(`${out} already exists; choose another folder or pass overwrite (--overwrite)`);
       const why = await notReplaceable(out);
       if (why) throw new ExportError(`${out} is not replaced: ${why}; only a folder written by an export is replaced. Choose another folder.`);
@@ -187,7 +170,7 @@ export class ExportDir {
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true });
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(source))) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await pathExists(source))) {
         throw new ExportError(`image ${source} does not exist`);
       }
       throw err;
@@ -204,7 +187,7 @@ export class ExportDir {
     await fsyncPath(this.partial);
     this.finished = true;
     let previous: string | null = null;
-    if (await existsNoFollow(this.out)) {
+    if (await entryExists(this.out)) {
       if (!this.overwrite) throw new ExportError(`${this.out} appeared during the export; the export is left in ${this.partial}`);
       const why = await notReplaceable(this.out);
       if (why) throw new ExportError(`${this.out} is not replaced: ${why}; the export is left in ${this.partial}`);

@@ -15,6 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, writeJsonAtomic, writeSynced } from '../fs/atomic-write';
+import { pathExists } from '../fs/exists';
 
 export type TensorDtype = 'float32' | 'int32';
 
@@ -124,7 +125,7 @@ export async function writeCheckpoint(checkpointsDir: string, state: CheckpointS
     await writeSynced(join(tempDir, 'manifest.json'), JSON.stringify(manifest, null, 1));
     await fsyncDir(tempDir);
     // A checkpoint of the same step (a repeated stop) is never overwritten: it already holds this state.
-    if (await exists(finalDir)) {
+    if (await pathExists(finalDir)) {
       await rm(tempDir, { recursive: true, force: true });
     } else {
       await rename(tempDir, finalDir);
@@ -135,15 +136,6 @@ export async function writeCheckpoint(checkpointsDir: string, state: CheckpointS
     throw error;
   }
   return { step: state.step, epoch: state.epoch, score: state.score, dir: finalDir };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readManifest(dir: string): Promise<Manifest | null> {

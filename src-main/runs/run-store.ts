@@ -13,12 +13,13 @@
  *   eader-run/2: every setting is written.
  */
 import { errorText } from '@shared/envelope';
-import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { GpuAdapter } from '@shared/domain/app-info';
 import { StoredTrainConfig } from '@shared/domain/train-config';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { runPaths } from './run-layout';
+import { pathExists } from '../fs/exists';
 
 export const RUN_FORMAT = 'eader-run/2';
 
@@ -90,7 +91,7 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
 /** Create a new run folder. Refuses a folder that already holds a run (use resume instead). */
 export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes'>): Promise<RunRecord> {
   const paths = runPaths(runDir);
-  if (await exists(paths.config)) {
+  if (await pathExists(paths.config)) {
     throw new Error(`${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
   }
   await mkdir(paths.checkpoints, { recursive: true });
@@ -146,11 +147,3 @@ export async function truncateMetrics(runDir: string, lastStep: number): Promise
   await writeFileAtomic(runPaths(runDir).metrics, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -15,6 +15,7 @@ import { eaderHome } from '../runs/run-roots';
 import type { OpenedWeights } from './open-weights';
 import { LAYOUT_KEY, openSafetensors } from './safetensors';
 import { sha256Bytes, sha256File } from './sha256';
+import { pathExists } from '../fs/exists';
 
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const ENTRY_FILE = 'entry.json';
@@ -113,7 +114,7 @@ export class WeightsStore {
   async put(entry: Omit<WeightsEntry, 'storedSha256'>, weights: Uint8Array, replace = false): Promise<WeightsEntry> {
     const name = WeightsName.parse(entry.name);
     const target = this.dir(name);
-    if (!replace && (await this.exists(target))) throw new Error(`weights named ${name} already exist in ${this.root} (choose another --name, or --replace)`);
+    if (!replace && (await pathExists(target))) throw new Error(`weights named ${name} already exist in ${this.root} (choose another --name, or --replace)`);
     await mkdir(this.root, { recursive: true });
     const tag = `${process.pid}-${Date.now().toString(36)}`;
     const building = join(this.root, `.${name}.importing-${tag}`);
@@ -123,7 +124,7 @@ export class WeightsStore {
       await writeSynced(join(building, WEIGHTS_FILE), weights);
       await writeSynced(join(building, ENTRY_FILE), `${JSON.stringify(full, null, 2)}\n`);
       await fsyncDir(building);
-      if (await this.exists(target)) {
+      if (await pathExists(target)) {
         const old = join(this.root, `.${name}.replaced-${tag}`);
         await rename(target, old);
         await rename(building, target);
@@ -139,12 +140,4 @@ export class WeightsStore {
     return full;
   }
 
-  private async exists(path: string): Promise<boolean> {
-    try {
-      await readdir(path);
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }
