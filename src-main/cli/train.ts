@@ -1,6 +1,7 @@
 /** `eader train`: train EADER on a dataset into a run folder. */
 import { Command } from 'commander';
-import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import { WeightsStore } from '../weights/store';
+import { addTrainConfigOptions, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
 
 interface TrainCliFlags extends TrainFlags {
@@ -26,11 +27,16 @@ export function registerTrain(program: Command): void {
     '\nExamples:\n  eader train --dataset ~/data/VOCdevkit --out runs/voc-r50 --backend gpu\n' +
       '  eader train --dataset resources/demo --out runs/demo --preset quick --epochs 5\n' +
       '  eader train --dataset resources/demo --out runs/demo --resume --epochs 8\n' +
+      '  eader weights download resnet101 && eader train --dataset ~/data/VOCdevkit --out runs/voc-r101   # the paper preset takes the ImageNet weights\n' +
+      '  eader train --dataset ~/data/VOCdevkit --out runs/voc --backbone resnet50 --pretrained ~/weights/resnet50.pth --adversary-pretrained none\n' +
       '  eader train --dataset ~/data/coco/annotations/instances_train2017.json --out runs/coco --train-split train2017\n' +
       '  eader train --dataset ~/data/my-folder --out runs/folder --train-split all   # labels.csv without a split column',
   );
   cmd.action(async (flags: TrainCliFlags) => {
-    const config = configFromFlags(flags);
+    const store = new WeightsStore();
+    const flagged = trainConfigFromFlags(flags, (await store.list()).entries);
+    const config = flagged.config;
+    if (!flags.resume) for (const line of presetWeightsLines(flagged)) console.error(line);
     const resumeLength = {
       ...(flags.epochs !== undefined ? { epochs: config.epochs } : {}),
       ...(flags.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),
@@ -43,6 +49,7 @@ export function registerTrain(program: Command): void {
       resumeLength,
       inProcess: flags.inProcess ?? false,
       handleSignals: true,
+      weights: store,
     });
     console.log(`Training ended (${result.reason}) at step ${result.step}: ${result.runDir}`);
   });

@@ -18,8 +18,10 @@ import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
 import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from '../runs/run-history';
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
-import { TRAINING_PRESETS } from './training-presets';
+import { trainingPresets } from './training-presets';
 import { newRunId } from '../runs/run-roots';
+import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -41,6 +43,8 @@ export interface TrainingControlOptions {
   roundsKept?: number;
   maxPoints?: number;
   log?: (line: string) => void;
+  /** Where weights names are looked up (default: $EADER_HOME/weights, as the trainer does). */
+  weights?: WeightsStore;
 }
 
 export type ControlAction = 'pause' | 'resume' | 'stop';
@@ -52,10 +56,15 @@ export class TrainingControl {
   private readonly endedListeners = new Set<(state: TrainingState) => void>();
   private trainedBefore = 0;
 
-  constructor(private readonly options: TrainingControlOptions) {}
+  private readonly weights: WeightsStore;
 
-  presets(): { presets: TrainingPreset[] } {
-    return { presets: [...TRAINING_PRESETS] };
+  constructor(private readonly options: TrainingControlOptions) {
+    this.weights = options.weights ?? new WeightsStore();
+  }
+
+  /** The presets, applied against the weights store as it is now (a preset that prefers ImageNet weights takes them when stored). */
+  async presets(): Promise<{ presets: TrainingPreset[] }> {
+    return { presets: trainingPresets((await this.weights.list()).entries) };
   }
 
   /** The runs folder that holds `runId`. */
@@ -77,14 +86,17 @@ export class TrainingControl {
   async start(input: { config: TrainConfig; preset?: PresetId | null }): Promise<TrainingState> {
     this.refuseIfActive();
     const dataset = this.options.dataset();
+    // The trainer checks the weights again (and records them); checking here answers at once.
+    const config = await absoluteWeightRefs(input.config);
+    await asApiError('INVALID_INPUT', () => resolveRunWeights(config, this.weights));
     const root = this.options.runsRoots()[0]!;
     await mkdir(root, { recursive: true });
     const runId = newRunId(input.preset ?? 'custom');
     const runDir = join(root, runId);
     this.trainedBefore = 0;
     return this.launch(
-      { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
-      { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
+      { runId, runDir, preset: input.preset ?? null, config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      { config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
     );
   }
 
