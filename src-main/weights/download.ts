@@ -52,6 +52,8 @@ export interface DownloadOptions {
   name?: string;
   replace?: boolean;
   onProgress?: (progress: WeightsDownloadProgress) => void;
+  /** The bytes are all there: checking the SHA-256 (verify), then loading and converting them (import). */
+  onPhase?: (phase: 'verify' | 'import') => void;
   /** Seconds without a byte before giving up (default 30). */
   idleTimeoutS?: number;
 }
@@ -182,6 +184,7 @@ export async function downloadRelease(release: Release, store: WeightsStore, opt
   await mkdir(store.downloads, { recursive: true });
   if ((await sizeOf(file)) === null) {
     await fetchToPartial(release, partial, options);
+    options.onPhase?.('verify');
     const sha = await sha256File(partial);
     if (!sha.startsWith(prefix)) {
       await rm(partial, { force: true });
@@ -194,6 +197,7 @@ export async function downloadRelease(release: Release, store: WeightsStore, opt
     await rm(file, { force: true });
     throw new Error(`${file}: checksum mismatch (SHA-256 ${sha.slice(0, 16)}…, published prefix ${prefix}); deleted, run the download again`);
   }
+  options.onPhase?.('import');
   const entry = await importWeights(file, store, { name, backbone: release.backbone, replace: options.replace, sha256: sha, source: { kind: 'download', url: release.url, release: release.key } });
   await rm(file, { force: true });
   return entry;

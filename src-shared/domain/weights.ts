@@ -106,3 +106,43 @@ export type WeightsProvenance = z.infer<typeof WeightsProvenance>;
 export const RunWeights = z.object({ localizer: WeightsProvenance.nullable(), adversary: WeightsProvenance.nullable() });
 export type RunWeights = z.infer<typeof RunWeights>;
 export const NO_WEIGHTS: RunWeights = { localizer: null, adversary: null };
+
+// ---------------------------------------------------------------------------------------------
+// the Training area's weights panel
+
+/** A download or an import run by the app, in a weights worker process (src-main/services/weights-service.ts). */
+export const WeightsJob = z.object({
+  id: z.number().int().positive(),
+  kind: z.enum(['download', 'import']),
+  /** The release key (download) or the file (import). */
+  source: z.string(),
+  /** The store name it goes to. */
+  name: z.string(),
+  status: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** download → verify (SHA-256) → import (the tfjs check and the conversion). */
+  phase: z.enum(['starting', 'download', 'verify', 'import']),
+  progress: WeightsDownloadProgress.nullable(),
+  entry: WeightsEntry.nullable(),
+  message: z.string().nullable(),
+});
+export type WeightsJob = z.infer<typeof WeightsJob>;
+
+/** `weights:list`: the store, the releases it can download (and which entry holds each), the job. */
+export const WeightsListing = z.object({
+  root: z.string(),
+  entries: z.array(WeightsEntry),
+  /** Folders in the store that are not a readable entry, and why. */
+  problems: z.array(z.object({ name: z.string(), reason: z.string() })),
+  releases: z.array(
+    z.object({
+      key: z.string(),
+      backbone: WeightsBackbone,
+      weights: z.string(),
+      file: z.string(),
+      /** The store entry that holds this release's weights (by SHA-256), or null. */
+      stored: z.string().nullable(),
+    }),
+  ),
+  job: WeightsJob.nullable(),
+});
+export type WeightsListing = z.infer<typeof WeightsListing>;
