@@ -1,7 +1,8 @@
 /**
  * Every child entry from the build (out/main/<name>.js, as the packaged app runs them), started
  * through the same toolkit and protocols as from the sources: the trainer (a forked process), the
- * train worker (a thread) and the pseudo-mask worker (a forked process). npm test builds first.
+ * train worker (a thread), the pseudo-mask worker and the weights worker (forked processes). npm
+ * test builds first.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +23,12 @@ import { trainerLauncher } from '../src-main/trainer/launch';
 import { TrainerSupervisor } from '../src-main/trainer/supervisor';
 import { APP_ROOT } from './fixtures/paths';
 import { testEngineConfig } from '../src-main/testing/engine-config';
+import type { WeightsJob } from '@shared/domain/weights';
+import { Classifier } from '../src-main/engine/classifier';
+import { makeRng } from '../src-main/engine/rng';
+import { WeightsService } from '../src-main/services/weights-service';
+import { writeTorchSafetensors } from '../src-main/testing/weight-files';
+import { WeightsStore } from '../src-main/weights/store';
 
 const built = (name: EntryName): string => join(APP_ROOT, builtEntryPath(name));
 const fromBuild = (name: EntryName): NodeJS.ProcessEnv => ({ ...process.env, [entryOverrideVar(name)]: built(name) });
@@ -77,5 +84,18 @@ describe('child entries from the build', () => {
     expect(result).toMatchObject({ done: 2, failed: [], cancelled: false, backend: 'wasm' });
     for (const id of ids.val) expect((await cache.read(id))?.classes).toEqual([1]);
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('the built weights worker imports a file into the store', async () => {
+    const net = new Classifier('tiny', 10, makeRng(2), { momentum: 0.1, epsilon: 1e-5 });
+    const file = join(dir, 'tiny.safetensors');
+    await writeTorchSafetensors(file, net.store);
+    net.dispose();
+    const jobs: WeightsJob[] = [];
+    const weights = new WeightsService({ store: new WeightsStore(join(dir, 'weights')), emit: (job) => jobs.push(job), env: { ...fromBuild('weights-worker'), EADER_BACKEND: 'wasm' } });
+    await weights.importFile(file, 'tiny-built');
+    await weights.settled();
+    expect(jobs[jobs.length - 1]).toMatchObject({ status: 'done', entry: { name: 'tiny-built', backbone: 'tiny', headClasses: 10 } });
+    expect((await weights.list()).entries.map((e) => e.name)).toEqual(['tiny-built']);
   });
 });

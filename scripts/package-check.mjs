@@ -4,14 +4,14 @@
  * STUB Electron distribution (no Electron binary can be downloaded here), then check the result:
  *   - dist/linux-unpacked/resources/app.asar exists and holds out/main, out/preload, out/renderer,
  *     and every entry electron-vite built into out/main (index, cli and each child entry of
- *     src-main/processes/entries.ts: trainer, train-worker, pseudo-worker);
+ *     src-main/processes/entries.ts: trainer, train-worker, pseudo-worker, weights-worker);
  *   - no devDependency is inside; renderer-only packages are not inside;
  *   - native parts (sharp, @img, webgpu's Dawn for this platform only) are unpacked next to it; the demo
  *     dataset is an extra resource;
  *   - the asar stays under a size budget;
  *   - the packaged production tree really works: extracted, Node imports the CLI bundle (and sees
  *     its commands), runs a TensorFlow.js op on the wasm backend, encodes an image with sharp, and
- *     forks the packaged trainer and pseudo-mask worker, which say ready.
+ *     forks the packaged trainer, pseudo-mask worker and weights worker, which say ready.
  * Usage: node scripts/package-check.mjs [--no-build] [--budget-mb 40]   (slow: ~1 minute)
  */
 import { spawnSync } from 'node:child_process';
@@ -123,7 +123,7 @@ const greet = (name) => new Promise((resolve) => {
   child.on('message', (m) => { if (m && m.type === 'ready') { resolve(true); child.kill('SIGKILL'); } });
   child.on('exit', () => { clearTimeout(timer); resolve(false); });
 });
-const children = { trainer: await greet('trainer'), 'pseudo-worker': await greet('pseudo-worker') };
+const children = { trainer: await greet('trainer'), 'pseudo-worker': await greet('pseudo-worker'), 'weights-worker': await greet('weights-worker') };
 console.log(JSON.stringify({ commands, backend: tf.getBackend(), sum, pngBytes: png.length, children, webgpu }));
 `,
   );

@@ -14,6 +14,7 @@ import { MaskService } from './services/mask-service';
 import { ProjectSession } from './services/project-session';
 import { PseudoAnalysis } from './services/pseudo-analysis';
 import { PseudoService } from './services/pseudo-service';
+import { WeightsService } from './services/weights-service';
 
 export interface Workbench {
   events: EventBus;
@@ -35,6 +36,8 @@ export interface WorkbenchOptions {
 
 export function createWorkbench({ transport, log, pickFolder, childProcesses, trainerLauncher: launcher }: WorkbenchOptions): Workbench {
   const events = new EventBus();
+  // One store for the weights panel and for the runs' weights checks ($EADER_HOME/weights, as the trainer sees it).
+  const weights = new WeightsService({ emit: (job) => events.emit('weights:progress', job), ...(childProcesses ? { processes: childProcesses } : {}) });
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
   const training = new TrainingControl({
@@ -47,9 +50,10 @@ export function createWorkbench({ transport, log, pickFolder, childProcesses, tr
     events,
     launcher: launcher ?? (() => trainerLauncher(childProcesses)),
     log,
+    weights: weights.store,
   });
   const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, weights }), log);
   return { events, datasets, projects, training, dispatcher };
 }

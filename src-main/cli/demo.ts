@@ -8,7 +8,8 @@ import { Command } from 'commander';
 import { resourcesDir } from '../platform/paths';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatReport } from './eval-report';
-import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import { WeightsStore } from '../weights/store';
+import { addTrainConfigOptions, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
 import { runPaths } from '../runs/run-layout';
 
@@ -39,10 +40,13 @@ export function registerDemo(program: Command): void {
     if (!existsSync(dataset)) throw new Error(`The demo dataset is missing (${dataset}).`);
     const runDir = join(out, 'run');
     if (existsSync(runPaths(runDir).config)) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
-    const config = configFromFlags({ ...flags, epochs: flags.epochs ?? String(DEMO_EPOCHS) });
+    const store = new WeightsStore();
+    const flagged = trainConfigFromFlags({ ...flags, epochs: flags.epochs ?? String(DEMO_EPOCHS) }, (await store.list()).entries);
+    const config = flagged.config;
+    for (const line of presetWeightsLines(flagged)) console.log(line);
     const t0 = Date.now();
     console.log(`EADER demo: training on ${dataset}\n  run folder: ${runDir}`);
-    await runTrain({ dataset, out: runDir, config, resume: false, inProcess: flags.inProcess ?? false, handleSignals: true });
+    await runTrain({ dataset, out: runDir, config, resume: false, inProcess: flags.inProcess ?? false, handleSignals: true, weights: store });
     const trained = (Date.now() - t0) / 1000;
     const masks = join(out, 'masks-val');
     console.log(`Inferring val pseudo-masks into ${masks} …`);

@@ -4,8 +4,8 @@
  * `npx tsx scripts/docs-settings.ts` rewrites the block; settings-doc.spec.ts fails when it is stale.
  */
 import { SETTING_GROUPS, flagOf, type Setting, type SettingGroup } from '@shared/domain/setting-kinds';
-import { PRESETS, PresetId, SETTING_KEYS, settingOf } from '@shared/domain/train-config';
-import { placeholder, shown } from './train-options';
+import { PresetId, SETTING_KEYS, settingOf } from '@shared/domain/train-config';
+import { placeholder, presetShown } from './train-options';
 
 export const DOC_BEGIN = '<!-- settings:begin (generated from src-shared/domain/train-config.ts by `npx tsx scripts/docs-settings.ts`; settings-doc.spec.ts checks it) -->';
 export const DOC_END = '<!-- settings:end -->';
@@ -16,6 +16,8 @@ function allowed(s: Setting): string {
       return s.options.map((o) => `\`${String(o)}\``).join(', ');
     case 'text':
       return 'a name';
+    case 'text-or-null':
+      return s.weightsFor ? `a weights-store name or a file, or \`${s.nullWord}\`` : `text, or \`${s.nullWord}\``;
     case 'bool':
       return 'on / off';
     default: {
@@ -39,7 +41,7 @@ export function settingsMarkdown(): string {
     for (const key of SETTING_KEYS) {
       const s = settingOf(key);
       if (s.group !== group) continue;
-      const values = PresetId.options.map((id) => shown(PRESETS[id][key], s));
+      const values = PresetId.options.map((id) => presetShown(id, key));
       lines.push(`| ${flagCell(key, s)} | \`${key}\` | ${values.join(' | ')} | ${allowed(s)} | ${s.help.replace(/\|/g, '\\|')} |`);
     }
   }

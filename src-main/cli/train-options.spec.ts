@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { flagOf } from '@shared/domain/setting-kinds';
 import { PAPER_PRESET, QUICK_PRESET, SETTING_KEYS, SETTINGS } from '@shared/domain/train-config';
 import { ConfigError } from '../engine/settings';
-import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import type { WeightsEntry } from '@shared/domain/weights';
+import { addTrainConfigOptions, configFromFlags, placeholder, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';
 import { ProgressPrinter } from './train-progress';
 
 describe('train flags', () => {
@@ -47,6 +48,35 @@ describe('train flags', () => {
     expect(() => configFromFlags({ preset: 'quick', maxSteps: 'lots' })).toThrow('--max-steps must be a number or "none", got "lots".');
     // A choice outside the enum is refused by commander itself, with the choices listed.
     expect(() => addTrainConfigOptions(new Command('t').exitOverride().configureOutput({ writeErr: () => undefined }), 'quick').parse(['--optimizer', 'lbfgs'], { from: 'user' })).toThrow(/Allowed choices are sgd, adam, rmsprop/);
+  });
+});
+
+describe('weights flags and the paper preset', () => {
+  const r101 = { name: 'resnet101', backbone: 'resnet101' as const, sha256: '63fe2227'.padEnd(64, 'a') };
+  const entries = [{ ...r101 } as unknown as WeightsEntry];
+
+  it('reads --pretrained NAME|FILE|none and --adversary-pretrained', () => {
+    const cmd = addTrainConfigOptions(new Command('t').exitOverride(), 'quick');
+    const flags = cmd.parse(['--pretrained', 'my-tiny', '--adversary-pretrained', './w/tiny.pth'], { from: 'user' }).opts<TrainFlags>();
+    expect(configFromFlags(flags)).toMatchObject({ pretrained: 'my-tiny', adversaryPretrained: './w/tiny.pth' });
+    expect(configFromFlags({ preset: 'quick', pretrained: 'NONE' }).pretrained).toBeNull();
+    expect(() => configFromFlags({ preset: 'quick', adversary: 'shared', adversaryPretrained: 'x' })).toThrow(
+      'Invalid --adversary-pretrained (x): needs an adversary network of its own (tiny or resnet18), but the adversary is shared.',
+    );
+    expect(placeholder(SETTINGS.pretrained)).toBe('<name|file|none>');
+  });
+
+  it('the paper preset takes the ImageNet weights the store holds, unless a flag says otherwise, and says which', () => {
+    const applied = trainConfigFromFlags({ preset: 'paper' }, entries);
+    expect(applied.config).toEqual({ ...PAPER_PRESET, backbone: 'resnet101', pretrained: 'resnet101' });
+    expect(presetWeightsLines(applied)).toEqual([
+      'The paper preset starts the localizer from ImageNet weights resnet101 (release resnet101, from the weights store).',
+      'The paper preset trains the adversary from scratch: the weights store has no ImageNet resnet18 weights (eader weights download resnet18).',
+    ]);
+    expect(trainConfigFromFlags({ preset: 'paper', pretrained: 'none' }, entries).config).toEqual(PAPER_PRESET);
+    expect(trainConfigFromFlags({ preset: 'paper', pretrained: 'r50' }, entries).config).toMatchObject({ backbone: 'resnet50', pretrained: 'r50' });
+    expect(trainConfigFromFlags({ preset: 'paper', backbone: 'resnet50' }, entries).config).toMatchObject({ backbone: 'resnet50', pretrained: null });
+    expect(configFromFlags({ preset: 'paper' })).toEqual(PAPER_PRESET); // an empty store: from scratch
   });
 });
 

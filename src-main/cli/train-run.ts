@@ -9,6 +9,8 @@ import type { TrainConfig } from '@shared/domain/train-config';
 import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { checkTrainConfig } from '../engine/settings';
 import { readRunRecord } from '../runs/run-store';
+import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 import type { TrainerOutcome } from '../trainer/supervisor';
 import { ProgressPrinter, type ProgressWriter } from './train-progress';
 
@@ -27,6 +29,8 @@ export interface TrainRunOptions {
   onMessage?: (message: TrainerMessage) => void;
   /** Install SIGINT handling (the CLI does; tests don't). */
   handleSignals?: boolean;
+  /** Where weights names are looked up (default: $EADER_HOME/weights, as the trainer does). */
+  weights?: WeightsStore;
 }
 
 export class TrainRunError extends Error {
@@ -44,6 +48,12 @@ export async function startCommandFor(options: TrainRunOptions): Promise<StartCo
   if (!existsSync(datasetRoot)) throw new Error(`Dataset ${datasetRoot} does not exist (give a dataset folder or a COCO instances .json).`);
   const runDir = resolve(options.out);
   let config = checkTrainConfig(options.config);
+  if (!options.resume) {
+    // Weight files are named relative to here; the trainer runs elsewhere. Every reference is
+    // checked now (found, the right backbone), before a trainer starts or a folder exists.
+    config = await absoluteWeightRefs(config);
+    await resolveRunWeights(config, options.weights ?? new WeightsStore());
+  }
   if (options.resume) {
     const record = await readRunRecord(runDir);
     const length = options.resumeLength ?? {};

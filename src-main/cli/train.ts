@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { refuseInsideDataset } from '../fs/output-guard';
 import { refuseIfRunLocked } from '../runs/run-lock';
-import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import { WeightsStore } from '../weights/store';
+import { addTrainConfigOptions, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
 
 interface TrainCliFlags extends TrainFlags {
@@ -29,11 +30,16 @@ export function registerTrain(program: Command): void {
     '\nExamples:\n  eader train --dataset ~/data/VOCdevkit --out runs/voc-r50 --backend gpu\n' +
       '  eader train --dataset resources/demo --out runs/demo --preset quick --epochs 5\n' +
       '  eader train --dataset resources/demo --out runs/demo --resume --epochs 8\n' +
+      '  eader weights download resnet101 && eader train --dataset ~/data/VOCdevkit --out runs/voc-r101   # the paper preset takes the ImageNet weights\n' +
+      '  eader train --dataset ~/data/VOCdevkit --out runs/voc --backbone resnet50 --pretrained ~/weights/resnet50.pth --adversary-pretrained none\n' +
       '  eader train --dataset ~/data/coco/annotations/instances_train2017.json --out runs/coco --train-split train2017\n' +
       '  eader train --dataset ~/data/my-folder --out runs/folder --train-split all   # labels.csv without a split column',
   );
   cmd.action(async (flags: TrainCliFlags) => {
-    const config = configFromFlags(flags);
+    const store = new WeightsStore();
+    const flagged = trainConfigFromFlags(flags, (await store.list()).entries);
+    const config = flagged.config;
+    if (!flags.resume) for (const line of presetWeightsLines(flagged)) console.error(line);
     // Checked here for a clear message before a trainer starts; the trainer checks both again.
     await refuseInsideDataset(resolve(flags.out), resolve(flags.dataset), '--out');
     if (flags.resume) await refuseIfRunLocked(resolve(flags.out), 'resume');
@@ -49,6 +55,7 @@ export function registerTrain(program: Command): void {
       resumeLength,
       inProcess: flags.inProcess ?? false,
       handleSignals: true,
+      weights: store,
     });
     console.log(`Training ended (${result.reason}) at step ${result.step}: ${result.runDir}`);
   });

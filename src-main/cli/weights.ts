@@ -2,24 +2,18 @@
  * `eader weights list | import | download | check`: the weights store ($EADER_HOME/weights) from
  * the command line. See docs/weights.md.
  */
-import { basename, extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { WeightsBackbone } from '@shared/domain/weights';
 import { decodeImage } from '../datasets/image-io';
 import { initBackend } from '../engine/backend';
 import { checkWeights } from '../weights/check';
 import { RELEASES, downloadRelease, fromMirror } from '../weights/download';
-import { importWeights } from '../weights/import';
+import { defaultName, importWeights } from '../weights/import';
 import { WeightsStore } from '../weights/store';
 import { checkJson, formatCheck, formatEntry, formatListing, progressBar } from './weights-output';
 
 const backboneOption = () => new Option('--backbone <kind>', 'insist on this backbone (default: recognised from the tensor names)').choices(WeightsBackbone.options);
 
-/** A store name from a file name: `resnet50-0676ba61.pth` → `resnet50-0676ba61`. */
-export function defaultName(file: string): string {
-  const stem = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return stem.slice(0, 64) || 'weights';
-}
 
 function positiveInt(name: string) {
   return (text: string): number => {

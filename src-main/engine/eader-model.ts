@@ -65,11 +65,10 @@ export class EaderModel {
   static async create(config: EaderConfig, options: CreateOptions = {}): Promise<EaderModel> {
     const model = new EaderModel(checkEngineConfig(config));
     try {
-      const { pretrained, adversaryPretrained, adversary } = model.config;
-      if (adversaryPretrained && !model.nets.adversary) throw new Error(`adversaryPretrained given but adversary is '${adversary}'`);
+      const { config, nets } = model; // checked: adversaryPretrained only with an adversary network (the table's rule)
       if (!options.restoring) {
-        if (pretrained) model.pretrained.push(await loadInto(model.nets.localizer, pretrained, options.openWeights));
-        if (adversaryPretrained && model.nets.adversary) model.pretrained.push(await loadInto(model.nets.adversary, adversaryPretrained, options.openWeights));
+        if (config.pretrained) model.pretrained.push(await loadInto(nets.localizer, config.pretrained, options.openWeights));
+        if (config.adversaryPretrained && nets.adversary) model.pretrained.push(await loadInto(nets.adversary, config.adversaryPretrained, options.openWeights));
       }
     } catch (err) {
       model.dispose();

@@ -78,7 +78,7 @@ describe('training from imported weights', () => {
     const { net, source } = pretrainedNetwork();
     await expect(EaderModel.create({ ...base, pretrained: 'x.pth' })).rejects.toThrow(/pretrained weights 'x\.pth' named, but EaderModel\.create got no openWeights/);
     await expect(EaderModel.create({ ...base, adversary: 'none', adversaryPretrained: 'x.pth' }, { openWeights: () => Promise.resolve(source) })).rejects.toThrow(
-      /adversaryPretrained given but adversary is 'none'/,
+      /adversaryPretrained needs an adversary network of its own \(tiny or resnet18\), but the adversary is none/,
     );
     await expect(EaderModel.create({ ...base, backbone: 'resnet18', imageSize: 64, pretrained: 'x' }, { openWeights: () => Promise.resolve(source) })).rejects.toThrow(
       /memory:torch: 100 backbone parameters not found \(e\.g\. conv1\.weight/,

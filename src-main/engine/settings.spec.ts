@@ -22,6 +22,8 @@ function anotherValue(key: SettingKey, config: TrainConfig): unknown {
       return `${String(now)}-other`;
     case 'int-or-null':
       return now === null ? s.min : null;
+    case 'text-or-null':
+      return now === null ? 'some-weights' : null;
     default: {
       const next = s.max !== undefined && (now as number) >= s.max ? s.min + (s.exclusiveMin ? (s.kind === 'int' ? 1 : 0.5) : 0) : (now as number) + (s.kind === 'int' ? 1 : (s.step ?? 0.01));
       return s.max !== undefined ? Math.min(next, s.max) : next;

@@ -37,10 +37,6 @@ export type EaderConfig = Pick<TrainConfig, EngineSettingKey> &
   EngineConstants & {
   /** Foreground classes K (dataset class c ≥ 1 is engine class c − 1; background is not a logit). */
   numClasses: number;
-  /** Local file with pretrained localizer backbone weights (tfjs model.json or weights manifest). */
-  pretrained?: string;
-  /** Local file with pretrained adversary backbone weights. */
-  adversaryPretrained?: string;
 };
 
 /** What one EngineOptimizer needs. */

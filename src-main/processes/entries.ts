@@ -11,6 +11,8 @@ export const PROCESS_ENTRIES = {
   'train-worker': { source: 'src-main/engine/parallel/worker-entry.ts', title: 'train worker' },
   /** One pseudo-mask cam job (utilityProcess in the app, child_process.fork elsewhere). */
   'pseudo-worker': { source: 'src-main/pseudo/worker-entry.ts', title: 'pseudo-mask worker' },
+  /** One weights download or import (utilityProcess in the app, child_process.fork elsewhere). */
+  'weights-worker': { source: 'src-main/weights/worker-entry.ts', title: 'weights worker' },
 } as const satisfies Record<string, { source: string; title: string }>;
 
 export type EntryName = keyof typeof PROCESS_ENTRIES;

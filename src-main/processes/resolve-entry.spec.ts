@@ -8,7 +8,7 @@ import { resolveEntry, runningFromSources } from './resolve-entry';
 describe('resolveEntry', () => {
   it('gives every entry its TS source under tests, and every source exists', () => {
     expect(runningFromSources()).toBe(true);
-    expect(ENTRY_NAMES).toEqual(['trainer', 'train-worker', 'pseudo-worker']);
+    expect(ENTRY_NAMES).toEqual(['trainer', 'train-worker', 'pseudo-worker', 'weights-worker']);
     for (const name of ENTRY_NAMES) {
       const entry = resolveEntry(name, {});
       expect(entry).toEqual({ title: PROCESS_ENTRIES[name].title, path: join(appRoot(), PROCESS_ENTRIES[name].source), typescript: true });
@@ -17,7 +17,7 @@ describe('resolveEntry', () => {
   });
 
   it('has one override variable per entry, absolute or relative to the app root; a .js override runs without the loader', () => {
-    expect(ENTRY_NAMES.map(entryOverrideVar)).toEqual(['EADER_TRAINER_ENTRY', 'EADER_TRAIN_WORKER_ENTRY', 'EADER_PSEUDO_WORKER_ENTRY']);
+    expect(ENTRY_NAMES.map(entryOverrideVar)).toEqual(['EADER_TRAINER_ENTRY', 'EADER_TRAIN_WORKER_ENTRY', 'EADER_PSEUDO_WORKER_ENTRY', 'EADER_WEIGHTS_WORKER_ENTRY']);
     expect(resolveEntry('trainer', { EADER_TRAINER_ENTRY: '/opt/eader/trainer.js' })).toEqual({ title: 'trainer process', path: '/opt/eader/trainer.js', typescript: false });
     expect(resolveEntry('pseudo-worker', { EADER_PSEUDO_WORKER_ENTRY: builtEntryPath('pseudo-worker') })).toEqual({
       title: 'pseudo-mask worker',

@@ -15,7 +15,8 @@ export interface RunModel {
 export async function loadRunModel(runDir: string, checkpointDir: string): Promise<RunModel> {
   const record = await readRunRecord(runDir);
   const state = await readCheckpoint(checkpointDir);
-  const model = await EaderModel.create(engineConfig(record.config, record.dataset.classes.length - 1));
+  // The checkpoint holds the weights: a pretrained file the run started from is not read again (it may be gone).
+  const model = await EaderModel.create(engineConfig(record.config, record.dataset.classes.length - 1), { restoring: true });
   try {
     model.setState({ step: state.step, tensors: state.tensors, extra: state.extra ?? {} });
   } catch (error) {

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ApiError, asApiError } from '@shared/envelope';
 import { lossTermsOf } from '@shared/domain/loss-terms';
+import { NO_WEIGHTS } from '@shared/domain/weights';
 import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
@@ -175,6 +176,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     finalLosses: finalLosses(ends.lastRows),
     checkpoints,
     resumes: record.resumes.length,
+    weights: record.weights ?? NO_WEIGHTS,
     status,
     message,
     evals,

@@ -10,13 +10,15 @@
  * src-shared/domain/train-config.ts), a key the table does not know is an error. So adding a
  * setting needs no new format; a new format is for a change of the record's own shape.
  *   eader-run/1 (up to bafd886): `workers` only when set, no `hflip`.
- *   eader-run/2: every setting is written.
+ *   eader-run/2: every setting is written; `weights` (the pretrained weights' provenance) when the
+ *   run started from any (an optional field: a record without it opens, as a run from scratch).
  */
 import { errorText } from '@shared/envelope';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { GpuAdapter } from '@shared/domain/app-info';
 import { StoredTrainConfig } from '@shared/domain/train-config';
+import { RunWeights } from '@shared/domain/weights';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { runPaths } from './run-layout';
 import { pathExists } from '../fs/exists';
@@ -42,6 +44,11 @@ export const RunRecord = z.object({
   }),
   versions: z.record(z.string(), z.string()),
   resumes: z.array(z.object({ at: z.string(), fromStep: z.number().int(), backend: z.string(), device: z.string().optional(), adapter: GpuAdapter.nullable().optional() })),
+  /**
+   * The pretrained weights the run started from (ref, what it resolved to, the source's SHA-256).
+   * Optional: records written before weights were a setting lack it, and those runs trained from scratch.
+   */
+  weights: RunWeights.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
@@ -89,7 +96,7 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
 }
 
 /** Create a new run folder. Refuses a folder that already holds a run (use resume instead). */
-export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes'>): Promise<RunRecord> {
+export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes' | 'weights'> & { weights?: RunWeights }): Promise<RunRecord> {
   const paths = runPaths(runDir);
   if (await pathExists(paths.config)) {
     throw new Error(`${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';
+import { WeightsStore } from '../weights/store';
 
 /** Lets a test hold a run's outcome.json write open (0 = the real timing). */
 const outcomeDelay = vi.hoisted(() => ({ ms: 0 }));
@@ -263,5 +264,19 @@ describe('TrainingControl with a scripted trainer', () => {
     const control = make(fakeLaunchers(() => new FakeTrainer()).launcher);
     await expect(control.start({ config, preset: 'quick' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'No dataset is open.' });
     expect(control.status().state.status).toBe('idle');
+  });
+
+  it('refuses weights that name nothing at once (INVALID_INPUT, no trainer); presets follow the weights store', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const store = new WeightsStore(join(root, 'weights'));
+    const control = new TrainingControl({ dataset: () => ({ root, classes: ['background', 'a'] }), runsRoots: () => [join(root, 'runs')], events: { emit: () => undefined }, launcher: fakes.launcher, weights: store });
+    await expect(control.start({ config: { ...config, pretrained: 'resnet50' }, preset: null })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `pretrained 'resnet50': no such file, and no entry of that name in ${store.root} (see eader weights list)`,
+    });
+    expect(fakes.trainers).toHaveLength(0);
+    const paper = (await control.presets()).presets.find((p) => p.id === 'paper')!;
+    expect(paper.config).toEqual(PAPER_PRESET);
+    expect(paper.weights.missing.map((m) => m.release)).toEqual(['resnet101', 'resnet18']);
   });
 });

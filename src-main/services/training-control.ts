@@ -18,11 +18,13 @@ import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
 import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from '../runs/run-history';
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
-import { TRAINING_PRESETS } from './training-presets';
+import { trainingPresets } from './training-presets';
 import { newRunId } from '../runs/run-roots';
 import { refuseIfRunLocked } from '../runs/run-lock';
 import { refuseInsideDataset } from '../fs/output-guard';
 import { runPaths } from '../runs/run-layout';
+import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
@@ -44,6 +46,8 @@ export interface TrainingControlOptions {
   roundsKept?: number;
   maxPoints?: number;
   log?: (line: string) => void;
+  /** Where weights names are looked up (default: $EADER_HOME/weights, as the trainer does). */
+  weights?: WeightsStore;
 }
 
 export type ControlAction = 'pause' | 'resume' | 'stop';
@@ -55,10 +59,15 @@ export class TrainingControl {
   private readonly endedListeners = new Set<(state: TrainingState) => void>();
   private trainedBefore = 0;
 
-  constructor(private readonly options: TrainingControlOptions) {}
+  private readonly weights: WeightsStore;
 
-  presets(): { presets: TrainingPreset[] } {
-    return { presets: [...TRAINING_PRESETS] };
+  constructor(private readonly options: TrainingControlOptions) {
+    this.weights = options.weights ?? new WeightsStore();
+  }
+
+  /** The presets, applied against the weights store as it is now (a preset that prefers ImageNet weights takes them when stored). */
+  async presets(): Promise<{ presets: TrainingPreset[] }> {
+    return { presets: trainingPresets((await this.weights.list()).entries) };
   }
 
   /** The runs folder that holds `runId`. */
@@ -80,6 +89,9 @@ export class TrainingControl {
   async start(input: { config: TrainConfig; preset?: PresetId | null }): Promise<TrainingState> {
     this.refuseIfActive();
     const dataset = this.options.dataset();
+    // The trainer checks the weights again (and records them); checking here answers at once.
+    const config = await absoluteWeightRefs(input.config);
+    await asApiError('INVALID_INPUT', () => resolveRunWeights(config, this.weights));
     const root = this.options.runsRoots()[0]!;
     await mkdir(root, { recursive: true });
     const runId = newRunId(input.preset ?? 'custom');
@@ -87,8 +99,8 @@ export class TrainingControl {
     await refuseInsideDataset(runDir, dataset.root, 'The run folder');
     this.trainedBefore = 0;
     return this.launch(
-      { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
-      { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
+      { runId, runDir, preset: input.preset ?? null, config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      { config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
     );
   }
 

@@ -27,8 +27,8 @@ async function startParallel(model: EaderModel, config: TrainConfig, log: (level
   }
 }
 
-export const createEngine: EngineFactory = async (config, numForegroundClasses, log = () => undefined) => {
-  const model = await EaderModel.create(engineConfig(config, numForegroundClasses));
+export const createEngine: EngineFactory = async (config, numForegroundClasses, { log = () => undefined, openWeights, restoring } = {}) => {
+  const model = await EaderModel.create(engineConfig(config, numForegroundClasses), { openWeights, restoring });
   const parallel = await startParallel(model, config, log);
   const engine: TrainerEngine = {
     trainStep: async (images: RgbImage[], labels: number[][], step: number) => {

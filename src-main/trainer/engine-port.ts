@@ -4,6 +4,7 @@
  */
 import type { RgbImage } from '@shared/domain/dataset';
 import type { TrainConfig } from '@shared/domain/train-config';
+import type { WeightsOpener } from '../engine/backbones/weight-source';
 import type { EngineState, ErasureRound, StepResult } from '../engine/types';
 
 export interface TrainerEngine {
@@ -21,5 +22,13 @@ export interface TrainerEngine {
   dispose(): void;
 }
 
-/** `log` reports notices to the parent (e.g. how many training threads run, a lost worker). */
-export type EngineFactory = (config: TrainConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void) => Promise<TrainerEngine>;
+export interface EngineOptions {
+  /** Reports notices to the parent (e.g. how many training threads run, a lost worker). */
+  log?: (level: 'info' | 'warning', message: string) => void;
+  /** Opens the config's pretrained weights (a store name or a file); the loop gives one over the weights store. */
+  openWeights?: WeightsOpener;
+  /** A checkpoint is imported right after: the pretrained weights are not read (the file may be gone). */
+  restoring?: boolean;
+}
+
+export type EngineFactory = (config: TrainConfig, numForegroundClasses: number, options?: EngineOptions) => Promise<TrainerEngine>;

@@ -28,6 +28,10 @@ import { buildSample } from './sample-png';
 import { CheckpointWriter } from './checkpoint-writer';
 import { runVersions } from './versions';
 import { errorText } from '@shared/envelope';
+import { NO_WEIGHTS, type RunWeights } from '@shared/domain/weights';
+import { weightsOpener } from '../weights/resolve';
+import { checkSameWeights, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 
 export class TrainerFailure extends Error {
   constructor(
@@ -66,8 +70,10 @@ export function planSteps(config: TrainConfig, trainImages: number): { stepsPerE
   return { stepsPerEpoch, totalSteps: config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs };
 }
 
-async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: StartedBackend): Promise<TrainConfig> {
+/** `checked`: the new run's weights, resolved and checked before anything was created (null on resume). */
+async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: StartedBackend, checked: RunWeights | null): Promise<{ config: TrainConfig; weights: RunWeights }> {
   if (!command.resume) {
+    const weights = checked ?? NO_WEIGHTS;
     await createRun(command.runDir, {
       config: command.config,
       backend: backend.name,
@@ -75,18 +81,20 @@ async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount
       adapter: backend.adapter,
       dataset: { root: index.root, path: command.datasetRoot, format: index.format, classes: index.classes, trainImages: trainCount },
       versions: runVersions(),
+      ...(weights.localizer || weights.adversary ? { weights } : {}),
     });
-    return command.config;
+    return { config: command.config, weights };
   }
   const record = await readRunRecord(command.runDir);
   if (record.dataset.classes.join('\n') !== index.classes.join('\n')) {
     throw new TrainerFailure('BAD_DATA', `The dataset's classes differ from the run's (${record.dataset.classes.length} vs ${index.classes.length}).`);
   }
   // The saved config decides the model; only the length of the run may change on resume.
-  return checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps });
+  return { config: checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps }), weights: record.weights ?? NO_WEIGHTS };
 }
 
-export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory): Promise<TrainingResult> {
+/** `store`: where the config's weights names are looked up (default: $EADER_HOME/weights). */
+export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory, store = new WeightsStore()): Promise<TrainingResult> {
   checkTrainConfig(command.config); // a bad setting fails here (ConfigError), before any folder exists
   const paths = runPaths(command.runDir);
   const backend = await initBackend(command.config.backend === 'auto' ? {} : { force: command.config.backend });
@@ -104,11 +112,13 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
   } catch (error) {
     throw new TrainerFailure('BAD_CONFIG', errorText(error));
   }
+  // Every weights reference is checked (found, the right backbone) before the run folder exists.
+  const weights = command.resume ? null : await resolveRunWeights(command.config, store);
   const lock = await lockRun(paths.dir, `eader trainer (${command.resume ? 'resume' : 'train'})`).catch((error: unknown) => {
     throw error instanceof LockedError ? new TrainerFailure('LOCKED', error.message) : error;
   });
   try {
-    return await trainLocked(command, io, makeEngine, index, records, backend);
+    return await trainLocked(command, io, makeEngine, index, records, backend, store, weights);
   } finally {
     await lock.release();
   }
@@ -121,19 +131,26 @@ async function trainLocked(
   index: DatasetIndex,
   records: ImageRecord[],
   backend: StartedBackend,
+  store: WeightsStore,
+  checked: RunWeights | null,
 ): Promise<TrainingResult> {
   const paths = runPaths(command.runDir);
   if (backend.adapter) io.emit({ type: 'log', level: 'info', message: webGpuAdapterLine(backend.adapter) });
   if (backend.warning) io.emit({ type: 'log', level: 'warning', message: backend.warning });
-  const config = await prepareRun(command, index, records.length, backend);
+  const { config, weights } = await prepareRun(command, index, records.length, backend, checked);
   const numForeground = index.classes.length - 1;
-  const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
+  if (command.resume) await removeStaleTemps(paths.checkpoints);
+  const latest = command.resume ? await loadLatestCheckpoint(paths.checkpoints) : null;
+  // Starting over from step 0 reads the weights again: they must be the ones recorded.
+  if (command.resume && !latest) await checkSameWeights(config, weights, store);
+  const log = (level: 'info' | 'warning', message: string): void => io.emit({ type: 'log', level, message });
+  // A resumed run's weights come from its checkpoint; the pretrained files are not read again.
+  const engine = await makeEngine(config, numForeground, { log, openWeights: weightsOpener(store), restoring: latest !== null });
   try {
     let startStep = 0;
     let resumedFrom: string | null = null;
+    if (!latest) logWeights(weights, log);
     if (command.resume) {
-      await removeStaleTemps(paths.checkpoints);
-      const latest = await loadLatestCheckpoint(paths.checkpoints);
       if (latest) {
         await engine.importState({ step: latest.state.step, tensors: latest.state.tensors, extra: latest.state.extra ?? {} });
         startStep = latest.state.step;
@@ -166,6 +183,14 @@ async function trainLocked(
   } finally {
     engine.dispose();
     if (backend.name === 'webgpu') releaseWebGpu();
+  }
+}
+
+/** One line per network: the weights it starts from (name, SHA-256 prefix), or from scratch. */
+function logWeights(weights: RunWeights, log: (level: 'info', message: string) => void): void {
+  for (const network of ['localizer', 'adversary'] as const) {
+    const w = weights[network];
+    if (w) log('info', `The ${network} starts from pretrained weights ${w.resolved} (${w.backbone ?? '?'}, SHA-256 ${w.sha256.slice(0, 12)}…).`);
   }
 }
 

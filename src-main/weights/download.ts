@@ -1,8 +1,8 @@
 /**
  * Download torchvision's ImageNet ResNet weights into the store. The one table of releases is
- * RELEASES (URLs from torchvision 0.14's `ResNet*_Weights`); the hex in each file name is the
- * published SHA-256 prefix (torch.hub's convention), checked over the whole file before it is
- * used. The bytes go to `downloads/<file>.partial`; an interrupted transfer resumes from there
+ * IMAGENET_RELEASES (src-shared/domain/weights.ts: torchvision 0.14's `ResNet*_Weights`); the hex
+ * in each file name is the published SHA-256 prefix (torch.hub's convention), checked over the
+ * whole file before it is used. The bytes go to `downloads/<file>.partial`; an interrupted transfer resumes from there
  * with an HTTP Range request; a wrong checksum deletes the partial (it cannot be resumed into a
  * right one). A verified file is imported (./import) and then removed: the entry keeps its SHA-256.
  */
@@ -11,7 +11,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { basename, join } from 'node:path';
-import type { WeightsBackbone, WeightsDownloadProgress, WeightsEntry } from '@shared/domain/weights';
+import { IMAGENET_RELEASES, RELEASE_KEYS, fileHashPrefix, type WeightsBackbone, type WeightsDownloadProgress, type WeightsEntry } from '@shared/domain/weights';
 import { importWeights } from './import';
 import { sha256File } from './sha256';
 import type { WeightsStore } from './store';
@@ -27,24 +27,19 @@ export interface Release {
 
 const TORCHVISION = 'https://download.pytorch.org/models';
 
-/** torchvision 0.14 ResNet*_Weights; the plain names are IMAGENET1K_V1, the weights the EADER reference trained from. */
+/** The releases of the one table (IMAGENET_RELEASES in src-shared/domain/weights.ts), with their URLs. */
 export const RELEASES: Record<string, Release> = Object.fromEntries(
-  (
-    [
-      ['resnet18', 'resnet18-f37072fd.pth', 'resnet18', 'IMAGENET1K_V1'],
-      ['resnet50', 'resnet50-0676ba61.pth', 'resnet50', 'IMAGENET1K_V1'],
-      ['resnet101', 'resnet101-63fe2227.pth', 'resnet101', 'IMAGENET1K_V1'],
-      ['resnet50-v2', 'resnet50-11ad3fa6.pth', 'resnet50', 'IMAGENET1K_V2'],
-      ['resnet101-v2', 'resnet101-cd907fc2.pth', 'resnet101', 'IMAGENET1K_V2'],
-    ] as const
-  ).map(([key, file, backbone, weights]) => [key, { key, url: `${TORCHVISION}/${file}`, backbone, weights }]),
+  RELEASE_KEYS.map((key) => {
+    const { file, backbone, weights } = IMAGENET_RELEASES[key];
+    return [key, { key, url: `${TORCHVISION}/${file}`, backbone, weights }];
+  }),
 );
 
 /** The SHA-256 prefix published in a release file name (`resnet50-0676ba61.pth` → `0676ba61`). */
 export function publishedHashPrefix(url: string): string {
-  const match = /-([0-9a-f]{6,64})\.[A-Za-z0-9]+$/.exec(basename(new URL(url).pathname));
-  if (!match?.[1]) throw new Error(`${url}: the file name carries no SHA-256 prefix (name-<hex>.pth)`);
-  return match[1];
+  const prefix = fileHashPrefix(basename(new URL(url).pathname));
+  if (!prefix) throw new Error(`${url}: the file name carries no SHA-256 prefix (name-<hex>.pth)`);
+  return prefix;
 }
 
 /** A release fetched from another origin (a mirror or a local server): same file name, same checksum. */
@@ -57,6 +52,8 @@ export interface DownloadOptions {
   name?: string;
   replace?: boolean;
   onProgress?: (progress: WeightsDownloadProgress) => void;
+  /** The bytes are all there: checking the SHA-256 (verify), then loading and converting them (import). */
+  onPhase?: (phase: 'verify' | 'import') => void;
   /** Seconds without a byte before giving up (default 30). */
   idleTimeoutS?: number;
 }
@@ -187,6 +184,7 @@ export async function downloadRelease(release: Release, store: WeightsStore, opt
   await mkdir(store.downloads, { recursive: true });
   if ((await sizeOf(file)) === null) {
     await fetchToPartial(release, partial, options);
+    options.onPhase?.('verify');
     const sha = await sha256File(partial);
     if (!sha.startsWith(prefix)) {
       await rm(partial, { force: true });
@@ -199,6 +197,7 @@ export async function downloadRelease(release: Release, store: WeightsStore, opt
     await rm(file, { force: true });
     throw new Error(`${file}: checksum mismatch (SHA-256 ${sha.slice(0, 16)}…, published prefix ${prefix}); deleted, run the download again`);
   }
+  options.onPhase?.('import');
   const entry = await importWeights(file, store, { name, backbone: release.backbone, replace: options.replace, sha256: sha, source: { kind: 'download', url: release.url, release: release.key } });
   await rm(file, { force: true });
   return entry;

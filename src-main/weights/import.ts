@@ -7,7 +7,7 @@
  * drops it for the new K-class head.
  * Runs on the current tfjs backend (the CLI initialises one).
  */
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { WeightsBackbone, WeightsEntry, WeightsSource } from '@shared/domain/weights';
 import { Classifier } from '../engine/classifier';
 import { makeRng } from '../engine/rng';
@@ -16,6 +16,12 @@ import { openWeightFile } from './open-weights';
 import { LAYOUT_KEY, encodeSafetensors, type PlainTensor } from './safetensors';
 import { sha256File } from './sha256';
 import type { WeightsStore } from './store';
+
+/** A store name from a file name: `resnet50-0676ba61.pth` → `resnet50-0676ba61`. */
+export function defaultName(file: string): string {
+  const stem = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return stem.slice(0, 64) || 'weights';
+}
 
 export interface ImportOptions {
   name: string;

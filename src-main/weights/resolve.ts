@@ -5,22 +5,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { WeightsProvenance } from '@shared/domain/weights';
 import type { WeightsOpener } from '../engine/backbones/weight-source';
 import { detectBackbone } from './detect-backbone';
 import { openWeightFile, type OpenedWeights } from './open-weights';
 import { sha256File } from './sha256';
 import type { WeightsStore } from './store';
-
-export interface WeightsProvenance {
-  /** As the user gave it. */
-  ref: string;
-  kind: 'store' | 'file';
-  /** The store entry's name, or the resolved file path. */
-  resolved: string;
-  /** The SHA-256 of the source file (a store entry's recorded one). */
-  sha256: string;
-  backbone: string | null;
-}
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -43,6 +33,7 @@ export async function openWeights(ref: string, store: WeightsStore): Promise<Ope
 /** The opener EaderModel.create takes, over `store`. */
 export const weightsOpener = (store: WeightsStore): WeightsOpener => (ref) => openWeights(ref, store);
 
+/** What a run records of `ref` (WeightsProvenance, src-shared/domain/weights.ts). */
 export async function weightsProvenance(ref: string, store: WeightsStore): Promise<WeightsProvenance> {
   if ((await which(ref, store)) === 'file') {
     const path = resolve(ref);

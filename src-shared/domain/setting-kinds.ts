@@ -1,5 +1,5 @@
 /**
- * The kinds of training setting (whole number, number, choice, text, on/off) and their builders.
+ * The kinds of training setting (whole number, number, choice, text, text or none, on/off) and their builders.
  * A builder takes what a person declares (bounds, default, label, help, group, who reads it) and
  * adds the zod schema built from exactly those bounds, so the schema, the CLI parser, the form's
  * min/max and the docs cannot disagree. The table itself is in train-config.ts.
@@ -71,12 +71,25 @@ export interface TextSetting<C extends SettingConsumer = SettingConsumer> extend
   default: string;
   schema: z.ZodString;
 }
+export interface TextOrNullSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C> {
+  kind: 'text-or-null';
+  default: string | null;
+  /** What null means, as the CLI spells it and the form shows it ("none"); refused as a value. */
+  nullWord: string;
+  /**
+   * For a pretrained-weights reference (a weights-store name or a file): the key of the setting
+   * that names the network the weights load into. The form then offers the store's entries of that
+   * backbone, and a run's start checks that the weights hold that backbone.
+   */
+  weightsFor?: string;
+  schema: z.ZodNullable<z.ZodString>;
+}
 export interface BoolSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C> {
   kind: 'bool';
   default: boolean;
   schema: z.ZodBoolean;
 }
-export type Setting = IntSetting | IntOrNullSetting | FloatSetting | ChoiceSetting | TextSetting | BoolSetting;
+export type Setting = IntSetting | IntOrNullSetting | FloatSetting | ChoiceSetting | TextSetting | TextOrNullSetting | BoolSetting;
 
 function numberSchema(b: NumberBounds, integer: boolean): z.ZodNumber {
   let s = integer ? z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }) : z.number({ error: 'must be a finite number' });
@@ -105,6 +118,17 @@ export function choice<E extends z.ZodEnum, C extends SettingConsumer>(schema: E
 
 export function text<C extends SettingConsumer>(spec: Spec<TextSetting<C>, C>): TextSetting<C> {
   return { ...spec, kind: 'text', schema: z.string().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }) };
+}
+
+export function textOrNull<C extends SettingConsumer>(spec: Spec<TextOrNullSetting<C>, C>): TextOrNullSetting<C> {
+  const word = spec.nullWord.toLowerCase();
+  const schema = z
+    .string()
+    .min(1, { error: `must not be empty (null means ${spec.nullWord})` })
+    .max(4096, { error: 'must be at most 4096 characters' })
+    .refine((v) => v.trim() === v, { error: 'must not start or end with a space' })
+    .refine((v) => v.toLowerCase() !== word, { error: `"${spec.nullWord}" is spelt null here, not as text` });
+  return { ...spec, kind: 'text-or-null', schema: schema.nullable() };
 }
 
 export function bool<C extends SettingConsumer>(spec: Spec<BoolSetting<C>, C>): BoolSetting<C> {

@@ -10,6 +10,23 @@ describe('the settings table', () => {
     expect([ok({ backbone: 'vgg' }), ok({ camMethod: 'cam' }), ok({ trainSplit: '' }), ok({ hflip: 'yes' }), ok({ workers: 3 })]).toEqual([false, true, false, false, false]);
   });
 
+  it('reads weights references as a name or a path, or null; never empty, padded or the null word itself', () => {
+    const ok = (patch: Partial<Record<string, unknown>>): boolean => TrainConfig.safeParse({ ...QUICK_PRESET, ...patch }).success;
+    expect([ok({ pretrained: null }), ok({ pretrained: 'resnet50' }), ok({ pretrained: '/w/r50.pth' }), ok({ pretrained: 'x'.repeat(4096) })]).toEqual([true, true, true, true]);
+    expect([ok({ pretrained: '' }), ok({ pretrained: ' r50' }), ok({ pretrained: 'None' }), ok({ pretrained: 'x'.repeat(4097) }), ok({ pretrained: 3 })]).toEqual([false, false, false, false, false]);
+    expect(TrainConfig.safeParse({ ...QUICK_PRESET, pretrained: 'none' }).error?.issues[0]?.message).toBe('"none" is spelt null here, not as text');
+  });
+
+  it('refuses adversary weights without an adversary network of its own', () => {
+    for (const adversary of ['shared', 'none'] as const) {
+      expect(TrainConfig.safeParse({ ...QUICK_PRESET, adversary, adversaryPretrained: 'r18' }).error?.issues).toEqual([
+        expect.objectContaining({ path: ['adversaryPretrained'], message: `needs an adversary network of its own (tiny or resnet18), but the adversary is ${adversary}` }),
+      ]);
+      expect(TrainConfig.safeParse({ ...QUICK_PRESET, adversary, adversaryPretrained: null }).success).toBe(true);
+    }
+    expect(TrainConfig.safeParse({ ...QUICK_PRESET, adversary: 'resnet18', adversaryPretrained: 'r18' }).success).toBe(true);
+  });
+
   it('checks the rule between image size and backbone, and refuses keys it does not know', () => {
     expect(TrainConfig.safeParse({ ...QUICK_PRESET, backbone: 'resnet50', imageSize: 63 }).error?.issues).toEqual([
       expect.objectContaining({ path: ['imageSize'], message: expect.stringContaining('must be at least 64 for the resnet50 backbone') as unknown }),
@@ -21,8 +38,9 @@ describe('the settings table', () => {
   });
 
   it('reads a stored config leniently: missing settings get their defaults, unknown ones are refused', () => {
-    const { hflip: _h, workers: _w, ...old } = QUICK_PRESET;
-    expect(StoredTrainConfig.parse(old)).toEqual({ ...QUICK_PRESET, hflip: DEFAULTS.hflip, workers: DEFAULTS.workers });
+    const { hflip: _h, workers: _w, pretrained: _p, adversaryPretrained: _a, ...old } = QUICK_PRESET;
+    expect(StoredTrainConfig.parse(old)).toEqual({ ...QUICK_PRESET, hflip: DEFAULTS.hflip, workers: DEFAULTS.workers, pretrained: null, adversaryPretrained: null });
+    expect([DEFAULTS.pretrained, DEFAULTS.adversaryPretrained]).toEqual([null, null]); // runs before weights were a setting trained from scratch
     expect(StoredTrainConfig.safeParse({ ...old, gamma: 1 }).error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['gamma'] });
     expect(StoredTrainConfig.safeParse({ ...old, imageSize: 4 }).success).toBe(false);
   });

@@ -21,7 +21,8 @@
  */
 import { z } from 'zod';
 import { BackendName } from './backend-name';
-import { bool, choice, float, int, intOrNull, text, type Setting } from './setting-kinds';
+import { bool, choice, float, int, intOrNull, text, textOrNull, type Setting } from './setting-kinds';
+import type { ReleaseKey } from './weights';
 
 // ---------------------------------------------------------------------------------------------
 // names
@@ -123,6 +124,24 @@ export const SETTINGS = {
     group: 'networks',
     consumer: 'engine',
     default: 'resnet18',
+  }),
+  pretrained: textOrNull({
+    label: 'Localizer weights',
+    help: 'Pretrained weights for the localizer backbone: a name in the weights store (eader weights list) or a weights file (.pth, .safetensors, tfjs); none trains from scratch. The paper starts from ImageNet (eader weights download resnet101).',
+    group: 'networks',
+    consumer: 'engine',
+    nullWord: 'none',
+    weightsFor: 'backbone',
+    default: null,
+  }),
+  adversaryPretrained: textOrNull({
+    label: 'Adversary weights',
+    help: 'Pretrained weights for the adversary backbone, the same way (the reference: ImageNet ResNet-18); needs an adversary network of its own, not none or shared.',
+    group: 'networks',
+    consumer: 'engine',
+    nullWord: 'none',
+    weightsFor: 'adversary',
+    default: null,
   }),
   backboneLrScale: float({
     label: 'Backbone learning-rate factor',
@@ -328,8 +347,25 @@ function shapeOf<T>(make: (key: SettingKey) => T): Record<SettingKey, T> {
   return Object.fromEntries(SETTING_KEYS.map((k) => [k, make(k)])) as Record<SettingKey, T>;
 }
 
-/** Rules between settings; bounds of one setting are in its table entry. */
-function crossFieldRules(config: { imageSize?: unknown; backbone?: unknown }, ctx: z.RefinementCtx): void {
+/** Adversaries that are a network of their own (the others: none, or the localizer itself). */
+const OWN_ADVERSARIES: readonly unknown[] = ['tiny', 'resnet18'] satisfies AdversaryName[];
+
+type RuleInput = { imageSize?: unknown; backbone?: unknown; adversary?: unknown; adversaryPretrained?: unknown };
+
+/** Combinations no network can be built from (the engine refuses them too). Bounds of one setting are in its table entry. */
+function consistencyRules(config: RuleInput, ctx: z.RefinementCtx): void {
+  const { adversary, adversaryPretrained } = config;
+  if (typeof adversaryPretrained === 'string' && typeof adversary === 'string' && !OWN_ADVERSARIES.includes(adversary)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['adversaryPretrained'],
+      message: `needs an adversary network of its own (tiny or resnet18), but the adversary is ${adversary}`,
+    });
+  }
+}
+
+/** What a training run may be: combinations the networks compute but that cannot localise. */
+function runRules(config: RuleInput, ctx: z.RefinementCtx): void {
   const { imageSize, backbone } = config;
   if (typeof imageSize !== 'number' || typeof backbone !== 'string' || !(backbone in BACKBONE_STRIDE)) return;
   const stride = BACKBONE_STRIDE[backbone as BackboneName];
@@ -342,11 +378,21 @@ function crossFieldRules(config: { imageSize?: unknown; backbone?: unknown }, ct
   }
 }
 
-/** Every setting within its own bounds, no other key; the rules between settings are not applied. */
-export const TrainConfigFields = z.object(shapeOf((k) => SETTINGS[k].schema) as Shape).strict();
+function crossFieldRules(config: RuleInput, ctx: z.RefinementCtx): void {
+  consistencyRules(config, ctx);
+  runRules(config, ctx);
+}
+
+const TrainConfigShape = z.object(shapeOf((k) => SETTINGS[k].schema) as Shape).strict();
+
+/**
+ * Every setting within its own bounds and in a combination a network can be built from, but without
+ * the run rules (the smallest image a backbone's cams localise in): what the engine checks.
+ */
+export const TrainConfigFields = TrainConfigShape.superRefine(consistencyRules);
 
 /** Everything that decides a training run: every setting, no other key, and the rules between settings. */
-export const TrainConfig = TrainConfigFields.superRefine(crossFieldRules);
+export const TrainConfig = TrainConfigShape.superRefine(crossFieldRules);
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
 /** A run record's config: a missing key gets its table default (the rule above); an unknown key is an error. */
@@ -361,11 +407,24 @@ export const DEFAULTS = TrainConfig.parse(shapeOf((k) => SETTINGS[k].default));
 // ---------------------------------------------------------------------------------------------
 // presets
 
+/** The settings that name pretrained weights (kind text-or-null with `weightsFor`). */
+export type WeightsSettingKey = 'pretrained' | 'adversaryPretrained';
+export const WEIGHTS_SETTING_KEYS: readonly WeightsSettingKey[] = ['pretrained', 'adversaryPretrained'];
+
 interface PresetSpec {
   label: string;
   description: string;
   /** The settings that differ from the table's defaults. */
   settings: Partial<TrainConfig>;
+  /**
+   * Weights the preset prefers, when the weights store holds them: per weights setting, ImageNet
+   * releases in order of preference (the download table, src-shared/domain/weights.ts). Applying the
+   * preset (src-shared/domain/preset-weights.ts) takes the first release the store holds, sets the
+   * setting to that entry and the network it loads into to its backbone; with none, the preset's
+   * own settings stand (from scratch) and the missing release is named. `settings` alone is what
+   * the preset is without weights, and what PRESETS holds.
+   */
+  weights?: Partial<Record<WeightsSettingKey, readonly ReleaseKey[]>>;
 }
 
 /** The presets, by id; the first is the default of `eader train` and of the Training area. */
@@ -373,8 +432,9 @@ export const PRESET_TABLE = {
   paper: {
     label: 'Paper (GPU, 448 px, ResNet)',
     description:
-      'The paper’s settings: ResNet-50 localizer (standing in for ResNet-101) and ResNet-18 adversary at 448 px, SGD, 10 epochs. Needs a GPU backend to finish in hours.',
+      'The paper’s settings: at 448 px, SGD, 10 epochs, an ImageNet ResNet-101 localizer and ResNet-18 adversary when the weights store holds them (eader weights download resnet101, resnet18); without them, ResNet-50 (standing in for ResNet-101) and ResNet-18 from scratch. Needs a GPU backend to finish in hours.',
     settings: {},
+    weights: { pretrained: ['resnet101', 'resnet50'], adversaryPretrained: ['resnet18'] },
   },
   quick: {
     label: 'Quick (CPU, 80 px, tiny)',

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { TrainerErrorCode } from '../trainer-protocol';
 import type { LossTerms } from './loss-terms';
+import { PresetWeights } from './preset-weights';
 import { PresetId, TrainConfig } from './train-config';
+import { RunWeights } from './weights';
 
 /** Run ids are folder names under the runs root: no separators, no dot-only names. */
 export const RunId = z
@@ -14,7 +16,8 @@ export const RunId = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a run id is letters, digits, ".", "_" and "-"');
 
-export const TrainingPreset = z.object({ id: PresetId, label: z.string(), description: z.string(), config: TrainConfig });
+/** A preset as the Training area offers it: applied against the weights store (domain/preset-weights.ts). */
+export const TrainingPreset = z.object({ id: PresetId, label: z.string(), description: z.string(), config: TrainConfig, weights: PresetWeights });
 export type TrainingPreset = z.infer<typeof TrainingPreset>;
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +286,8 @@ export const RunSummary = z.object({
   finalLosses: z.object({ locBce: z.number().nullable(), alphaTerm: z.number().nullable(), betaTerm: z.number().nullable(), advBce: z.number().nullable() }),
   checkpoints: z.number().int(),
   resumes: z.number().int(),
+  /** The pretrained weights the run started from, with their SHA-256 (null: from scratch). */
+  weights: RunWeights,
   /** 'live' for the run being trained now; from the run's outcome file otherwise ('unknown' when absent). */
   status: z.enum(['live', 'completed', 'stopped', 'max-steps', 'error', 'crashed', 'unknown']),
   message: z.string().nullable(),

@@ -35,7 +35,7 @@ async function handle(msg: ToReplica): Promise<void> {
       case 'init': {
         const backend = await initBackend({ force: 'wasm' });
         const checked = checkEngineConfig(msg.config as unknown as EaderConfig);
-        model = await EaderModel.create({ ...checked, pretrained: undefined, adversaryPretrained: undefined }); // weights come from the state, not from files
+        model = await EaderModel.create(checked, { restoring: true }); // weights come from the state, not from files
         model.setState(msg.state);
         reply({ type: 'ready', id: msg.id, backend: `${backend.name} (${backend.device})` });
         return;

@@ -8,6 +8,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { PresetId, TrainConfig } from '@shared/domain/train-config';
 import { SeriesBuffer, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
+import { useWeightsStore } from './weights';
 import { errorText } from '@shared/envelope';
 import { useAppStore } from './app';
 
@@ -101,7 +102,10 @@ export const useTrainingStore = defineStore('training', () => {
   /** Load presets, re-attach to the live (or last) run, list the history. Safe to call again. */
   async function init(): Promise<void> {
     try {
-      if (!attached) subscribe();
+      if (!attached) {
+        subscribe();
+        useWeightsStore().onStoreChanged(() => void refreshPresets());
+      }
       if (presets.value.length === 0) {
         presets.value = (await call('training:presets', undefined)).presets;
         choosePreset(await suggestedPreset());
@@ -136,6 +140,22 @@ export const useTrainingStore = defineStore('training', () => {
     const app = useAppStore();
     if (!app.info) await app.load();
     return app.info?.backend.suggestedPreset ?? presetId.value;
+  }
+
+  /**
+   * Fetch the presets again (the weights store changed: a preset may now take ImageNet weights).
+   * Settings still as the preset made them follow it; edited settings are left alone.
+   */
+  async function refreshPresets(): Promise<void> {
+    const before = presets.value.find((p) => p.id === presetId.value)?.config;
+    const untouched = before !== undefined && config.value !== null && JSON.stringify(before) === JSON.stringify(config.value);
+    try {
+      presets.value = (await call('training:presets', undefined)).presets;
+    } catch (e) {
+      error.value = errorText(e);
+      return;
+    }
+    if (untouched && !['starting', 'running', 'paused', 'stopping'].includes(state.value?.status ?? 'idle')) choosePreset(presetId.value);
   }
 
   function choosePreset(id: PresetId): void {
@@ -214,6 +234,7 @@ export const useTrainingStore = defineStore('training', () => {
     init,
     reattach,
     choosePreset,
+    refreshPresets,
     start,
     control,
     resumeRun,

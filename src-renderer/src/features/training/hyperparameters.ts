@@ -14,8 +14,10 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   step?: number;
-  /** For int-or-null fields: what an empty field means ("none", "auto"). */
+  /** For int-or-null and text-or-null fields: what an empty field means ("none", "auto"). */
   nullWord?: string;
+  /** For weights fields: the setting naming the network they load into (the form offers the store's entries). */
+  weightsFor?: SettingKey;
 }
 
 export interface FieldGroup {
@@ -32,7 +34,8 @@ function field(key: SettingKey): FieldSpec {
     if (s.max !== undefined) spec.max = s.max;
     if (s.step !== undefined) spec.step = s.step;
   }
-  if (s.kind === 'int-or-null') spec.nullWord = s.nullWord;
+  if (s.kind === 'int-or-null' || s.kind === 'text-or-null') spec.nullWord = s.nullWord;
+  if (s.kind === 'text-or-null' && s.weightsFor) spec.weightsFor = s.weightsFor as SettingKey;
   return spec;
 }
 
