@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CamGrid } from '@shared/pseudo/cam-grid';
-import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 
 export const CAMS_DIR = 'cams';
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
@@ -102,12 +102,19 @@ export class CamCache {
     this.dir = join(runDir, CAMS_DIR, this.hash);
   }
 
-  /** Make this key's folder the only one: other keys' cams are removed (they are stale). */
+  /**
+   * Make this key's folder the only one: other keys' cams are removed (they are stale). The key file
+   * is written only when it is missing or says something else, so the shards of one job sharing the
+   * folder (`eader cams --shard`) write no file twice.
+   */
   async prepare(): Promise<void> {
     const root = join(this.runDir, CAMS_DIR);
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(root)) if (name !== this.hash) await rm(join(root, name), { recursive: true, force: true });
-    await writeJsonAtomic(join(this.dir, 'key.json'), { format: 'eader-cam-cache/1', hash: this.hash, key: this.key });
+    const keyFile = join(this.dir, 'key.json');
+    const text = `${JSON.stringify({ format: 'eader-cam-cache/1', hash: this.hash, key: this.key }, null, 2)}\n`;
+    const current = await readFile(keyFile, 'utf8').catch(() => null);
+    if (current !== text) await writeFileAtomic(keyFile, text);
   }
 
   path(imageId: string): string {
