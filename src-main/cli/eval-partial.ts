@@ -136,7 +136,7 @@ export async function mergeEvalPartials(files: readonly string[]): Promise<EvalC
   const a = first!.doc;
   for (const { file, doc: b } of rest) {
     const differs = (what: string, x: string, y: string): Error =>
-      new Error(`${basename(file)} and ${basename(first!.file)} are partials of different evaluations: ${what} differs (${x} vs ${y}); merge only the shards of one \`eader eval\` job.`);
+      new Error(`${basename(file)} and ${basename(first!.file)} are partials of different evaluations (${what}: ${x} vs ${y}); merge only the shards of one \`eader eval\` job.`);
     if (b.split !== a.split) throw differs('the split', b.split, a.split);
     if (b.classes.join('\n') !== a.classes.join('\n')) throw differs('the class list', `${b.classes.length} classes: ${b.classes.join(', ')}`, `${a.classes.length} classes: ${a.classes.join(', ')}`);
     if (b.splitImages !== a.splitImages) throw differs('the number of images in the split', String(b.splitImages), String(a.splitImages));
