@@ -9,8 +9,8 @@
  * settings from the masks' `eader infer` record, or the masks' folder when there is none), every
  * shard 1..n present exactly once.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfusionMatrix } from '../engine/metrics';
 import { shardLabel, type Shard } from '../datasets/shard';
@@ -80,7 +80,7 @@ const PartialFile = z.object({
 });
 type PartialFile = z.infer<typeof PartialFile>;
 
-/** Write one shard's counts. */
+/** Write one shard's counts (the file's folder is created). */
 export async function writeEvalPartial(file: string, counts: EvalCounts): Promise<void> {
   const n = counts.classes.length;
   const confusion = Array.from({ length: n }, (_, g) => Array.from(counts.matrix.counts.subarray(g * n, (g + 1) * n)));
@@ -97,6 +97,7 @@ export async function writeEvalPartial(file: string, counts: EvalCounts): Promis
     unscored: counts.matrix.unscored,
     confusion,
   };
+  await mkdir(dirname(resolve(file)), { recursive: true });
   await writeJsonAtomic(resolve(file), doc);
 }
 
