@@ -212,6 +212,8 @@ export type CamsOptions = Partial<Omit<InferSettings, 'threshold' | 'refine' | '
   run: string;
   dataset: string;
   backend?: string;
+  /** Only this shard of the split's images (datasets/shard.ts). */
+  shard?: Shard | null;
   onProgress?: (done: number, total: number, id: string) => void;
 };
 
