@@ -28,7 +28,7 @@ import { initBackend, releaseWebGpu, type StartedBackend } from '../engine/backe
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
-import { computeImageCams } from '../pseudo/cam-compute';
+import { computeImageCams, datasetGuides } from '../pseudo/cam-compute';
 import { checkpointIdentity, type CheckpointIdentity } from '../pseudo/run-checkpoint';
 import { loadRunModel, type RunModel } from '../pseudo/run-model';
 import { readRunRecord, runPaths } from '../runs/run-store';
@@ -140,11 +140,17 @@ async function openCamSource(options: CamSourceOptions): Promise<CamSource> {
  * The cams of each record in order: from the cache when it holds them, else computed (the network
  * is loaded on the first miss) and written to the cache when there is one.
  */
-async function forEachCams(source: CamSource, cache: CamCache | null, visit: (rec: ImageRecord, cams: CachedCams, fromCache: boolean) => Promise<void>): Promise<void> {
+async function forEachCams(
+  source: CamSource,
+  cache: CamCache | null,
+  withGuide: boolean,
+  visit: (rec: ImageRecord, cams: CachedCams, fromCache: boolean) => Promise<void>,
+): Promise<void> {
   let net: RunModel | null = null;
+  const guides = withGuide ? datasetGuides(source.index) : null;
   try {
     for (const rec of source.records) {
-      const hit = (await cache?.read(rec.id)) ?? null;
+      const hit = (await cache?.read(rec.id, guides)) ?? null;
       let cams = hit;
       if (!cams) {
         net ??= await loadRunModel(source.runDir, source.checkpoint.dir);
@@ -181,7 +187,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   await mkdir(out, { recursive: true });
   let cached = 0;
   let done = 0;
-  await forEachCams(source, cache, async (rec, cams, fromCache) => {
+  await forEachCams(source, cache, settings.refine !== 'none', async (rec, cams, fromCache) => {
     if (fromCache) cached++;
     const size = { width: cams.imageWidth, height: cams.imageHeight };
     const file = maskFile(out, rec.id);
@@ -242,7 +248,7 @@ export async function runCams(given: CamsOptions): Promise<CamsSummary> {
   await cache.prepare();
   let cached = 0;
   let done = 0;
-  await forEachCams(source, cache, async (rec, _cams, fromCache) => {
+  await forEachCams(source, cache, false, async (rec, _cams, fromCache) => {
     if (fromCache) cached++;
     done += 1;
     options.onProgress?.(done, source.records.length, rec.id);
