@@ -15,8 +15,9 @@ import sharp from 'sharp';
 import { makeRng, type Rng } from '../../src-main/engine/rng';
 
 export const TRAIN2017_IMAGES = 118_287;
-/** The image side of the generated files (every image is this size, so GT and predictions agree). */
+/** The image size of the generated files (every image is this size, so GT and predictions agree). */
 export const SCALE_IMAGE = { width: 64, height: 48 } as const;
+type Size = { width: number; height: number };
 const VARIANTS = 16;
 const GENERATOR_VERSION = 1;
 /** COCO's 80 category ids (1..90 with ten gaps). */
@@ -36,11 +37,11 @@ export interface GeneratedCoco {
 const imageName = (id: number): string => `${String(id).padStart(12, '0')}.jpg`;
 
 /** One star-shaped polygon of `vertices` points inside the image, two decimals per coordinate. */
-function polygon(rng: Rng, vertices: number): string {
-  const { width: W, height: H } = SCALE_IMAGE;
-  const cx = rng.uniform(8, W - 8);
-  const cy = rng.uniform(8, H - 8);
-  const r = rng.uniform(3, 14);
+function polygon(rng: Rng, vertices: number, { width: W, height: H }: Size): string {
+  const unit = Math.min(W, H) / 48;
+  const cx = rng.uniform(8 * unit, W - 8 * unit);
+  const cy = rng.uniform(8 * unit, H - 8 * unit);
+  const r = rng.uniform(3, 14) * unit;
   const parts: string[] = [];
   for (let v = 0; v < vertices; v++) {
     const a = (2 * Math.PI * v) / vertices;
@@ -53,8 +54,7 @@ function polygon(rng: Rng, vertices: number): string {
 }
 
 /** An uncompressed crowd RLE (column-major runs, starting with zeros) of a rectangle. */
-function crowdRle(rng: Rng): string {
-  const { width: W, height: H } = SCALE_IMAGE;
+function crowdRle(rng: Rng, { width: W, height: H }: Size): string {
   const x0 = rng.int(W - 10);
   const w = 4 + rng.int(6);
   const y0 = rng.int(H - 10);
@@ -67,12 +67,12 @@ function crowdRle(rng: Rng): string {
   return `{"counts":[${counts.join(',')}],"size":[${H},${W}]}`;
 }
 
-async function writeVariants(dir: string): Promise<string[]> {
+async function writeVariants(dir: string, { width, height }: Size): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const { width, height } = SCALE_IMAGE;
   const files: string[] = [];
   for (let v = 0; v < VARIANTS; v++) {
-    const svg = `<svg width="${width}" height="${height}"><rect width="${width}" height="${height}" fill="rgb(${(v * 37) % 200},${90 + v * 5},${200 - v * 9})"/><circle cx="${10 + v * 3}" cy="${20 + (v % 5)}" r="${8 + (v % 7)}" fill="#e33"/><rect x="${30 + (v % 9)}" y="10" width="16" height="20" fill="#3c3"/></svg>`;
+    const u = Math.min(width, height) / 48;
+    const svg = `<svg width="${width}" height="${height}"><rect width="${width}" height="${height}" fill="rgb(${(v * 37) % 200},${90 + v * 5},${200 - v * 9})"/><circle cx="${(10 + v * 3) * u}" cy="${(20 + (v % 5)) * u}" r="${(8 + (v % 7)) * u}" fill="#e33"/><rect x="${(30 + (v % 9)) * u}" y="${10 * u}" width="${16 * u}" height="${20 * u}" fill="#3c3"/></svg>`;
     const file = join(dir, `variant-${v}.jpg`);
     writeFileSync(file, await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer());
     files.push(file);
@@ -108,11 +108,11 @@ class TextSink {
 }
 
 /** Generate (or reuse) the dataset in `root`. */
-export async function generateCocoScale(root: string, count = TRAIN2017_IMAGES, log: (line: string) => void = console.error): Promise<GeneratedCoco> {
+export async function generateCocoScale(root: string, count = TRAIN2017_IMAGES, log: (line: string) => void = console.error, size: Size = SCALE_IMAGE): Promise<GeneratedCoco> {
   const marker = join(root, '.generated.json');
   if (existsSync(marker)) {
-    const done = JSON.parse(readFileSync(marker, 'utf8')) as GeneratedCoco & { version: number };
-    if (done.version === GENERATOR_VERSION && done.images === count) {
+    const done = JSON.parse(readFileSync(marker, 'utf8')) as GeneratedCoco & Size & { version: number };
+    if (done.version === GENERATOR_VERSION && done.images === count && done.width === size.width && done.height === size.height) {
       log(`coco-scale: reusing ${root} (${done.images} images, ${done.annotations} annotations)`);
       return { ...done, root, annotationFile: join(root, 'annotations', 'instances_train2017.json') };
     }
@@ -122,13 +122,13 @@ export async function generateCocoScale(root: string, count = TRAIN2017_IMAGES, 
   const imagesDir = join(root, 'train2017');
   mkdirSync(imagesDir, { recursive: true });
   mkdirSync(join(root, 'annotations'), { recursive: true });
-  const variants = await writeVariants(join(root, 'variants'));
+  const variants = await writeVariants(join(root, 'variants'), size);
   for (let i = 0; i < count; i++) linkSync(variants[i % VARIANTS]!, join(imagesDir, imageName(i + 1)));
   log(`coco-scale: ${count} image links in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const annotationFile = join(root, 'annotations', 'instances_train2017.json');
   const out = new TextSink(annotationFile);
-  const { width, height } = SCALE_IMAGE;
+  const { width, height } = size;
   out.write('{"info":{"description":"EADER scale bench: generated, train2017-sized","version":"1.0","year":2017},"licenses":[{"id":1,"name":"generated","url":""}],"images":[');
   for (let i = 0; i < count; i++) {
     out.write(`${i ? ',' : ''}{"license":1,"file_name":"${imageName(i + 1)}","height":${height},"width":${width},"date_captured":"2013-11-14 11:18:45","id":${i + 1}}`);
@@ -145,11 +145,11 @@ export async function generateCocoScale(root: string, count = TRAIN2017_IMAGES, 
       const crowd = rng.next() < 0.009;
       let segmentation: string;
       if (crowd) {
-        segmentation = crowdRle(rng);
+        segmentation = crowdRle(rng, size);
         crowds++;
       } else {
         const parts = rng.next() < 0.15 ? 2 : 1;
-        segmentation = `[${Array.from({ length: parts }, () => polygon(rng, 18 + rng.int(13))).join(',')}]`;
+        segmentation = `[${Array.from({ length: parts }, () => polygon(rng, 18 + rng.int(13), size)).join(',')}]`;
         polygons += parts;
       }
       annotations++;
@@ -163,7 +163,7 @@ export async function generateCocoScale(root: string, count = TRAIN2017_IMAGES, 
   out.write(']}');
   out.close();
   const result: GeneratedCoco = { root, annotationFile, images: count, annotations, polygons, crowds, jsonBytes: out.bytes, seconds: (performance.now() - started) / 1000 };
-  writeFileSync(marker, `${JSON.stringify({ ...result, version: GENERATOR_VERSION }, null, 2)}\n`);
+  writeFileSync(marker, `${JSON.stringify({ ...result, width, height, version: GENERATOR_VERSION }, null, 2)}\n`);
   log(`coco-scale: ${annotations} annotations (${polygons} polygons, ${crowds} crowd RLEs), ${(out.bytes / 2 ** 20).toFixed(0)} MiB of JSON in ${result.seconds.toFixed(1)} s`);
   return result;
 }
