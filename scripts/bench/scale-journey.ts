@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { generateCocoScale, TRAIN2017_IMAGES } from './coco-scale';
@@ -157,7 +157,9 @@ export async function benchScale(options: { shards?: number; images?: number; lo
   results.inferComputed = await phase('infer', { root: coco.root, run: j('run'), split: 'train2017', shards, out: j('masks-computed'), camCache: 0 }, log);
   results.eval = await phase('eval', { root: coco.root, split: 'train2017', shards, out: j('masks'), partial: j('partial-1.json') }, log);
   // The cam cache at a real image size: the same run on 640×480 images (grid 256×192).
-  results.camsReal = await phase('cams', { root: real.root, run: j('run'), split: 'train2017', shards: 1 }, log);
+  // A copy of the run under another id: its cache key differs, so nothing is read from the tiny set's cache.
+  cpSync(j('run'), j('run-640'), { recursive: true, filter: (src) => !src.includes(`${join('run', 'cams')}`) });
+  results.camsReal = await phase('cams', { root: real.root, run: j('run-640'), split: 'train2017', shards: 1 }, log);
   load.end = loadavg().map((v) => Number(v.toFixed(1)));
   results.machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: load };
   results.shards = shards;
@@ -244,15 +246,18 @@ export function scaleMarkdown(r: Result): string {
     '|---|---|---|---|---|',
     `| generated train2017, 64×48 | 64×48 | ${n(get('cams.classesPerImage'), 2)} | ${n(get('cams.bytesPerImage'))} | ${n(get('cams.bytesPerImageClass'))} |`,
     `| generated 640×480 (40 images) | 256×192 | ${n(get('camsReal.classesPerImage'), 2)} | ${n(get('camsReal.bytesPerImage'))} | ${n(get('camsReal.bytesPerImageClass'))} |`,
+    `| synthetic cams with structure at every scale (blobs at three input scales, as cam-cache.spec.ts) | 256×192 | 3 | ${n((get('cams.syntheticBytesPerClass') as number) * 3)} | ${n(get('cams.syntheticBytesPerClass'))} |`,
+    '',
+    'The two measured rows are the cams of a 150-step Quick model on flat synthetic images: nearly constant maps, which compress to almost nothing. The synthetic row is the bound to plan with for a trained model on real photos: a bilinear-smooth map with several blobs per class.',
     '',
     `Version 1 stored the raw cams and the guide image: a 640×480 image with three classes took ${n((3 * 256 * 192 + 3 * 256 * 192 + 100) / 1024)} KiB. At the measured 640×480 rate, train2017's cache is ${n(((get('camsReal.bytesPerImage') as number) * g.images) / 2 ** 30, 1)} GiB.`,
     '',
     '## Targets',
     '',
-    `- Project reopen < 1 s: \`Project.open\` ${n(get('project.openMedianMs'))} ms. The app's reopen also reopens the dataset: ${n((get('openVerify.ms') as number) / 1000)} s with the header check, ${n((get('openQuick.ms') as number) / 1000, 1)} s without — **not met**; see below.`,
-    `- Filters < 200 ms: main side ≤ ${n(Math.max(...Object.values(filters ?? { x: 0 })))} ms; in Chromium median ${n(get('grid.filterMs.median'))} ms.`,
+    `- Project reopen < 1 s: \`Project.open\` ${n(get('project.openMedianMs'))} ms (met). But the app's reopen (\`ProjectSession.open\`) also reopens the dataset through the one door: ${n((get('openVerify.ms') as number) / 1000)} s with the image-header check, ${n((get('openQuick.ms') as number) / 1000, 1)} s without — **not met** for the app as a whole. The header check reads 118k image headers (sharp) and the index parses the instances file each time; both are per-open costs that a persisted index (keyed by the sources' sizes and times) would remove. Not done in this piece.`,
+    `- Filters < 200 ms: main side ≤ ${n(Math.max(...Object.values(filters ?? { x: 0 })), 1)} ms for a page; in Chromium, change → new count, median ${n(get('grid.filterMs.median'))} ms, max ${n(get('grid.filterMs.max'))} ms.`,
     `- Memory bounded independently of the image count: the training decode cache is a budget (\`cacheMegabytes\`); the index is the part that grows (~${n(get('openQuick.heapMib'))} MiB heap for ${g.images} records).`,
-    `- Cam cache a few KB per image and class: ${n((get('camsReal.bytesPerImageClass') as number) / 1024, 1)} KiB at a 256×192 grid.`,
+    `- Cam cache a few KB per image and class: ${n((get('camsReal.bytesPerImageClass') as number) / 1024, 2)} KiB measured at a 256×192 grid, ${n((get('cams.syntheticBytesPerClass') as number) / 1024, 1)} KiB for structured synthetic cams (was ~96 KiB: 48 KiB of cam and a third of a 144 KiB guide).`,
     '',
   ].join('\n');
 }

@@ -14,8 +14,30 @@ import { runCli } from '../../src-main/cli/index';
 import { runCams, runInfer } from '../../src-main/cli/infer-run';
 import { evalCounts } from '../../src-main/cli/eval-run';
 import { writeEvalPartial } from '../../src-main/cli/eval-partial';
-import { decodeCams } from '../../src-main/pseudo/cam-cache';
+import { decodeCams, encodeCams } from '../../src-main/pseudo/cam-cache';
+import { quantise, resizePlanes } from '../../src-shared/pseudo/cam-grid';
 import { basename } from 'node:path';
+
+/** Bytes a class of a structured synthetic cam takes: blobs upsampled from three input scales, summed, quantised. */
+function syntheticCamBytes(): number {
+  const [W, H] = [256, 192];
+  const planes = new Uint8Array(3 * W * H);
+  for (let k = 0; k < 3; k++) {
+    const sum = new Float32Array(W * H);
+    for (const stride of [8, 10.7, 6.4]) {
+      const [w, h] = [Math.round(W / stride), Math.round(H / stride)];
+      const coarse = new Float32Array(w * h);
+      for (let b = 0; b < 3; b++) {
+        const [cx, cy, r] = [(((k + 1) * 7 + b * 13) % w) + 0.5, (((k + 1) * 5 + b * 11) % h) + 0.5, 2 + ((k + 1 + b) % 4)];
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) coarse[y * w + x]! += Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r));
+      }
+      resizePlanes([coarse], w, h, W, H)[0]!.forEach((v, i) => (sum[i]! += v));
+    }
+    const max = sum.reduce((a, v) => Math.max(a, v), 0);
+    planes.set(quantise(sum.map((v) => v / max)), k * W * H);
+  }
+  return encodeCams('0123456789abcdef', { imageWidth: 640, imageHeight: 480, width: W, height: H, classes: [1, 2, 3], probs: [1, 1, 1], cams: planes }).length / 3;
+}
 
 const [phase = '', argText = '{}'] = process.argv.slice(2);
 const args = JSON.parse(argText) as Record<string, string | number>;
@@ -93,7 +115,7 @@ async function run(): Promise<Record<string, unknown>> {
       const files = readdirSync(summary.dir).filter((n) => n.endsWith('.bin'));
       const bytes = files.reduce((sum, n) => sum + statSync(join(summary.dir, n)).size, 0);
       const classes = files.reduce((sum, n) => sum + (decodeCams(readFileSync(join(summary.dir, n)), basename(summary.dir))?.classes.length ?? 0), 0);
-      return { ...summary, files: files.length, bytes, bytesPerImage: bytes / files.length, classesPerImage: classes / files.length, bytesPerImageClass: bytes / classes, peakRssMib: peakRssMib() };
+      return { ...summary, files: files.length, bytes, bytesPerImage: bytes / files.length, classesPerImage: classes / files.length, bytesPerImageClass: bytes / classes, syntheticBytesPerClass: syntheticCamBytes(), peakRssMib: peakRssMib() };
     }
     case 'infer': {
       const shard = { index: 1, count: num('shards') };
