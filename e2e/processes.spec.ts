@@ -82,7 +82,7 @@ describe('child entries from the build', () => {
     const env = { ...fromBuild('pseudo-worker'), EADER_BACKEND: 'wasm' };
     const result = await forkedCamRunner({ env })({ runDir, checkpointDir: checkpoint.dir, key, datasetRoot: root, images }, () => undefined, new AbortController().signal);
     expect(result).toMatchObject({ done: 2, failed: [], cancelled: false, backend: 'wasm' });
-    for (const id of ids.val) expect((await cache.read(id))?.classes).toEqual([1]);
+    for (const id of ids.val) expect((await cache.readStored(id))?.classes).toEqual([1]);
     await rm(root, { recursive: true, force: true });
   });
 

@@ -1,7 +1,8 @@
 /**
  * Dataset bench: index time for a generated 10k-image VOC folder, project create/open time, and
  * thumbnail throughput. Run alone with `node --import tsx scripts/bench/datasets.ts [--images N]`,
- * or as part of `npm run bench`. Writes bench/datasets.json.
+ * or as part of `npm run bench`. Writes bench/datasets.json. With `--scale`, the 118k-image COCO
+ * journey instead (scale-journey.ts), which writes bench/datasets.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,7 +103,10 @@ export async function benchDatasets(count = 10_000, log: (line: string) => void 
   }
 }
 
-if (process.argv[1]?.endsWith('datasets.ts')) {
+if (process.argv[1]?.endsWith('datasets.ts') && process.argv.includes('--scale')) {
+  const { runScaleBench } = await import('./scale-journey');
+  await runScaleBench(process.argv);
+} else if (process.argv[1]?.endsWith('datasets.ts')) {
   const flag = process.argv.indexOf('--images');
   const count = flag > 0 ? Number(process.argv[flag + 1]) : 10_000;
   const result = await benchDatasets(count, (line) => console.error(line));

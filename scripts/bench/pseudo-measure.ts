@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { renderPseudoMask, type RenderSettings } from '@shared/pseudo/render';
 import { CamCache, type CamCacheKey } from '../../src-main/pseudo/cam-cache';
 import { runCamJob } from '../../src-main/pseudo/cam-job';
+import { datasetGuides } from '../../src-main/pseudo/cam-compute';
 import { checkpointIdentity } from '../../src-main/pseudo/run-checkpoint';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../../src-main/pseudo/evaluate';
 import { QUEUE_SIGNALS, queueSignals } from '../../src-main/pseudo/queue';
@@ -30,9 +31,10 @@ await new CamCache(runDir, key).prepare();
 await runCamJob({ runDir, checkpointDir: checkpoint.dir, key, datasetRoot: index.root, images: records.map((r) => ({ id: r.id, file: r.file, labels: r.labels })) }, () => undefined);
 const camSeconds = (performance.now() - camsStarted) / 1000;
 const cache = new CamCache(runDir, key);
+const guides = datasetGuides(index); // the bench refines too
 const items: ScoredItem[] = [];
 for (const r of records) {
-  const cams = await cache.read(r.id);
+  const cams = await cache.read(r.id, guides);
   const gt = await readGtMask(index, r.id);
   if (cams && gt) items.push({ id: r.id, cams, gt });
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { registerServe } from './serve';
 import { registerTrain } from './train';
-import { registerInfer } from './infer';
+import { registerCams, registerInfer } from './infer';
 import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
@@ -19,6 +19,7 @@ export function buildCli(): Command {
   registerServe(program);
   registerTrain(program);
   registerInfer(program);
+  registerCams(program);
   registerEval(program);
   registerDemo(program);
   registerDataset(program);

@@ -7,7 +7,9 @@
  *   rendered at the image's own size.
  * Same run, checkpoint and settings → the same bytes as the app's accepted masks. Images are taken
  * in id order and everything written is keyed by id: `<out>/<imageId>.png` (8-bit indexed, VOC
- * palette, values = class index, 255 = ignore) and `<out>/infer.json` (the settings).
+ * palette, values = class index, 255 = ignore) and `<out>/infer.json` (the settings). With a shard
+ * (`--shard i/n`), only that block of the ids is inferred and the record is `infer.shard-i-of-n.json`,
+ * so n shards together write exactly the masks of one job and no two write the same file.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -17,15 +19,17 @@ import type { IgnoreBand, RenderSettings } from '@shared/pseudo/render';
 import { renderPseudoMask } from '@shared/pseudo/render';
 import type { RefinerName } from '@shared/pseudo/refiners';
 import { encodeIndexedPng } from '../codecs/indexed-png';
+import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import { readImage } from '../datasets/load';
 import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
-import { initBackend, releaseWebGpu } from '../engine/backend';
+import { selectShard, shardTag, type Shard } from '../datasets/shard';
+import { initBackend, releaseWebGpu, type StartedBackend } from '../engine/backend';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
-import { computeImageCams } from '../pseudo/cam-compute';
-import { checkpointIdentity } from '../pseudo/run-checkpoint';
+import { computeImageCams, datasetGuides } from '../pseudo/cam-compute';
+import { checkpointIdentity, type CheckpointIdentity } from '../pseudo/run-checkpoint';
 import { loadRunModel, type RunModel } from '../pseudo/run-model';
 import { readRunRecord, runPaths } from '../runs/run-store';
 import { refuseInsideDataset } from '../fs/output-guard';
@@ -67,6 +71,8 @@ export interface InferOptions extends Partial<InferSettings> {
   dataset: string;
   out: string;
   backend?: string;
+  /** Only this shard of the split's images (datasets/shard.ts); its record is `infer.<shard>.json`. */
+  shard?: Shard | null;
   onProgress?: (done: number, total: number, id: string) => void;
 }
 
@@ -87,9 +93,27 @@ function maskFile(out: string, id: string): string {
   return file;
 }
 
-export async function runInfer(given: InferOptions): Promise<InferSummary> {
-  const started = Date.now();
-  const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
+/** The cam side of a job: the run, its checkpoint, the dataset's images of the split (or shard) and the cache key. */
+interface CamSource {
+  runDir: string;
+  checkpoint: CheckpointIdentity;
+  backend: StartedBackend;
+  index: DatasetIndex;
+  /** The split's images in id order, only the shard's when sharded. */
+  records: ImageRecord[];
+  /** How many images the whole split has (every shard together). */
+  splitImages: number;
+  key: CamCacheKey;
+}
+
+type CamSourceOptions = Pick<InferSettings, 'split' | 'labels' | 'labelThreshold' | 'scales' | 'flip' | 'checkpoint' | 'maxSide' | 'gridSide'> & {
+  run: string;
+  dataset: string;
+  backend?: string;
+  shard?: Shard | null;
+};
+
+async function openCamSource(options: CamSourceOptions): Promise<CamSource> {
   const runDir = resolve(options.run);
   const record = await readRunRecord(runDir);
   const checkpoint = await checkpointIdentity(runDir, options.checkpoint);
@@ -98,7 +122,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   if (index.classes.join('\n') !== record.dataset.classes.join('\n')) {
     throw new Error(`The dataset's classes (${index.classes.length}) differ from the run's (${record.dataset.classes.length}).`);
   }
-  const records = imagesOfSplit(index, options.split);
+  const all = imagesOfSplit(index, options.split);
   const key: CamCacheKey = {
     runId: runPaths(runDir).runId,
     ...checkpoint.key,
@@ -109,40 +133,76 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     gridSide: options.gridSide,
     inputMaxSide: options.maxSide,
   };
-  const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
-  const cache = options.camCache ? new CamCache(runDir, key) : null;
-  await cache?.prepare();
-  const out = resolve(options.out);
-  await refuseInsideDataset(out, index.root, '--out', options.dataset);
-  await mkdir(out, { recursive: true });
-  let net: RunModel | null = null; // loaded on the first image the cache lacks
-  let cached = 0;
+  return { runDir, checkpoint, backend, index, records: selectShard(all, options.shard), splitImages: all.length, key };
+}
+
+/**
+ * The cams of each record in order: from the cache when it holds them, else computed (the network
+ * is loaded on the first miss) and written to the cache when there is one.
+ */
+async function forEachCams(
+  source: CamSource,
+  cache: CamCache | null,
+  withGuide: boolean,
+  visit: (rec: ImageRecord, cams: CachedCams, fromCache: boolean) => Promise<void>,
+): Promise<void> {
+  let net: RunModel | null = null;
+  const guides = withGuide ? datasetGuides(source.index) : null;
   try {
-    let done = 0;
-    for (const rec of records) {
-      let cams: CachedCams | null = (await cache?.read(rec.id)) ?? null;
-      if (cams) cached++;
-      else {
-        net ??= await loadRunModel(runDir, checkpoint.dir);
-        cams = await computeImageCams(net.model, await readImage(index.root, rec), rec.labels, key);
+    for (const rec of source.records) {
+      const hit = (await cache?.read(rec.id, guides)) ?? null;
+      let cams = hit;
+      if (!cams) {
+        net ??= await loadRunModel(source.runDir, source.checkpoint.dir);
+        cams = await computeImageCams(net.model, await readImage(source.index.root, rec), rec.labels, source.key);
         await cache?.write(rec.id, cams);
       }
-      const size = { width: cams.imageWidth, height: cams.imageHeight };
-      const file = maskFile(out, rec.id);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFileAtomic(file, encodeIndexedPng({ ...size, data: renderPseudoMask(cams, settings, size) }));
-      done += 1;
-      options.onProgress?.(done, records.length, rec.id);
+      await visit(rec, cams, hit !== null);
     }
   } finally {
     net?.model.dispose();
-    if (backend.name === 'webgpu') releaseWebGpu();
+    if (source.backend.name === 'webgpu') releaseWebGpu();
   }
-  const summary: InferSummary = { out, images: records.length, cached, checkpointStep: checkpoint.key.checkpointStep, backend: backend.name, seconds: (Date.now() - started) / 1000 };
-  await writeJsonAtomic(join(out, 'infer.json'), {
+}
+
+/** The shard's fields of a job record (absent for an unsharded job). */
+function shardFields(source: CamSource, shard: Shard | null | undefined): Record<string, unknown> {
+  if (!shard) return {};
+  return { shard: { index: shard.index, count: shard.count, first: source.records[0]?.id ?? null, last: source.records.at(-1)?.id ?? null }, splitImages: source.splitImages };
+}
+
+/** The job record's file: `infer.json`, or `infer.shard-03-of-16.json` for a shard (no two jobs write the same file). */
+export const inferRecordName = (shard: Shard | null | undefined): string => (shard ? `infer.${shardTag(shard)}.json` : 'infer.json');
+
+export async function runInfer(given: InferOptions): Promise<InferSummary> {
+  const started = Date.now();
+  const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
+  const source = await openCamSource(options);
+  const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
+  const cache = options.camCache ? new CamCache(source.runDir, source.key) : null;
+  if (cache) await refuseInsideDataset(cache.dir, source.index.root, 'The cam cache', options.dataset);
+  await cache?.prepare();
+  const out = resolve(options.out);
+  await refuseInsideDataset(out, source.index.root, '--out', options.dataset);
+  await mkdir(out, { recursive: true });
+  let cached = 0;
+  let done = 0;
+  await forEachCams(source, cache, settings.refine !== 'none', async (rec, cams, fromCache) => {
+    if (fromCache) cached++;
+    const size = { width: cams.imageWidth, height: cams.imageHeight };
+    const file = maskFile(out, rec.id);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileAtomic(file, encodeIndexedPng({ ...size, data: renderPseudoMask(cams, settings, size) }));
+    done += 1;
+    options.onProgress?.(done, source.records.length, rec.id);
+  });
+  const { checkpoint, index } = source;
+  const summary: InferSummary = { out, images: source.records.length, cached, checkpointStep: checkpoint.key.checkpointStep, backend: source.backend.name, seconds: (Date.now() - started) / 1000 };
+  await writeJsonAtomic(join(out, inferRecordName(options.shard)), {
     format: 'eader-infer/2',
     ...summary,
-    run: runDir,
+    ...shardFields(source, options.shard),
+    run: source.runDir,
     checkpoint: checkpoint.dir,
     checkpointSha256: checkpoint.key.checkpointSha256,
     dataset: index.root,
@@ -152,4 +212,46 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     classes: index.classes,
   });
   return summary;
+}
+
+export type CamsOptions = Partial<Omit<InferSettings, 'threshold' | 'refine' | 'keepLargest' | 'ignoreBand' | 'camCache'>> & {
+  run: string;
+  dataset: string;
+  backend?: string;
+  /** Only this shard of the split's images (datasets/shard.ts). */
+  shard?: Shard | null;
+  onProgress?: (done: number, total: number, id: string) => void;
+};
+
+export interface CamsSummary {
+  /** The cache folder (runs/<id>/cams/<keyHash>). */
+  dir: string;
+  images: number;
+  /** Images that were cached already (a job run again after a crash computes only the rest). */
+  cached: number;
+  checkpointStep: number;
+  backend: string;
+  seconds: number;
+}
+
+/**
+ * `eader cams`: fill the run's cam cache (the app's Generate, headless) for a split or a shard of it;
+ * images already cached are kept. Shards of one key share the cache folder and write only their own
+ * images' files; the key file is written when it is missing or says something else.
+ */
+export async function runCams(given: CamsOptions): Promise<CamsSummary> {
+  const started = Date.now();
+  const options = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as CamsOptions) };
+  const source = await openCamSource(options);
+  const cache = new CamCache(source.runDir, source.key);
+  await refuseInsideDataset(cache.dir, source.index.root, 'The cam cache', options.dataset);
+  await cache.prepare();
+  let cached = 0;
+  let done = 0;
+  await forEachCams(source, cache, false, async (rec, _cams, fromCache) => {
+    if (fromCache) cached++;
+    done += 1;
+    options.onProgress?.(done, source.records.length, rec.id);
+  });
+  return { dir: cache.dir, images: source.records.length, cached, checkpointStep: source.checkpoint.key.checkpointStep, backend: source.backend.name, seconds: (Date.now() - started) / 1000 };
 }

@@ -1,7 +1,8 @@
-/** `eader infer`: pseudo-masks of a dataset split from a trained run (defaults: the app's own). */
+/** `eader infer` (pseudo-masks of a dataset split from a trained run; defaults: the app's own) and `eader cams` (the run's cam cache only). */
 import { Command, Option } from 'commander';
 import type { IgnoreBand } from '@shared/pseudo/render';
 import { REFINER_NAMES, REFINERS, type RefinerName } from '@shared/pseudo/refiners';
+import { parseShard, shardLabel, type Shard } from '../datasets/shard';
 import { INFER_DEFAULTS } from './infer-run';
 import { terminalSafe } from './print';
 
@@ -23,6 +24,7 @@ interface InferFlags {
   ignoreBand?: string;
   camCache?: boolean;
   backend?: string;
+  shard?: string;
 }
 
 export function parseFraction(name: string, text: string): number {
@@ -57,60 +59,110 @@ function parseSide(name: string, text: string, min: number): number {
 
 const d = INFER_DEFAULTS;
 
+/** The flags that decide the cams, shared by `eader infer` and `eader cams` (one declaration each). */
+function addCamOptions(command: Command): Command {
+  return command
+    .requiredOption('--run <run_dir>', 'a run folder written by `eader train` (or the app)')
+    .requiredOption('--dataset <path>', 'the dataset: VOC root, COCO folder or instances .json, labelled folder')
+    .option('--split <name>', 'split to infer', d.split)
+    .option('--shard <i/n>', 'only shard i of n (1 ≤ i ≤ n) of the split’s images sorted by id, e.g. $SLURM_ARRAY_TASK_ID/16: n shards together write what one job writes (docs/cluster.md)')
+    .addOption(new Option('--labels <source>', 'image labels: ground truth, or predicted by the localizer').choices(['gt', 'predicted']).default(d.labels))
+    .option('--label-threshold <p>', 'with --labels predicted: probability above which a class is present', String(d.labelThreshold))
+    .option('--scales <list>', 'image scales whose cams are averaged', d.scales.join(','))
+    .option('--flip', 'also average the cams of the mirrored image', d.flip)
+    .option('--no-flip', 'no flip averaging')
+    .addOption(new Option('--checkpoint <which>', 'checkpoint to load').choices(['best', 'last']).default(d.checkpoint))
+    .option('--max-side <px>', 'cap the network input’s longest side at scale 1 (masks are still written at full size)')
+    .option('--grid-side <px>', 'longest side of the cam grid masks are rendered from (the app caches at this size)', String(d.gridSide))
+    .option('--backend <name>', 'compute backend: auto (default), webgpu, tensorflow-gpu, tensorflow, wasm or cpu');
+}
+
+type CamFlags = Pick<InferFlags, 'run' | 'dataset' | 'split' | 'shard' | 'labels' | 'labelThreshold' | 'scales' | 'flip' | 'checkpoint' | 'maxSide' | 'gridSide' | 'backend'>;
+
+function camSettings(flags: CamFlags) {
+  return {
+    run: flags.run,
+    dataset: flags.dataset,
+    split: flags.split,
+    shard: flags.shard === undefined ? null : parseShard(flags.shard),
+    labels: flags.labels,
+    labelThreshold: parseFraction('label-threshold', flags.labelThreshold),
+    scales: parseScales(flags.scales),
+    flip: flags.flip,
+    checkpoint: flags.checkpoint,
+    maxSide: flags.maxSide === undefined ? null : parseSide('max-side', flags.maxSide, 16),
+    gridSide: parseSide('grid-side', flags.gridSide, 8),
+    ...(flags.backend ? { backend: flags.backend } : {}),
+  };
+}
+
+/** Progress on stderr: one rewritten line on a terminal, a line per 100 images in a log (a cluster job's). */
+function progressPrinter(verb: string): { onProgress: (done: number, total: number, id: string) => void; end: () => void } {
+  const tty = process.stderr.isTTY;
+  return {
+    onProgress: (done, total, id) => {
+      if (tty) process.stderr.write(`\r\x1b[2K${verb} ${done}/${total} ${terminalSafe(id)}`);
+      else if (done === total || done % 100 === 0) process.stderr.write(`${verb} ${done}/${total}\n`);
+    },
+    end: () => {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+const ofShard = (shard: Shard | null): string => (shard ? ` (shard ${shardLabel(shard)})` : '');
+
 export function registerInfer(program: Command): void {
   program.addCommand(
-    new Command('infer')
-      .description(
+    addCamOptions(
+      new Command('infer').description(
         'Write one pseudo-mask per image (<imageId>.png, 8-bit indexed with the VOC palette, values = class index, 255 = ignore) from a trained run, ' +
           'through the pipeline the app uses: the same run, checkpoint and settings give the same bytes as the app’s accepted masks.',
-      )
-      .requiredOption('--run <run_dir>', 'a run folder written by `eader train` (or the app)')
-      .requiredOption('--dataset <path>', 'the dataset: VOC root, COCO folder or instances .json, labelled folder')
+      ),
+    )
       .requiredOption('--out <mask_dir>', 'folder for the masks (created)')
-      .option('--split <name>', 'split to infer', d.split)
       .option('--threshold <x>', 'cam threshold: pixels whose best cam is below it are background', String(d.threshold))
       .addOption(new Option('--refine <refiner>', REFINER_NAMES.map((n) => `${n}: ${REFINERS[n].summary}`).join('; ')).choices(REFINER_NAMES).default(d.refine))
       .option('--keep-largest', 'keep only the largest connected component of each class')
       .option('--ignore-band <low,high>', '255 (ignore) where the best cam lies in [low, high), e.g. 0.05,0.3 for training labels')
-      .addOption(new Option('--labels <source>', 'image labels: ground truth, or predicted by the localizer').choices(['gt', 'predicted']).default(d.labels))
-      .option('--label-threshold <p>', 'with --labels predicted: probability above which a class is present', String(d.labelThreshold))
-      .option('--scales <list>', 'image scales whose cams are averaged', d.scales.join(','))
-      .option('--flip', 'also average the cams of the mirrored image', d.flip)
-      .option('--no-flip', 'no flip averaging')
-      .addOption(new Option('--checkpoint <which>', 'checkpoint to load').choices(['best', 'last']).default(d.checkpoint))
-      .option('--max-side <px>', 'cap the network input’s longest side at scale 1 (masks are still written at full size)')
-      .option('--grid-side <px>', 'longest side of the cam grid masks are rendered from (the app caches at this size)', String(d.gridSide))
       .option('--cam-cache', "read cams from the run's cam cache and add the missing ones (as the app's Generate does; replaces a cache made with other settings)")
-      .option('--backend <name>', 'compute backend: auto (default), webgpu, tensorflow-gpu, tensorflow, wasm or cpu')
       .action(async (flags: InferFlags) => {
         const { runInfer } = await import('./infer-run');
-        const tty = process.stderr.isTTY;
+        const progress = progressPrinter('infer');
+        const cams = camSettings(flags);
         const summary = await runInfer({
-          run: flags.run,
-          dataset: flags.dataset,
-          split: flags.split,
+          ...cams,
           out: flags.out,
           threshold: parseFraction('threshold', flags.threshold),
           refine: flags.refine,
           keepLargest: flags.keepLargest ?? false,
           ignoreBand: flags.ignoreBand === undefined ? null : parseIgnoreBand(flags.ignoreBand),
-          labels: flags.labels,
-          labelThreshold: parseFraction('label-threshold', flags.labelThreshold),
-          scales: parseScales(flags.scales),
-          flip: flags.flip,
-          checkpoint: flags.checkpoint,
-          maxSide: flags.maxSide === undefined ? null : parseSide('max-side', flags.maxSide, 16),
-          gridSide: parseSide('grid-side', flags.gridSide, 8),
           camCache: flags.camCache ?? false,
-          ...(flags.backend ? { backend: flags.backend } : {}),
-          onProgress: (done, total, id) => {
-            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${terminalSafe(id)}`);
-            else if (done === total || done % 100 === 0) process.stderr.write(`infer ${done}/${total}\n`);
-          },
+          onProgress: progress.onProgress,
         });
-        if (tty) process.stderr.write('\n');
+        progress.end();
         const fromCache = summary.cached > 0 ? `, ${summary.cached} from the cam cache` : '';
-        console.log(`Wrote ${summary.images} masks to ${summary.out} (checkpoint step ${summary.checkpointStep}, ${summary.backend}${fromCache}, ${summary.seconds.toFixed(1)} s).`);
+        console.log(`Wrote ${summary.images} masks${ofShard(cams.shard)} to ${summary.out} (checkpoint step ${summary.checkpointStep}, ${summary.backend}${fromCache}, ${summary.seconds.toFixed(1)} s).`);
       }),
+  );
+}
+
+export function registerCams(program: Command): void {
+  program.addCommand(
+    addCamOptions(
+      new Command('cams').description(
+        "Fill a run's cam cache (runs/<id>/cams/, what the app's Generate writes and its Masks area reads) for a split or a shard of it, without writing masks; " +
+          'images already cached are kept, so a job run again computes only the rest.',
+      ),
+    ).action(async (flags: CamFlags) => {
+      const { runCams } = await import('./infer-run');
+      const progress = progressPrinter('cams');
+      const cams = camSettings(flags);
+      const summary = await runCams({ ...cams, onProgress: progress.onProgress });
+      progress.end();
+      console.log(
+        `Cams of ${summary.images} images${ofShard(cams.shard)} in ${summary.dir} (${summary.images - summary.cached} computed, ${summary.cached} cached already; checkpoint step ${summary.checkpointStep}, ${summary.backend}, ${summary.seconds.toFixed(1)} s).`,
+      );
+    }),
   );
 }

@@ -1,4 +1,8 @@
-/** Decoded training images, kept in memory up to a byte budget (then decoded again on each use). */
+/**
+ * Decoded training images, kept in memory up to a byte budget (the `cacheMegabytes` setting), then
+ * decoded again on each use: memory is bounded by the budget, not by the number of images. The first
+ * images decoded stay (an epoch's order is random, so any kept set serves the same share of reads).
+ */
 import type { DatasetIndex, ImageRecord, RgbImage } from '@shared/domain/dataset';
 import { readImage } from './load';
 
@@ -10,11 +14,16 @@ export class ImageCache {
     private readonly index: DatasetIndex,
     /** Decode at most this long a side (training inputs are cropped and resized anyway). */
     private readonly maxSide: number,
-    private readonly budgetBytes = 1.5 * 1024 ** 3,
+    private readonly budgetBytes: number,
   ) {}
 
   get size(): number {
     return this.images.size;
+  }
+
+  /** Bytes of decoded pixels held (at most the budget). */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   async get(record: ImageRecord): Promise<RgbImage> {

@@ -4,6 +4,7 @@
  * what one job covers, and anything written per image is keyed by its id.
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
+import { selectShard, type Shard } from './shard';
 
 export const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -12,11 +13,15 @@ export function splitNames(index: DatasetIndex): string[] {
   return [...new Set(index.images.flatMap((r) => r.splits))].sort();
 }
 
-/** The images of `split`, sorted by id; an error naming the splits there are when it is empty. */
-export function imagesOfSplit(index: DatasetIndex, split: string): ImageRecord[] {
+/**
+ * The images of `split`, sorted by id; an error naming the splits there are when the split is empty.
+ * With a shard, only that shard's block of them (shard.ts; it may be empty when there are more
+ * shards than images).
+ */
+export function imagesOfSplit(index: DatasetIndex, split: string, shard?: Shard | null): ImageRecord[] {
   const records = index.images.filter((r) => r.splits.includes(split));
   if (records.length === 0) {
     throw new Error(`The dataset at ${index.root} has no images in split "${split}" (splits: ${splitNames(index).join(', ') || 'none'}).`);
   }
-  return records.sort(byId);
+  return selectShard(records.sort(byId), shard);
 }

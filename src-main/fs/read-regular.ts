@@ -11,8 +11,13 @@ import { isReallyInside, realPathOf } from './confine';
 
 /** Size bounds per kind of file (bytes). One place: every reader takes its bound from here. */
 export const READ_LIMITS = {
-  /** A JSON or text index (COCO instances files reach ~450 MB): below V8's longest string. */
+  /** A JSON or text index read whole (COCO instances files reach ~450 MB): below V8's longest string. */
   json: 0x1fff_ffe8,
+  /**
+   * A file read in chunks, never held whole (a COCO instances file past the JSON bound, streamed):
+   * memory is bounded by what its reader keeps, so this bounds only the time spent.
+   */
+  stream: 64 * 2 ** 30,
   /** A small text file (classes.txt, split lists, labels.csv, VOC XML). */
   text: 64 << 20,
   /** An image file handed to the decoder. */
@@ -123,6 +128,37 @@ export async function readRegular(path: string, options: ReadRegularOptions = {}
 /** `readRegular` as UTF-8 text. */
 export async function readRegularText(path: string, options: ReadRegularOptions = {}): Promise<string> {
   return (await readRegular(path, options)).toString('utf8');
+}
+
+/**
+ * Read a regular file in chunks of `chunkBytes`, handing each to `onChunk` with the bytes read so
+ * far and the file's checked size (for files too large to hold as one string). Returns the size.
+ */
+export async function readRegularChunks(
+  path: string,
+  onChunk: (chunk: Uint8Array, done: number, total: number) => void,
+  options: ReadRegularOptions & { chunkBytes?: number } = {},
+): Promise<number> {
+  const { handle, info } = await openChecked(path, { kind: 'stream', ...options });
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  try {
+    let done = 0;
+    while (done < info.size) {
+      const chunk = new Uint8Array(Math.min(chunkBytes, info.size - done));
+      const bytesRead = await handle.read(chunk, 0, chunk.length, done).then(
+        (r) => r.bytesRead,
+        (err: unknown) => {
+          throw new UnreadableFileError(options.label ?? path, reasonOf(err));
+        },
+      );
+      if (bytesRead === 0) break; // the file shrank
+      done += bytesRead;
+      onChunk(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead), done, info.size); // its errors are the caller's
+    }
+    return done;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The first `length` bytes of a regular file (fewer if it is shorter). */

@@ -1,24 +1,32 @@
 /**
  * The cam cache of a run: `runs/<runId>/cams/<keyHash>/<imageId>.bin`, one file per image, holding
- * quantised cams (uint8 per class at the grid size), the localizer's probability of each class and
- * the image at grid size (the refinement's guide and the preview). A key is everything that decides
- * the cams: run, checkpoint (step + SHA-256 of its weights), scales, flip, label source, grid side.
- * A different key is a different folder; writing under a new key removes the other folders, so a
- * stale cam is never read. Each file also carries its key hash and is checked on read.
+ * quantised cams (uint8 per class at the grid size), compressed losslessly, and the localizer's
+ * probability of each class. A key is everything that decides the cams: run, checkpoint (step +
+ * SHA-256 of its weights), scales, flip, label source, grid side. A different key is a different
+ * folder; writing under a new key removes the other folders, so a stale cam is never read. Each
+ * file also carries its key hash and is checked on read.
  *
- * File layout (little-endian): "EADC" · u32 version (1) · 16 bytes key hash (ASCII hex) ·
+ * The guide image (the picture at grid size: the preview and the refinement's guide) is not stored:
+ * it is the image resized to the grid (`resizeRgb`), made again from the dataset when a reader asks
+ * for it (`GuideSource`), exactly as the cam job made it. It would be most of the file (3 bytes a
+ * pixel against ~1/20 of a byte per pixel and class for the compressed cams).
+ *
+ * File layout (little-endian): "EADC" · u32 version (2) · 16 bytes key hash (ASCII hex) ·
  * u32 imageWidth, imageHeight, width, height, K · K bytes classes · K f32 probabilities ·
- * K·width·height bytes cams · width·height·3 bytes guide RGB.
+ * u32 n · n bytes: raw deflate of the K planes of second differences
+ * (d[y][x] = v[y][x] − v[y][x−1] − v[y−1][x] + v[y−1][x−1] mod 256, missing neighbours 0): cams are
+ * bilinear upsamplings of a coarse map, so nearly every difference is 0 or ±1.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CamGrid } from '@shared/pseudo/cam-grid';
-import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { runPaths } from '../runs/run-layout';
 
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 4 + 4 + 16 + 5 * 4;
 
 export interface CamCacheKey {
@@ -40,6 +48,15 @@ export interface CachedCams extends CamGrid {
   probs: number[];
 }
 
+/** What a cam file holds: everything but the guide image. */
+export type StoredCams = Omit<CachedCams, 'guide'>;
+
+/** The guide image of an image at grid size (its RGB resized with `resizeRgb`), made from the dataset. */
+export type GuideSource = (imageId: string, width: number, height: number) => Promise<Uint8Array>;
+
+/** An empty guide: for readers that refine with `none`, which never looks at it. */
+export const NO_GUIDE = new Uint8Array(0);
+
 export function keyHash(key: CamCacheKey): string {
   const canonical = JSON.stringify([key.runId, key.checkpointStep, key.checkpointSha256, key.scales, key.flip, key.labels, key.labelThreshold, key.gridSide, key.inputMaxSide]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
@@ -48,11 +65,47 @@ export function keyHash(key: CamCacheKey): string {
 /** A file name for an image id (ids may hold characters a file system refuses). */
 export const camFileName = (imageId: string): string => `${encodeURIComponent(imageId).replace(/\./g, '%2E')}.bin`;
 
-export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
+/** Planes (K × h × w) → their second differences, mod 256. */
+function differences(planes: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(planes.length);
+  const n = width * height;
+  for (let base = 0; base < planes.length; base += n) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = base + y * width + x;
+        const left = x > 0 ? planes[i - 1]! : 0;
+        const up = y > 0 ? planes[i - width]! : 0;
+        const diag = x > 0 && y > 0 ? planes[i - width - 1]! : 0;
+        out[i] = (planes[i]! - left - up + diag) & 0xff;
+      }
+    }
+  }
+  return out;
+}
+
+/** The inverse of `differences`, in place. */
+function undoDifferences(d: Uint8Array, width: number, height: number): Uint8Array {
+  const n = width * height;
+  for (let base = 0; base < d.length; base += n) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = base + y * width + x;
+        const left = x > 0 ? d[i - 1]! : 0;
+        const up = y > 0 ? d[i - width]! : 0;
+        const diag = x > 0 && y > 0 ? d[i - width - 1]! : 0;
+        d[i] = (d[i]! + left + up - diag) & 0xff;
+      }
+    }
+  }
+  return d;
+}
+
+export function encodeCams(hash: string, cams: StoredCams): Uint8Array {
   const K = cams.classes.length;
   const n = cams.width * cams.height;
-  if (cams.cams.length !== K * n || cams.guide.length !== n * 3 || cams.probs.length !== K) throw new Error('cam record sizes do not match its header');
-  const bytes = new Uint8Array(HEADER + K + 4 * K + K * n + 3 * n);
+  if (cams.cams.length !== K * n || cams.probs.length !== K) throw new Error('cam record sizes do not match its header');
+  const packed = deflateRawSync(differences(cams.cams, cams.width, cams.height), { level: 6 });
+  const bytes = new Uint8Array(HEADER + K + 4 * K + 4 + packed.length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, VERSION, true);
@@ -63,30 +116,30 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
   at += K;
   cams.probs.forEach((p, k) => view.setFloat32(at + 4 * k, p, true));
   at += 4 * K;
-  bytes.set(cams.cams, at);
-  at += K * n;
-  bytes.set(cams.guide, at);
+  view.setUint32(at, packed.length, true);
+  bytes.set(packed, at + 4);
   return bytes;
 }
 
-/** Decode a cam file; null when it belongs to another key. Throws on a damaged file. */
-export function decodeCams(bytes: Uint8Array, expectedHash: string): CachedCams | null {
+/** Decode a cam file; null when it belongs to another key. Throws on a damaged file (or one of another version). */
+export function decodeCams(bytes: Uint8Array, expectedHash: string): StoredCams | null {
   if (bytes.length < HEADER) throw new Error('cam file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw new Error('not a cam cache file (bad magic or version)');
+  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw new Error('not a cam cache file of this version (bad magic or version)');
   if (new TextDecoder().decode(bytes.subarray(8, 24)) !== expectedHash) return null;
   const [imageWidth, imageHeight, width, height, K] = [0, 1, 2, 3, 4].map((i) => view.getUint32(24 + 4 * i, true)) as [number, number, number, number, number];
   const n = width * height;
-  if (bytes.length !== HEADER + K + 4 * K + K * n + 3 * n) throw new Error(`cam file holds ${bytes.length} bytes, expected ${HEADER + K + 4 * K + K * n + 3 * n}`);
   let at = HEADER;
+  if (bytes.length < at + 5 * K + 4) throw new Error('cam file is truncated');
   const classes = Array.from(bytes.subarray(at, at + K));
   at += K;
   const probs = classes.map((_, k) => view.getFloat32(at + 4 * k, true));
   at += 4 * K;
-  const cams = new Uint8Array(bytes.subarray(at, at + K * n)); // a plain copy, never a Buffer view
-  at += K * n;
-  const guide = new Uint8Array(bytes.subarray(at, at + 3 * n));
-  return { imageWidth, imageHeight, width, height, classes, probs, cams, guide };
+  const packed = view.getUint32(at, true);
+  if (bytes.length !== at + 4 + packed) throw new Error(`cam file holds ${bytes.length} bytes, expected ${at + 4 + packed}`);
+  const planes = new Uint8Array(inflateRawSync(bytes.subarray(at + 4), { maxOutputLength: Math.max(1, K * n) })); // a plain copy, never a Buffer view
+  if (planes.length !== K * n) throw new Error(`cam file's planes hold ${planes.length} bytes, expected ${K}×${width}×${height}`);
+  return { imageWidth, imageHeight, width, height, classes, probs, cams: undoDifferences(planes, width, height) };
 }
 
 /** One run's cache under one key. */
@@ -102,24 +155,31 @@ export class CamCache {
     this.dir = join(runPaths(runDir).cams, this.hash);
   }
 
-  /** Make this key's folder the only one: other keys' cams are removed (they are stale). */
+  /**
+   * Make this key's folder the only one: other keys' cams are removed (they are stale). The key file
+   * is written only when it is missing or says something else, so the shards of one job sharing the
+   * folder (`eader cams --shard`) write no file twice.
+   */
   async prepare(): Promise<void> {
     const root = runPaths(this.runDir).cams;
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(root)) if (name !== this.hash) await rm(join(root, name), { recursive: true, force: true });
-    await writeJsonAtomic(join(this.dir, 'key.json'), { format: 'eader-cam-cache/1', hash: this.hash, key: this.key });
+    const keyFile = join(this.dir, 'key.json');
+    const text = `${JSON.stringify({ format: 'eader-cam-cache/1', hash: this.hash, key: this.key }, null, 2)}\n`;
+    const current = await readFile(keyFile, 'utf8').catch(() => null);
+    if (current !== text) await writeFileAtomic(keyFile, text);
   }
 
   path(imageId: string): string {
     return join(this.dir, camFileName(imageId));
   }
 
-  async write(imageId: string, cams: CachedCams): Promise<void> {
+  async write(imageId: string, cams: StoredCams): Promise<void> {
     await writeFileAtomic(this.path(imageId), encodeCams(this.hash, cams));
   }
 
-  /** The cached cams of an image, or null (not computed, or computed under another key). */
-  async read(imageId: string): Promise<CachedCams | null> {
+  /** The stored cams of an image, or null (not computed, computed under another key, or damaged: recomputed). */
+  async readStored(imageId: string): Promise<StoredCams | null> {
     let bytes: Buffer;
     try {
       bytes = await readFile(this.path(imageId));
@@ -133,7 +193,17 @@ export class CamCache {
     }
   }
 
+  /**
+   * The cached cams of an image with its guide image made by `guides`, or with NO_GUIDE when the
+   * reader does not need one (it renders with the `none` refiner); null when not cached.
+   */
+  async read(imageId: string, guides: GuideSource | null): Promise<CachedCams | null> {
+    const stored = await this.readStored(imageId);
+    if (!stored) return null;
+    return { ...stored, guide: guides ? await guides(imageId, stored.width, stored.height) : NO_GUIDE };
+  }
+
   async has(imageId: string): Promise<boolean> {
-    return (await this.read(imageId)) !== null;
+    return (await this.readStored(imageId)) !== null;
   }
 }

@@ -2,14 +2,15 @@
  * The network side of pseudo-masks, for the cam cache and `eader infer` alike: per image, the cams
  * of its classes at the grid size (engine/infer.ts `multiScaleCams`: scales × flip, max-normalised),
  * quantised to bytes, plus the localizer's probability of each class and the image at grid size
- * (the refinement's guide). Classes come from the GT labels or, with `labels: 'predicted'`, from
+ * (the refinement's guide; the cache does not store it: `datasetGuides` makes it again). Classes come from the GT labels or, with `labels: 'predicted'`, from
  * the probabilities above `labelThreshold`. Rendering a mask from this record is
  * src-shared/pseudo/render.ts, the same code in the app, the renderer and the CLI.
  */
-import type { RgbImage } from '@shared/domain/dataset';
+import type { DatasetIndex, RgbImage } from '@shared/domain/dataset';
 import { gridSize, quantise, resizeRgb } from '@shared/pseudo/cam-grid';
+import { loadImage } from '../datasets/load';
 import { classProbabilities, multiScaleCams, type EaderModel } from '../engine';
-import type { CachedCams, CamCacheKey } from './cam-cache';
+import type { CachedCams, CamCacheKey, GuideSource } from './cam-cache';
 
 /** What decides one image's cams (the cache key without the run and checkpoint identity). */
 export type CamSettings = Pick<CamCacheKey, 'scales' | 'flip' | 'labels' | 'labelThreshold' | 'gridSide' | 'inputMaxSide'>;
@@ -34,6 +35,15 @@ export async function computeImageCams(model: EaderModel, image: RgbImage, gtLab
     classes,
     probs: classes.map((c) => probs[c - 1] ?? Number.NaN),
     cams,
-    guide: resizeRgb(image.data, image.width, image.height, grid.width, grid.height),
+    guide: guideOf(image, grid.width, grid.height),
   };
 }
+
+/** The guide image of a record: the image resized to its grid (the cache stores no guide). */
+export const guideOf = (image: RgbImage, width: number, height: number): Uint8Array => resizeRgb(image.data, image.width, image.height, width, height);
+
+/** Guides made from a dataset's images, as `computeImageCams` made them. */
+export const datasetGuides =
+  (index: DatasetIndex): GuideSource =>
+  async (imageId, width, height) =>
+    guideOf(await loadImage(index, imageId), width, height);

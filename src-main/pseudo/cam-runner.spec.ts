@@ -29,7 +29,7 @@ describe('forkedCamRunner', () => {
     const result = await forkedCamRunner({ env: { ...process.env, EADER_BACKEND: 'wasm' } })(job, (p) => seen.push(`${p.done}/${p.total} ${p.imageId}`), new AbortController().signal);
     expect(result).toMatchObject({ done: 2, failed: [], cancelled: false, backend: 'wasm' });
     expect(seen).toEqual(ids.map((id, i) => `${i + 1}/2 ${id}`));
-    for (const id of ids) expect((await cache.read(id))?.classes).toEqual([1]);
+    for (const id of ids) expect((await cache.readStored(id))?.classes).toEqual([1]);
   });
 
   it('never sends a job the protocol refuses, and writes nothing', async () => {
@@ -38,7 +38,7 @@ describe('forkedCamRunner', () => {
     await expect(forkedCamRunner()(bad, () => undefined, new AbortController().signal)).rejects.toThrow(
       /^Refused to send a malformed message to the pseudo-mask worker \(at job\.images\.0\.labels\.0: /,
     );
-    for (const id of ids) expect(await cache.read(id)).toBeNull();
+    for (const id of ids) expect(await cache.readStored(id)).toBeNull();
   });
 
   it('fails the job when the worker dies mid-job (SIGKILL) or answers off-protocol: an outcome, never a hang', async () => {

@@ -147,7 +147,7 @@ describe('a run folder of eader-run/1 (bafd886)', () => {
       () => undefined,
     );
     expect(job).toMatchObject({ done: 1, failed: [] });
-    const cams = await cache.read('shape_0005');
+    const cams = await cache.readStored('shape_0005');
     expect(cams?.classes).toEqual([1, 2]);
     expect(cams?.probs).toHaveLength(2);
   });

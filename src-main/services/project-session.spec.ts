@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ThumbProgress } from '@shared/domain/project-view';
+import { readdir } from 'node:fs/promises';
+import { generateCocoScale } from '../../scripts/bench/coco-scale';
 import { createDatasetSession, demoDatasetPath } from './dataset-session';
-import { ProjectSession } from './project-session';
+import { ProjectSession, THUMB_PREFETCH } from './project-session';
 
 function sessions(progress: ThumbProgress[] = []) {
   const datasets = createDatasetSession(() => {});
@@ -47,5 +49,22 @@ describe('project session', () => {
     await expect(projects.create(join(demoDatasetPath(), 'proj'))).rejects.toThrow(/inside the dataset folder/);
     await expect(projects.setReview({ id: 'x', status: 'accepted' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(projects.open(mkdtempSync(join(tmpdir(), 'eader-empty-')))).rejects.toThrow(/not an EADER Workbench project/);
+  });
+
+  it('makes only the first images’ thumbnails in the background; the rest when the grid asks for them', async () => {
+    const progress: ThumbProgress[] = [];
+    const { datasets, projects } = sessions(progress);
+    const root = join(mkdtempSync(join(tmpdir(), 'eader-proj-many-')), 'coco');
+    const count = THUMB_PREFETCH + 20;
+    await generateCocoScale(root, count, () => undefined);
+    await datasets.open({ path: root });
+    const dir = join(mkdtempSync(join(tmpdir(), 'eader-proj-')), 'p');
+    await projects.create(dir);
+    await expect.poll(() => progress.at(-1)?.finished, { timeout: 60_000 }).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ done: THUMB_PREFETCH, total: THUMB_PREFETCH, failed: 0 });
+    expect(await readdir(join(dir, 'thumbs'))).toHaveLength(THUMB_PREFETCH);
+    const last = datasets.query({ offset: count - 1, limit: 1 }).items[0]!;
+    expect((await datasets.thumbnail(last.id)).mime).toBe('image/webp'); // made on demand, and kept
+    expect(await readdir(join(dir, 'thumbs'))).toHaveLength(THUMB_PREFETCH + 1);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The open project: created from the open dataset or opened from its folder. While one is open,
- * the dataset session reads review statuses and thumbnails from it, and thumbnails are generated
- * lazily in the background with progress events. The open project holds its lock (one writer at a
+ * the dataset session reads review statuses and thumbnails from it. Thumbnails are made lazily: the
+ * grid's requests make and cache the ones on screen, and a background pass with progress events
+ * makes only the first THUMB_PREFETCH (what the grid shows first), so a 118k-image project does not
+ * spend half an hour of both cores on thumbnails nobody scrolled to. The open project holds its lock (one writer at a
  * time): a project another process has open is refused (CONFLICT, naming the holder), and the lock is
  * released when another project is opened or the session closes.
  */
@@ -12,6 +14,9 @@ import { ApiError, asApiError, type ErrorCode } from '@shared/envelope';
 import { LockedError } from '../fs/lock';
 import { Project } from '../project/project-store';
 import type { DatasetSession } from './dataset-session';
+
+/** Thumbnails made in the background when a project opens: the first images of the grid. */
+export const THUMB_PREFETCH = 500;
 
 export class ProjectSession {
   private project: Project | null = null;
@@ -97,7 +102,10 @@ export class ProjectSession {
     this.datasets.setProject(this);
     const abort = new AbortController();
     this.thumbsAbort = abort;
-    const ids = project.images().map((image) => image.id);
+    const ids = project
+      .images()
+      .slice(0, THUMB_PREFETCH)
+      .map((image) => image.id);
     void project.thumbs
       .generate(ids, {
         concurrency: 2,

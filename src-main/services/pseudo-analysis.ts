@@ -12,6 +12,7 @@ import { maskSaveCode } from './mask-service';
 import { renderPseudoMask } from '@shared/pseudo/render';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import type { CachedCams } from '../pseudo/cam-cache';
+import { datasetGuides } from '../pseudo/cam-compute';
 import { cachedIds } from '../pseudo/cache-index';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../pseudo/evaluate';
 import { appendProvenance } from '../pseudo/provenance';
@@ -47,8 +48,10 @@ export class PseudoAnalysis {
       ids = ids.filter((id) => inSplit.has(id));
     }
     const items: Scope['items'] = [];
+    // The guide image is made again from the dataset only when a refiner will look at it.
+    const guides = settings.refine !== 'none' ? datasetGuides(this.service.options.datasets.dataset()) : null;
     for (const id of ids) {
-      const cams = await cache.read(id);
+      const cams = await cache.read(id, guides);
       if (cams) items.push({ id, cams });
     }
     if (items.length === 0) throw new ApiError('NOT_FOUND', `No cached cams of run ${input.runId} for these images: generate them first.`);

@@ -10,6 +10,7 @@ import { ApiError, asApiError, errorText } from '@shared/envelope';
 import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
 import { imagesOfSplit } from '../datasets/select';
 import { CamCache, type CamCacheKey } from '../pseudo/cam-cache';
+import { datasetGuides } from '../pseudo/cam-compute';
 import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
@@ -139,10 +140,11 @@ export class PseudoService {
 
   async cams(runId: string, ids: readonly string[]): Promise<{ items: PseudoCams[]; missing: string[] }> {
     const cache = await this.cache(runId);
+    const guides = datasetGuides(this.options.datasets.dataset());
     const items: PseudoCams[] = [];
     const missing: string[] = [];
     for (const id of ids) {
-      const cams = await cache.read(id);
+      const cams = await cache.read(id, guides);
       if (cams) items.push({ id, ...cams, probs: cams.probs.map((p) => (Number.isFinite(p) ? p : null)) });
       else missing.push(id);
     }

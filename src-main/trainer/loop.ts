@@ -210,7 +210,7 @@ interface LoopState {
 
 async function trainSteps(s: LoopState): Promise<TrainingResult> {
   const { config, engine, io } = s;
-  const cache = new ImageCache(s.index, config.cacheMaxSide);
+  const cache = new ImageCache(s.index, config.cacheMaxSide, config.cacheMegabytes * 2 ** 20);
   const sampleRecords = s.records.slice(0, config.sampleImages);
   const checkpoints = new CheckpointWriter(s.runDir, config.keepCheckpoints, engine, io.emit);
   const started = Date.now();

@@ -276,6 +276,15 @@ export const SETTINGS = {
     max: 4096,
     default: 512,
   }),
+  cacheMegabytes: int({
+    label: 'Decode cache (MiB)',
+    help: 'At most this much memory holds decoded training images, however many the dataset has; past it, images are decoded again on each use (0: none kept).',
+    group: 'data',
+    consumer: 'trainer',
+    min: 0,
+    max: 1048576,
+    default: 1024,
+  }),
   backend: choice(BackendChoice, {
     label: 'Backend',
     help: 'auto picks the best available: webgpu on a GPU, tfjs-node-gpu (CUDA), tfjs-node, wasm, then cpu; a software WebGPU adapter only when webgpu is chosen here.',

@@ -136,6 +136,9 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
   const cams = dequantise(grid); // K × [h*w]
   const toSize = (planes: readonly Float32Array[]): Float32Array[] => resizePlanes(planes, w, h, size.width, size.height);
   const refiner = REFINERS[settings.refine];
+  if (settings.refine !== 'none' && grid.guide.length !== w * h * 3) {
+    throw new Error(`the ${settings.refine} refiner needs the guide image (${w}×${h}×3 bytes), got ${grid.guide.length} bytes`);
+  }
   const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
     ruleMask(c, grid.classes, w * h, settings.threshold),
   );

@@ -30,21 +30,35 @@ export interface CocoCategory {
 
 export type CocoSegmentation = { kind: 'polygons'; polygons: number[][] } | { kind: 'rle'; rle: Rle };
 
-export interface CocoAnnotation {
+/** What the index needs of an annotation: whose it is, its class, and whether it has a mask. */
+export interface CocoAnnotationRef {
   id: number;
   imageId: number;
   categoryId: number;
   iscrowd: boolean;
+  /** False for a box-only annotation (no segmentation). */
+  hasSegmentation: boolean;
+}
+
+export interface CocoAnnotation extends CocoAnnotationRef {
   /** null when the annotation has no segmentation (a box-only annotation). */
   segmentation: CocoSegmentation | null;
 }
 
-export interface CocoInstances {
+export interface CocoInstances<A extends CocoAnnotationRef = CocoAnnotation> {
   images: CocoImage[];
   categories: CocoCategory[];
-  annotations: CocoAnnotation[];
+  annotations: A[];
   issues: DatasetIssue[];
 }
+
+/**
+ * What to keep of each annotation: `index` keeps only what the dataset index needs (class, image,
+ * crowd, whether it has a mask: the polygons are checked and dropped), `masks` keeps the
+ * segmentations too (the GT rasteriser's input).
+ */
+export type CocoKeep = 'index' | 'masks';
+export type KeptAnnotation<K extends CocoKeep> = K extends 'masks' ? CocoAnnotation : CocoAnnotationRef;
 
 export class CocoFormatError extends Error {
   constructor(message: string) {
@@ -58,8 +72,148 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isPositiveInt = (v: unknown): v is number => isInt(v) && v > 0;
 
+/** A segmentation checked against its image: the kept form (or null), or what is wrong with it. */
+interface CheckedSegmentation {
+  /** Whether the annotation has a mask at all (false: box-only). */
+  has: boolean;
+  /** The mask, kept in `masks` mode only. */
+  segmentation: CocoSegmentation | null;
+  problem: string | null;
+  outsideFrame: boolean;
+}
+
+/** An annotation as it arrived: either refused outright, or waiting for the images and categories. */
+type Arrived =
+  | { bad: string }
+  | { id: number; imageId: number; categoryId: number; iscrowd: boolean; raw: unknown; checked: CheckedSegmentation | null };
+
+/**
+ * Builds the checked records of an instances file from its elements, in whatever order the file
+ * holds them (the official files list images, annotations, then categories): categories and images
+ * are checked as they come; an annotation is checked against its image as soon as that image is
+ * known (its polygons then dropped in `index` mode) and against the categories at `finish`. The
+ * issues come out in the same order for any element order — categories', images', then
+ * annotations' in file order — so the whole-file parse and the streaming read (coco-stream.ts)
+ * give the same index.
+ */
+export class CocoInstancesBuilder<K extends CocoKeep> {
+  private readonly categories: CocoCategory[] = [];
+  private readonly categoryIds = new Set<number>();
+  private readonly images: CocoImage[] = [];
+  private readonly imageById = new Map<number, CocoImage>();
+  private readonly arrived: Arrived[] = [];
+  private readonly categoryIssues: DatasetIssue[] = [];
+  private readonly imageIssues: DatasetIssue[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly keep: K,
+  ) {}
+
+  category(c: unknown, i: number): void {
+    const issue = (reason: string): number => this.categoryIssues.push({ file: this.file, reason });
+    if (!isObject(c) || !isInt(c['id']) || typeof c['name'] !== 'string' || c['name'].trim() === '') {
+      issue(`categories[${i}] needs an integer "id" and a non-empty "name"; skipped`);
+      return;
+    }
+    if (this.categoryIds.has(c['id'])) {
+      issue(`category id ${c['id']} appears twice; the second ("${c['name']}") is skipped`);
+      return;
+    }
+    this.categoryIds.add(c['id']);
+    this.categories.push({ id: c['id'], name: c['name'].trim() });
+  }
+
+  image(im: unknown, i: number): void {
+    const issue = (reason: string): number => this.imageIssues.push({ file: this.file, reason });
+    if (!isObject(im) || !isInt(im['id']) || typeof im['file_name'] !== 'string' || im['file_name'] === '') {
+      issue(`images[${i}] needs an integer "id" and a "file_name"; skipped`);
+      return;
+    }
+    if (!isPositiveInt(im['width']) || !isPositiveInt(im['height'])) {
+      issue(`image ${im['id']} (${im['file_name']}) has no positive integer width/height; skipped`);
+      return;
+    }
+    if (im['width'] * im['height'] > MAX_IMAGE_PIXELS) {
+      issue(`image ${im['id']} (${im['file_name']}) says it is ${im['width']}×${im['height']}, more than ${MAX_IMAGE_PIXELS} pixels; skipped`);
+      return;
+    }
+    if (this.imageById.has(im['id'])) {
+      issue(`image id ${im['id']} appears twice; the second (${im['file_name']}) is skipped`);
+      return;
+    }
+    const image = { id: im['id'], fileName: im['file_name'].replaceAll('\\', '/'), width: im['width'], height: im['height'] };
+    this.imageById.set(image.id, image);
+    this.images.push(image);
+  }
+
+  annotation(a: unknown, i: number): void {
+    if (!isObject(a) || !isInt(a['image_id']) || !isInt(a['category_id'])) {
+      this.arrived.push({ bad: `annotations[${i}] needs integer "image_id" and "category_id"; skipped` });
+      return;
+    }
+    const image = this.imageById.get(a['image_id']);
+    const raw = a['segmentation'];
+    this.arrived.push({
+      id: isInt(a['id']) ? a['id'] : i,
+      imageId: a['image_id'],
+      categoryId: a['category_id'],
+      iscrowd: a['iscrowd'] === 1 || a['iscrowd'] === true,
+      // Checked now when its image is known (then only the result is kept), else at finish.
+      raw: image ? undefined : raw,
+      checked: image ? this.check(raw, image) : null,
+    });
+  }
+
+  private check(raw: unknown, image: CocoImage): CheckedSegmentation {
+    const parsed = parseSegmentation(raw, image);
+    if (typeof parsed === 'string') return { has: false, segmentation: null, problem: parsed, outsideFrame: false };
+    const outsideFrame = parsed?.kind === 'polygons' && parsed.polygons.some((p) => !insideFrame(p, image.height, image.width));
+    return { has: parsed !== null, segmentation: this.keep === 'masks' ? parsed : null, problem: null, outsideFrame };
+  }
+
+  finish(): CocoInstances<KeptAnnotation<K>> {
+    const issues: DatasetIssue[] = [...this.categoryIssues, ...this.imageIssues];
+    const issue = (reason: string): number => issues.push({ file: this.file, reason });
+    const annotations: KeptAnnotation<K>[] = [];
+    const perImage = new Map<number, number>();
+    for (const a of this.arrived) {
+      if ('bad' in a) {
+        issue(a.bad);
+        continue;
+      }
+      const image = this.imageById.get(a.imageId);
+      if (!image) {
+        issue(`annotation ${a.id} refers to unknown image_id ${a.imageId}; skipped`);
+        continue;
+      }
+      if (!this.categoryIds.has(a.categoryId)) {
+        issue(`annotation ${a.id} (image ${image.fileName}) refers to unknown category_id ${a.categoryId}; skipped`);
+        continue;
+      }
+      const count = (perImage.get(image.id) ?? 0) + 1;
+      perImage.set(image.id, count);
+      if (count > MAX_ANNOTATIONS_PER_IMAGE) {
+        if (count === MAX_ANNOTATIONS_PER_IMAGE + 1) issue(`image ${image.fileName} has more than ${MAX_ANNOTATIONS_PER_IMAGE} annotations; the rest are skipped`);
+        continue;
+      }
+      const checked = a.checked ?? this.check(a.raw, image);
+      if (checked.problem !== null) {
+        issue(`annotation ${a.id} (image ${image.fileName}): ${checked.problem}; skipped`);
+        continue;
+      }
+      if (checked.outsideFrame) {
+        issue(`annotation ${a.id} (image ${image.fileName}): a polygon reaches far outside the ${image.width}×${image.height} image; it is clipped to the image`);
+      }
+      const ref: CocoAnnotationRef = { id: a.id, imageId: a.imageId, categoryId: a.categoryId, iscrowd: a.iscrowd, hasSegmentation: checked.has };
+      annotations.push((this.keep === 'masks' ? { ...ref, segmentation: checked.segmentation } : ref) as KeptAnnotation<K>);
+    }
+    return { images: this.images, categories: this.categories, annotations, issues };
+  }
+}
+
 /** Parse the text of an instances file. `file` names it in issues (relative to the dataset root). */
-export function parseCocoInstances(text: string, file: string): CocoInstances {
+export function parseCocoInstances<K extends CocoKeep = 'masks'>(text: string, file: string, keep: K = 'masks' as K): CocoInstances<KeptAnnotation<K>> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -70,86 +224,13 @@ export function parseCocoInstances(text: string, file: string): CocoInstances {
   for (const key of ['images', 'categories'] as const) {
     if (!Array.isArray(data[key])) throw new CocoFormatError(`${file} is not a COCO instances file: "${key}" is missing or not an array`);
   }
-  const issues: DatasetIssue[] = [];
-  const issue = (reason: string): void => {
-    issues.push({ file, reason });
-  };
   const annotationsRaw = data['annotations'] ?? [];
   if (!Array.isArray(annotationsRaw)) throw new CocoFormatError(`${file}: "annotations" is not an array`);
-
-  const categories: CocoCategory[] = [];
-  const categoryIds = new Set<number>();
-  for (const [i, c] of (data['categories'] as unknown[]).entries()) {
-    if (!isObject(c) || !isInt(c['id']) || typeof c['name'] !== 'string' || c['name'].trim() === '') {
-      issue(`categories[${i}] needs an integer "id" and a non-empty "name"; skipped`);
-      continue;
-    }
-    if (categoryIds.has(c['id'])) {
-      issue(`category id ${c['id']} appears twice; the second ("${c['name']}") is skipped`);
-      continue;
-    }
-    categoryIds.add(c['id']);
-    categories.push({ id: c['id'], name: c['name'].trim() });
-  }
-
-  const images: CocoImage[] = [];
-  const imageIds = new Set<number>();
-  for (const [i, im] of (data['images'] as unknown[]).entries()) {
-    if (!isObject(im) || !isInt(im['id']) || typeof im['file_name'] !== 'string' || im['file_name'] === '') {
-      issue(`images[${i}] needs an integer "id" and a "file_name"; skipped`);
-      continue;
-    }
-    if (!isPositiveInt(im['width']) || !isPositiveInt(im['height'])) {
-      issue(`image ${im['id']} (${im['file_name']}) has no positive integer width/height; skipped`);
-      continue;
-    }
-    if (im['width'] * im['height'] > MAX_IMAGE_PIXELS) {
-      issue(`image ${im['id']} (${im['file_name']}) says it is ${im['width']}×${im['height']}, more than ${MAX_IMAGE_PIXELS} pixels; skipped`);
-      continue;
-    }
-    if (imageIds.has(im['id'])) {
-      issue(`image id ${im['id']} appears twice; the second (${im['file_name']}) is skipped`);
-      continue;
-    }
-    imageIds.add(im['id']);
-    images.push({ id: im['id'], fileName: im['file_name'].replaceAll('\\', '/'), width: im['width'], height: im['height'] });
-  }
-  const sizeOf = new Map(images.map((im) => [im.id, im]));
-
-  const annotations: CocoAnnotation[] = [];
-  const perImage = new Map<number, number>();
-  for (const [i, a] of annotationsRaw.entries()) {
-    if (!isObject(a) || !isInt(a['image_id']) || !isInt(a['category_id'])) {
-      issue(`annotations[${i}] needs integer "image_id" and "category_id"; skipped`);
-      continue;
-    }
-    const id = isInt(a['id']) ? a['id'] : i;
-    const image = sizeOf.get(a['image_id']);
-    if (!image) {
-      issue(`annotation ${id} refers to unknown image_id ${a['image_id']}; skipped`);
-      continue;
-    }
-    if (!categoryIds.has(a['category_id'])) {
-      issue(`annotation ${id} (image ${image.fileName}) refers to unknown category_id ${a['category_id']}; skipped`);
-      continue;
-    }
-    const count = (perImage.get(image.id) ?? 0) + 1;
-    perImage.set(image.id, count);
-    if (count > MAX_ANNOTATIONS_PER_IMAGE) {
-      if (count === MAX_ANNOTATIONS_PER_IMAGE + 1) issue(`image ${image.fileName} has more than ${MAX_ANNOTATIONS_PER_IMAGE} annotations; the rest are skipped`);
-      continue;
-    }
-    const segmentation = parseSegmentation(a['segmentation'], image);
-    if (typeof segmentation === 'string') {
-      issue(`annotation ${id} (image ${image.fileName}): ${segmentation}; skipped`);
-      continue;
-    }
-    if (segmentation?.kind === 'polygons' && segmentation.polygons.some((p) => !insideFrame(p, image.height, image.width))) {
-      issue(`annotation ${id} (image ${image.fileName}): a polygon reaches far outside the ${image.width}×${image.height} image; it is clipped to the image`);
-    }
-    annotations.push({ id, imageId: a['image_id'], categoryId: a['category_id'], iscrowd: a['iscrowd'] === 1 || a['iscrowd'] === true, segmentation });
-  }
-  return { images, categories, annotations, issues };
+  const builder = new CocoInstancesBuilder(file, keep);
+  (data['categories'] as unknown[]).forEach((c, i) => builder.category(c, i));
+  (data['images'] as unknown[]).forEach((im, i) => builder.image(im, i));
+  annotationsRaw.forEach((a: unknown, i) => builder.annotation(a, i));
+  return builder.finish();
 }
 
 /** A segmentation, null when absent, or a string saying what is wrong with it. */

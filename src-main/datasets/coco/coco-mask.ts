@@ -36,7 +36,7 @@ export function segmentationToMask(segmentation: CocoSegmentation, height: numbe
  * marks such images as having no GT.
  */
 export function rasteriseAnnotations(
-  annotations: readonly CocoAnnotation[],
+  annotations: readonly Omit<CocoAnnotation, 'hasSegmentation'>[],
   height: number,
   width: number,
   classOf: (categoryId: number) => number | undefined,

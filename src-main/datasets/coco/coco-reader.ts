@@ -19,10 +19,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { DatasetIndex, DatasetIssue, ImageRecord, IndexMask } from '@shared/domain/dataset';
 import { vocPalette } from '../../codecs/voc-palette';
 import { isInside } from '../../fs/confine';
-import { readRegularText } from '../../fs/read-regular';
 import { entryKind, relativePosix as posixRelative } from '../fs-utils';
 import { fileNamesIn, stripExtension, verifyImages } from '../folder/image-files';
-import { type CocoAnnotation, CocoFormatError, type CocoInstances, parseCocoInstances } from './coco-json';
+import { type CocoAnnotation, type CocoAnnotationRef, CocoFormatError, type CocoInstances } from './coco-json';
+import { readCocoInstances } from './coco-stream';
 import { rasteriseAnnotations } from './coco-mask';
 import { findCocoAnnotationFiles } from './coco-layout';
 
@@ -48,6 +48,8 @@ export interface ReadCocoOptions {
   verifyImages?: boolean;
   /** Called as image headers are checked (verifyImages only). */
   onProgress?: (done: number, total: number) => void;
+  /** Stream instances files larger than this (default: past the whole-file bound; coco-stream.ts). */
+  streamAboveBytes?: number;
 }
 
 /** 255 is void and 0 background, so at most 254 categories fit an 8-bit mask. */
@@ -56,11 +58,11 @@ const MAX_CATEGORIES = 254;
 export async function readCocoDataset(path: string, options: ReadCocoOptions = {}): Promise<CocoDatasetIndex> {
   const { root, files } = await findCocoAnnotationFiles(resolve(path));
   const issues: DatasetIssue[] = [];
-  const parsed: { file: string; split: string; data: CocoInstances }[] = [];
+  const parsed: { file: string; split: string; data: CocoInstances<CocoAnnotationRef> }[] = [];
   for (const file of files) {
     const rel = posixRelative(root, file);
     try {
-      const data = parseCocoInstances(await readRegularText(file, { root, kind: 'json', label: rel }), rel);
+      const data = await readCocoInstances(file, 'index', { root, label: rel, ...(options.streamAboveBytes !== undefined ? { streamAboveBytes: options.streamAboveBytes } : {}) });
       parsed.push({ file, split: splitName(file), data });
       issues.push(...data.issues);
     } catch (err) {
@@ -119,7 +121,7 @@ export async function readCocoDataset(path: string, options: ReadCocoOptions = {
       seenIds.set(id, rel);
       const anns = byImage.get(im.id) ?? [];
       const labels = [...new Set(anns.map((a) => classOf.get(a.categoryId)!))].sort((a, b) => a - b);
-      const hasMasks = anns.every((a) => a.segmentation !== null);
+      const hasMasks = anns.every((a) => a.hasSegmentation);
       images.push({ id, file: rel, splits: [split], labels, width: im.width, height: im.height, gt: hasMasks ? { kind: 'coco', imageId: im.id } : null });
     }
   }
@@ -132,8 +134,8 @@ function splitName(file: string): string {
   return stem.startsWith('instances_') && stem.length > 'instances_'.length ? stem.slice('instances_'.length) : stem;
 }
 
-function groupByImage(annotations: CocoAnnotation[]): Map<number, CocoAnnotation[]> {
-  const by = new Map<number, CocoAnnotation[]>();
+function groupByImage<A extends CocoAnnotationRef>(annotations: A[]): Map<number, A[]> {
+  const by = new Map<number, A[]>();
   for (const a of annotations) {
     const list = by.get(a.imageId);
     if (list) list.push(a);
@@ -147,7 +149,7 @@ function groupByImage(annotations: CocoAnnotation[]): Map<number, CocoAnnotation
  * images that would be read vote: a `file_name` that leaves the dataset from a candidate folder, or
  * a symlink out of it, is no evidence for that folder.
  */
-async function guessImagesDir(root: string, annotationFile: string, split: string, data: CocoInstances): Promise<string> {
+async function guessImagesDir(root: string, annotationFile: string, split: string, data: CocoInstances<CocoAnnotationRef>): Promise<string> {
   const candidates = [...new Set([join(root, split), join(root, 'images', split), join(root, 'images'), root, dirname(annotationFile)])];
   const sample = data.images.slice(0, 20);
   let best = candidates[0]!;
@@ -181,7 +183,7 @@ async function loadSource(file: string): Promise<LoadedSource> {
     cache.set(file, hit);
     return hit;
   }
-  const data = parseCocoInstances(await readRegularText(file, { kind: 'json' }), basename(file));
+  const data = await readCocoInstances(file, 'masks', { label: basename(file) });
   const loaded = { mtimeMs, byImage: groupByImage(data.annotations) };
   cache.set(file, loaded);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
