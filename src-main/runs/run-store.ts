@@ -11,20 +11,25 @@
  * setting needs no new format; a new format is for a change of the record's own shape.
  *   eader-run/1 (up to bafd886): `workers` only when set, no `hflip`.
  *   eader-run/2: every setting is written.
+ *   eader-run/3: `kind` — a localizer run (EADER) or a segmenter run, whose `config` is the
+ *     segmenter's settings table and which records its training labels (`labels`, and the copies
+ *     in `labels/pseudo/` and `labels/trusted/`). Older records are localizer runs.
  */
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { StoredSegmenterConfig } from '@shared/domain/segmenter-config';
+import { SegmenterLabels } from '@shared/domain/segmenter-view';
 import { StoredTrainConfig } from '@shared/domain/train-config';
+import type { RunKind } from '@shared/domain/training-view';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 
-export const RUN_FORMAT = 'eader-run/2';
+export const RUN_FORMAT = 'eader-run/3';
 
-export const RunRecord = z.object({
+const recordParts = {
   format: z.literal(RUN_FORMAT),
   runId: z.string(),
   createdAt: z.string(),
-  config: StoredTrainConfig,
   backend: z.string(),
   dataset: z.object({
     root: z.string(),
@@ -36,8 +41,18 @@ export const RunRecord = z.object({
   }),
   versions: z.record(z.string(), z.string()),
   resumes: z.array(z.object({ at: z.string(), fromStep: z.number().int(), backend: z.string() })),
-});
+};
+
+/** A localizer run's record (EADER: localizer + adversary). */
+export const RunRecord = z.object({ ...recordParts, kind: z.literal('localizer').default('localizer'), config: StoredTrainConfig });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/** A segmenter run's record: its own settings table, and what it learned from. */
+export const SegmenterRunRecord = z.object({ ...recordParts, kind: z.literal('segmenter'), config: StoredSegmenterConfig, labels: SegmenterLabels });
+export type SegmenterRunRecord = z.infer<typeof SegmenterRunRecord>;
+
+/** Any run's record; `kind` says which. */
+export type AnyRunRecord = RunRecord | SegmenterRunRecord;
 
 export interface RunPaths {
   dir: string;
@@ -64,12 +79,13 @@ export function migrate(raw: unknown, file: string): unknown {
   const record = raw as Record<string, unknown>;
   switch (record.format) {
     case 'eader-run/1':
-      // Same shape; the settings it lacks (hflip, workers, …) get their defaults when it is parsed.
-      return { ...record, format: 'eader-run/2' };
+    case 'eader-run/2':
+      // Localizer runs of the same shape; the settings they lack (hflip, workers, …) get their defaults when parsed.
+      return { ...record, format: RUN_FORMAT, kind: 'localizer' };
     case RUN_FORMAT:
       return record;
     default:
-      throw new Error(`${file} is a run record of format ${JSON.stringify(record.format)}, which this EADER does not read (it reads eader-run/1 and ${RUN_FORMAT}; a newer version may have written it).`);
+      throw new Error(`${file} is a run record of format ${JSON.stringify(record.format)}, which this EADER does not read (it reads eader-run/1 to ${RUN_FORMAT}; a newer version may have written it).`);
   }
 }
 
@@ -79,8 +95,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where || '(record)'}: ${issue.message}`;
 }
 
-/** The run record of a run folder, migrated to RUN_FORMAT; an error names the file and the problem. */
-export async function readRunRecord(runDir: string): Promise<RunRecord> {
+/** Any run's record, migrated to RUN_FORMAT; an error names the file and the problem. */
+export async function readAnyRunRecord(runDir: string): Promise<AnyRunRecord> {
   const paths = runPaths(runDir);
   let text: string;
   try {
@@ -94,27 +110,51 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   } catch (error) {
     throw new Error(`${paths.config} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
   }
-  const parsed = RunRecord.safeParse(migrate(raw, paths.config));
+  const migrated = migrate(raw, paths.config) as Record<string, unknown>;
+  const parsed = migrated.kind === 'segmenter' ? SegmenterRunRecord.safeParse(migrated) : RunRecord.safeParse(migrated);
   if (!parsed.success) throw new Error(`${paths.config} is not a valid run record: ${parsed.error.issues.map(describeIssue).join('; ')}.`);
   return parsed.data;
 }
 
+/** The record of a run of `kind`, or an error naming the folder and what it holds instead. */
+async function readKind<K extends RunKind>(runDir: string, kind: K): Promise<Extract<AnyRunRecord, { kind: K }>> {
+  const record = await readAnyRunRecord(runDir);
+  if (record.kind !== kind) {
+    throw new Error(`${runPaths(runDir).dir} is a ${record.kind} run, not a ${kind} run${record.kind === 'segmenter' ? ' (use it with eader infer, or as a mask source)' : ''}.`);
+  }
+  return record as Extract<AnyRunRecord, { kind: K }>;
+}
+
+/** A localizer run's record (an error for a segmenter run). */
+export const readRunRecord = (runDir: string): Promise<RunRecord> => readKind(runDir, 'localizer');
+/** A segmenter run's record (an error for a localizer run). */
+export const readSegmenterRunRecord = (runDir: string): Promise<SegmenterRunRecord> => readKind(runDir, 'segmenter');
+
 /** Create a new run folder. Refuses a folder that already holds a run (use resume instead). */
-export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes'>): Promise<RunRecord> {
+export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes' | 'kind'>): Promise<RunRecord> {
+  return createRecord(runDir, { kind: 'localizer' as const, ...record });
+}
+
+/** Create a new segmenter run folder (its labels are copied in by the trainer). */
+export async function createSegmenterRun(runDir: string, record: Omit<SegmenterRunRecord, 'format' | 'runId' | 'createdAt' | 'resumes' | 'kind'>): Promise<SegmenterRunRecord> {
+  return createRecord(runDir, { kind: 'segmenter' as const, ...record });
+}
+
+async function createRecord<R extends AnyRunRecord>(runDir: string, record: Omit<R, 'format' | 'runId' | 'createdAt' | 'resumes'>): Promise<R> {
   const paths = runPaths(runDir);
   if (await exists(paths.config)) {
     throw new Error(`${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
   }
   await mkdir(paths.checkpoints, { recursive: true });
-  const full: RunRecord = { format: RUN_FORMAT, runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record };
+  const full = { format: RUN_FORMAT, runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record } as unknown as R;
   await writeJsonAtomic(paths.config, full);
   await rm(paths.metrics, { force: true });
   return full;
 }
 
-export async function recordResume(runDir: string, fromStep: number, backend: string): Promise<RunRecord> {
-  const record = await readRunRecord(runDir);
-  const updated: RunRecord = { ...record, backend, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend }] };
+export async function recordResume(runDir: string, fromStep: number, backend: string): Promise<AnyRunRecord> {
+  const record = await readAnyRunRecord(runDir);
+  const updated: AnyRunRecord = { ...record, backend, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend }] };
   await writeJsonAtomic(runPaths(runDir).config, updated);
   return updated;
 }
