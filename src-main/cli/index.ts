@@ -9,6 +9,7 @@ import { registerDataset } from './dataset';
 import { registerExport } from './export';
 import { errorText } from '@shared/envelope';
 import { registerWeights } from './weights';
+import { registerSegment } from './segment';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -17,6 +18,7 @@ export function buildCli(): Command {
     .configureHelp({ showGlobalOptions: true });
   registerServe(program);
   registerTrain(program);
+  registerSegment(program);
   registerInfer(program);
   registerEval(program);
   registerDemo(program);

@@ -24,10 +24,9 @@ import { initBackend } from '../engine/backend';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
-import { computeImageCams } from '../pseudo/cam-compute';
+import { loadMaskSource, type MaskSource } from '../pseudo/mask-source';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
-import { loadRunModel, type RunModel } from '../pseudo/run-model';
-import { readRunRecord, runPaths } from '../runs/run-store';
+import { readAnyRunRecord, runPaths } from '../runs/run-store';
 
 /** What decides the masks; every field defaults to the app's own default (INFER_DEFAULTS). */
 export interface InferSettings {
@@ -90,7 +89,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   const started = Date.now();
   const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
   const runDir = resolve(options.run);
-  const record = await readRunRecord(runDir);
+  const record = await readAnyRunRecord(runDir); // a localizer run's cams, or a segmenter run's predictions
   const checkpoint = await checkpointIdentity(runDir, options.checkpoint);
   const backend = await initBackend(options.backend ? { force: options.backend } : {});
   const index = await openDataset(options.dataset);
@@ -113,7 +112,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   await cache?.prepare();
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
-  let net: RunModel | null = null; // loaded on the first image the cache lacks
+  let net: MaskSource | null = null; // loaded on the first image the cache lacks
   let cached = 0;
   try {
     let done = 0;
@@ -121,8 +120,8 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
       let cams: CachedCams | null = (await cache?.read(rec.id)) ?? null;
       if (cams) cached++;
       else {
-        net ??= await loadRunModel(runDir, checkpoint.dir);
-        cams = await computeImageCams(net.model, await readImage(index.root, rec), rec.labels, key);
+        net ??= await loadMaskSource(runDir, checkpoint.dir);
+        cams = await net.compute(await readImage(index.root, rec), rec.labels, key);
         await cache?.write(rec.id, cams);
       }
       const size = { width: cams.imageWidth, height: cams.imageHeight };
@@ -133,13 +132,14 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
       options.onProgress?.(done, records.length, rec.id);
     }
   } finally {
-    net?.model.dispose();
+    net?.dispose();
   }
   const summary: InferSummary = { out, images: records.length, cached, checkpointStep: checkpoint.key.checkpointStep, backend: backend.name, seconds: (Date.now() - started) / 1000 };
   await writeJsonAtomic(join(out, 'infer.json'), {
     format: 'eader-infer/2',
     ...summary,
     run: runDir,
+    kind: record.kind,
     checkpoint: checkpoint.dir,
     checkpointSha256: checkpoint.key.checkpointSha256,
     dataset: index.root,

@@ -13,6 +13,15 @@ describe('cam cache files', () => {
     expect(back).toEqual(cams);
   });
 
+  it('round-trip a segmenter prediction (version 2: the background plane), and refuse one cut short', () => {
+    const prediction: CachedCams = { ...cams, background: Uint8Array.from({ length: 6 }, (_, i) => 200 - i) };
+    const bytes = encodeCams(keyHash(key), prediction);
+    expect(new DataView(bytes.buffer).getUint32(4, true)).toBe(2);
+    expect(decodeCams(bytes, keyHash(key))).toEqual(prediction);
+    expect(() => decodeCams(bytes.subarray(0, bytes.length - 6), keyHash(key))).toThrow(/expected/);
+    expect(decodeCams(encodeCams(keyHash(key), cams), keyHash(key))?.background).toBeUndefined(); // cams stay version 1
+  });
+
   it('read as a miss under another key, and refuse damaged bytes', () => {
     const bytes = encodeCams(keyHash(key), cams);
     expect(decodeCams(bytes, keyHash({ ...key, flip: false }))).toBeNull();

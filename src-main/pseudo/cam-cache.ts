@@ -9,6 +9,9 @@
  * File layout (little-endian): "EADC" · u32 version (1) · 16 bytes key hash (ASCII hex) ·
  * u32 imageWidth, imageHeight, width, height, K · K bytes classes · K f32 probabilities ·
  * K·width·height bytes cams · width·height·3 bytes guide RGB.
+ * Version 2 is a segmenter run's prediction (docs/segmenter.md): the same, then width·height bytes
+ * of the background probability; the K planes are the classes' probabilities and the K f32 each
+ * class's highest probability in the image.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -19,6 +22,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 export const CAMS_DIR = 'cams';
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
 const VERSION = 1;
+const PREDICTION_VERSION = 2;
 const HEADER = 4 + 4 + 16 + 5 * 4;
 
 export interface CamCacheKey {
@@ -36,7 +40,7 @@ export interface CamCacheKey {
 }
 
 export interface CachedCams extends CamGrid {
-  /** The localizer's sigmoid probability of each class (plane order). */
+  /** The localizer's sigmoid probability of each class (plane order); a segmenter's: the class's highest pixel probability. */
   probs: number[];
 }
 
@@ -51,11 +55,12 @@ export const camFileName = (imageId: string): string => `${encodeURIComponent(im
 export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
   const K = cams.classes.length;
   const n = cams.width * cams.height;
-  if (cams.cams.length !== K * n || cams.guide.length !== n * 3 || cams.probs.length !== K) throw new Error('cam record sizes do not match its header');
-  const bytes = new Uint8Array(HEADER + K + 4 * K + K * n + 3 * n);
+  const background = cams.background ?? null;
+  if (cams.cams.length !== K * n || cams.guide.length !== n * 3 || cams.probs.length !== K || (background && background.length !== n)) throw new Error('cam record sizes do not match its header');
+  const bytes = new Uint8Array(HEADER + K + 4 * K + K * n + 3 * n + (background ? n : 0));
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
+  view.setUint32(4, background ? PREDICTION_VERSION : VERSION, true);
   bytes.set(new TextEncoder().encode(hash.padEnd(16, '0').slice(0, 16)), 8);
   [cams.imageWidth, cams.imageHeight, cams.width, cams.height, K].forEach((v, i) => view.setUint32(24 + 4 * i, v, true));
   let at = HEADER;
@@ -66,6 +71,7 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
   bytes.set(cams.cams, at);
   at += K * n;
   bytes.set(cams.guide, at);
+  if (background) bytes.set(background, at + 3 * n);
   return bytes;
 }
 
@@ -73,11 +79,13 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
 export function decodeCams(bytes: Uint8Array, expectedHash: string): CachedCams | null {
   if (bytes.length < HEADER) throw new Error('cam file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw new Error('not a cam cache file (bad magic or version)');
+  const version = view.getUint32(4, true);
+  if (view.getUint32(0, true) !== MAGIC || (version !== VERSION && version !== PREDICTION_VERSION)) throw new Error('not a cam cache file (bad magic or version)');
   if (new TextDecoder().decode(bytes.subarray(8, 24)) !== expectedHash) return null;
   const [imageWidth, imageHeight, width, height, K] = [0, 1, 2, 3, 4].map((i) => view.getUint32(24 + 4 * i, true)) as [number, number, number, number, number];
   const n = width * height;
-  if (bytes.length !== HEADER + K + 4 * K + K * n + 3 * n) throw new Error(`cam file holds ${bytes.length} bytes, expected ${HEADER + K + 4 * K + K * n + 3 * n}`);
+  const expected = HEADER + K + 4 * K + K * n + 3 * n + (version === PREDICTION_VERSION ? n : 0);
+  if (bytes.length !== expected) throw new Error(`cam file holds ${bytes.length} bytes, expected ${expected}`);
   let at = HEADER;
   const classes = Array.from(bytes.subarray(at, at + K));
   at += K;
@@ -86,7 +94,10 @@ export function decodeCams(bytes: Uint8Array, expectedHash: string): CachedCams 
   const cams = new Uint8Array(bytes.subarray(at, at + K * n)); // a plain copy, never a Buffer view
   at += K * n;
   const guide = new Uint8Array(bytes.subarray(at, at + 3 * n));
-  return { imageWidth, imageHeight, width, height, classes, probs, cams, guide };
+  at += 3 * n;
+  const record: CachedCams = { imageWidth, imageHeight, width, height, classes, probs, cams, guide };
+  if (version === PREDICTION_VERSION) record.background = new Uint8Array(bytes.subarray(at, at + n));
+  return record;
 }
 
 /** One run's cache under one key. */

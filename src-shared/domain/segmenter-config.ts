@@ -50,7 +50,7 @@ export const SEGMENTER_SETTINGS = {
   backboneLrScale: same(SETTINGS.backboneLrScale, {
     help: 'The backbone steps at lr × this, the ASPP head at lr (two parameter groups); below 1 fine-tunes a pretrained backbone gently.',
   }),
-  freezeBatchNorm: same(SETTINGS.freezeBatchNorm),
+  freezeBatchNorm: same(SETTINGS.freezeBatchNorm, { help: 'Normalise with the running statistics in training too and never update them (γ and β still learn); usual for a pretrained backbone at small batches.' }),
   optimizer: same(SETTINGS.optimizer, { help: 'SGD with momentum is DeepLab’s; Adam converges faster on short CPU runs.' }),
   lr: same(SETTINGS.lr, { help: 'Initial step size; it decays polynomially (power 0.9) to 0 over the planned steps, as DeepLab’s “poly” policy.' }),
   momentum: same(SETTINGS.momentum),
