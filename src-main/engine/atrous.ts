@@ -1,9 +1,13 @@
 /**
- * Atrous (dilated) 3×3 / k×k convolution that trains: tfjs has no gradient for `conv2d` with
- * dilations > 1 ("dilation rates greater than 1 are not yet supported in gradients"), so the
- * dilated conv is computed as TensorFlow itself lowers it — space-to-batch, a plain stride-1
- * 'valid' convolution, batch-to-space — three ops whose gradients tfjs has (SpaceToBatchND ↔
- * BatchToSpaceND, Conv2D), on every backend (the wasm training kernels included).
+ * Atrous (dilated) k×k convolution that trains: tfjs has no gradient for `conv2d` with dilations > 1
+ * ("dilation rates greater than 1 are not yet supported in gradients"), so this one brings its own,
+ * each side itself a forward convolution (fast on every backend, the wasm one included):
+ *   y  = conv(x, W; dilation r, padding p)                       forward, tfjs's own dilated conv
+ *   dx = conv(dy, W flipped in space, in/out swapped; dilation r, padding p)
+ *   dW = conv(x padded by p, as [Ci,Hp,Wp,B]; filter dy as [H,W,B,Co]; stride r, valid) → [k,k,Ci,Co]
+ * (the second and third are what conv2DBackpropInput / conv2DBackpropFilter compute, written for
+ * dilation). An earlier version lowered the conv to space-to-batch → conv → batch-to-space as
+ * TensorFlow does; on wasm those two reshuffles took 40 % of a segmenter step (docs/segmenter.md).
  *
  * 'Same' geometry with PyTorch's semantics: padding p = rate·(k−1)/2 on every side, stride 1, so
  * an H×W input gives an H×W output, exactly `nn.Conv2d(k, padding=p, dilation=rate)`.
@@ -20,19 +24,27 @@ export function atrousConv2d(x: tf.Tensor4D, w: tf.Tensor4D, rate: number): tf.T
   if (!Number.isInteger(rate) || rate < 1) throw new Error(`atrousConv2d: rate must be a whole number ≥ 1, got ${rate}`);
   const pad = (rate * (k - 1)) / 2;
   if (rate === 1) return tf.conv2d(x, w, 1, pad);
-  return tf.tidy(() => {
-    const [, H, W] = x.shape;
-    // Pad by `pad` on each side, plus what makes the padded size a multiple of the rate (cropped after).
-    const extraH = (rate - ((H + 2 * pad) % rate)) % rate;
-    const extraW = (rate - ((W + 2 * pad) % rate)) % rate;
-    const batched = tf.spaceToBatchND(x, [rate, rate], [
-      [pad, pad + extraH],
-      [pad, pad + extraW],
-    ]) as tf.Tensor4D; // [B·r²,(H+2p+eH)/r,(W+2p+eW)/r,Ci]
-    const convolved = tf.conv2d(batched, w, 1, 'valid'); // [B·r²,(H+eH)/r,(W+eW)/r,Co]
-    return tf.batchToSpaceND(convolved, [rate, rate], [
-      [0, extraH],
-      [0, extraW],
-    ]) as tf.Tensor4D; // [B,H,W,Co]
+  const op = tf.customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const input = xi as tf.Tensor4D;
+    const kernel = wi as tf.Tensor4D;
+    save([input, kernel]);
+    return {
+      value: tf.conv2d(input, kernel, 1, pad, 'NHWC', rate),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const g = dy as tf.Tensor4D; // [B,H,W,Co]
+        const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [k,k,Co,Ci]
+        const dx = tf.conv2d(g, flipped, 1, pad, 'NHWC', rate); // [B,H,W,Ci]
+        const padded = tf.pad(xs, [
+          [0, 0],
+          [pad, pad],
+          [pad, pad],
+          [0, 0],
+        ]); // [B,H+2p,W+2p,Ci]
+        const dwT = tf.conv2d(tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D, rate, 'valid'); // [Ci,k,k,Co]
+        return [dx, tf.transpose(dwT, [1, 2, 0, 3])]; // dW [k,k,Ci,Co]
+      },
+    };
   });
+  return op(x, w) as tf.Tensor4D;
 }
