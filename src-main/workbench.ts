@@ -14,6 +14,7 @@ import { MaskService } from './services/mask-service';
 import { ProjectSession } from './services/project-session';
 import { PseudoAnalysis } from './services/pseudo-analysis';
 import { PseudoService } from './services/pseudo-service';
+import { RoundsService } from './services/rounds-service';
 
 export interface Workbench {
   events: EventBus;
@@ -50,6 +51,10 @@ export function createWorkbench({ transport, log, pickFolder, childProcesses, tr
   });
   const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
+  const rounds = new RoundsService({ datasets, projects, pseudo: pseudo.service, analysis: pseudo.analysis, training, emit: (job) => events.emit('rounds:progress', job) });
+  const dispatcher = createDispatcher(
+    createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, rounds }),
+    log,
+  );
   return { events, datasets, projects, training, dispatcher };
 }

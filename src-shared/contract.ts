@@ -12,6 +12,7 @@ import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
+import { RoundJob, RoundSettings, RoundsView } from './domain/segmenter-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
 import { PresetId, TrainConfig } from './domain/train-config';
 
@@ -89,6 +90,10 @@ export const contract = {
   'pseudo:evaluate': channel({ input: PseudoScopeInput, output: PseudoEvalResult, maxInputBytes: 8 << 20 }),
   'pseudo:queue': channel({ input: PseudoScopeInput, output: PseudoQueue, maxInputBytes: 8 << 20 }),
   'pseudo:accept': channel({ input: PseudoAcceptInput, output: PseudoAcceptResult, maxInputBytes: 8 << 20 }),
+  /** The loop's rounds for a localizer run (docs/segmenter.md). */
+  'rounds:list': channel({ input: z.object({ localizerRunId: RunId }).strict(), output: RoundsView }),
+  /** Start the next round from the project's current corrections (returns at once; progress by event). */
+  'rounds:start': channel({ input: z.object({ localizerRunId: RunId, settings: RoundSettings.default(RoundSettings.parse({})) }).strict(), output: RoundJob }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -6,6 +6,7 @@ import { ThumbProgress } from './domain/project-view';
 import { ExportProgressEvent } from './domain/export-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
 import { PseudoJobState } from './domain/pseudo-view';
+import { RoundJob } from './domain/segmenter-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
 export const events = {
@@ -18,6 +19,7 @@ export const events = {
   'training:sample': TrainingSample,
   'training:state': TrainingState,
   'pseudo:progress': PseudoJobState,
+  'rounds:progress': RoundJob,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

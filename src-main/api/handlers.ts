@@ -9,6 +9,7 @@ import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
 import type { PseudoAnalysis } from '../services/pseudo-analysis';
 import type { PseudoService } from '../services/pseudo-service';
+import type { RoundsService } from '../services/rounds-service';
 import type { TrainingControl } from '../services/training-control';
 
 export interface HandlerContext {
@@ -23,12 +24,15 @@ export interface HandlerContext {
   training?: TrainingControl;
   /** Pseudo-masks (absent in some tests: its channels answer UNAVAILABLE). */
   pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
+  /** The loop's rounds (absent in some tests: its channels answer UNAVAILABLE). */
+  rounds?: RoundsService;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
+  const rounds = (): RoundsService => ctx.rounds ?? unavailable('Rounds are not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
@@ -71,6 +75,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'pseudo:evaluate': (input) => pseudo().analysis.evaluate(input),
     'pseudo:queue': (input) => pseudo().analysis.queue(input),
     'pseudo:accept': (input) => pseudo().analysis.accept(input),
+    'rounds:list': ({ localizerRunId }) => rounds().list(localizerRunId),
+    'rounds:start': ({ localizerRunId, settings }) => rounds().start(localizerRunId, settings),
   };
 }
 

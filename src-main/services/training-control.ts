@@ -101,6 +101,11 @@ export class TrainingControl {
     );
   }
 
+  /** The runs folder new runs go to. */
+  runsRoot(): string {
+    return this.options.runsRoots()[0]!;
+  }
+
   private async newRunDir(name: string): Promise<{ runId: string; runDir: string }> {
     const root = this.options.runsRoots()[0]!;
     await mkdir(root, { recursive: true });
