@@ -24,10 +24,10 @@ export function atrousConv2d(x: tf.Tensor4D, w: tf.Tensor4D, rate: number): tf.T
   if (!Number.isInteger(rate) || rate < 1) throw new Error(`atrousConv2d: rate must be a whole number ≥ 1, got ${rate}`);
   const pad = (rate * (k - 1)) / 2;
   if (rate === 1) return tf.conv2d(x, w, 1, pad);
-  const op = tf.customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    const input = xi as tf.Tensor4D;
-    const kernel = wi as tf.Tensor4D;
-    save([input, kernel]);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor4D;
+    const kernel = args[1] as tf.Tensor4D;
+    (args[2] as tf.GradSaveFunc)([input, kernel]);
     return {
       value: tf.conv2d(input, kernel, 1, pad, 'NHWC', rate),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -42,7 +42,7 @@ export function atrousConv2d(x: tf.Tensor4D, w: tf.Tensor4D, rate: number): tf.T
           [0, 0],
         ]); // [B,H+2p,W+2p,Ci]
         const dwT = tf.conv2d(tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D, rate, 'valid'); // [Ci,k,k,Co]
-        return [dx, tf.transpose(dwT, [1, 2, 0, 3])]; // dW [k,k,Ci,Co]
+        return [dx, tf.transpose(dwT, [1, 2, 0, 3]) as tf.Tensor4D]; // dW [k,k,Ci,Co]
       },
     };
   });
