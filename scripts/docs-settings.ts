@@ -1,8 +1,10 @@
-/** Rewrites the settings reference in docs/training.md from the settings table. `npx tsx scripts/docs-settings.ts` */
+/** Rewrites the settings references in the docs (docs/training.md, docs/segmenter.md) from the settings tables. `npx tsx scripts/docs-settings.ts` */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withSettingsBlock } from '../src-main/cli/settings-doc';
+import { DOC_BLOCKS, withSettingsBlock } from '../src-main/cli/settings-doc';
 
-const file = join(import.meta.dirname, '..', 'docs', 'training.md');
-writeFileSync(file, withSettingsBlock(readFileSync(file, 'utf8')));
-console.log(`Updated the settings reference in ${file}.`);
+for (const block of DOC_BLOCKS) {
+  const file = join(import.meta.dirname, '..', block.doc);
+  writeFileSync(file, withSettingsBlock(readFileSync(file, 'utf8'), block));
+  console.log(`Updated the settings reference in ${file}.`);
+}

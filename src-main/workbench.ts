@@ -15,6 +15,7 @@ import { ProjectSession } from './services/project-session';
 import { PseudoAnalysis } from './services/pseudo-analysis';
 import { PseudoService } from './services/pseudo-service';
 import { WeightsService } from './services/weights-service';
+import { RoundsService } from './services/rounds-service';
 
 export interface Workbench {
   events: EventBus;
@@ -54,6 +55,10 @@ export function createWorkbench({ transport, log, pickFolder, childProcesses, tr
   });
   const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, weights }), log);
+  const rounds = new RoundsService({ datasets, projects, pseudo: pseudo.service, analysis: pseudo.analysis, training, emit: (job) => events.emit('rounds:progress', job) });
+  const dispatcher = createDispatcher(
+    createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, weights, rounds }),
+    log,
+  );
   return { events, datasets, projects, training, dispatcher };
 }

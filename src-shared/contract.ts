@@ -12,6 +12,7 @@ import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
+import { RoundJob, RoundSettings, RoundsView } from './domain/segmenter-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
 import { PresetId, TrainConfig } from './domain/train-config';
 import { WeightsJob, WeightsListing, WeightsName } from './domain/weights';
@@ -96,6 +97,10 @@ export const contract = {
   /** Starts an import of a file (a path field in the browser host, the native dialog in Electron). */
   'weights:import': channel({ input: z.object({ path: FolderPath, name: WeightsName.optional() }).strict(), output: WeightsJob }),
   'weights:cancel': channel({ input: NoInput, output: WeightsJob.nullable() }),
+  /** The loop's rounds for a localizer run (docs/segmenter.md). */
+  'rounds:list': channel({ input: z.object({ localizerRunId: RunId }).strict(), output: RoundsView }),
+  /** Start the next round from the project's current corrections (returns at once; progress by event). */
+  'rounds:start': channel({ input: z.object({ localizerRunId: RunId, settings: RoundSettings.default(RoundSettings.parse({})) }).strict(), output: RoundJob }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

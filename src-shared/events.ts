@@ -7,6 +7,7 @@ import { ExportProgressEvent } from './domain/export-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
 import { PseudoJobState } from './domain/pseudo-view';
 import { WeightsJob } from './domain/weights';
+import { RoundJob } from './domain/segmenter-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
 
 export const events = {
@@ -21,6 +22,7 @@ export const events = {
   'pseudo:progress': PseudoJobState,
   /** A weights download or import: every change of its state (progress at most ~10 times a second). */
   'weights:progress': WeightsJob,
+  'rounds:progress': RoundJob,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

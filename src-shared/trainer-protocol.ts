@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { DatasetFormat } from './domain/dataset';
-import { LossTerms } from './domain/loss-terms';
+import { LossTerms, SegmenterLossTerms } from './domain/loss-terms';
+import { SegmenterConfig } from './domain/segmenter-config';
 import { TrainConfig } from './domain/train-config';
 
 export const PROTOCOL_VERSION = 1;
@@ -36,8 +37,37 @@ export const StartCommand = z
   .strict();
 export type StartCommand = z.infer<typeof StartCommand>;
 
+/**
+ * Train a segmenter run (docs/segmenter.md): its settings, the dataset, and the label folders it
+ * learns from (class-index PNGs named by image id, 255 = ignore). A new run copies the folders
+ * into its own `labels/`; a resumed one reads its copies and ignores these.
+ */
+export const StartSegmenterCommand = z
+  .object({
+    type: z.literal('start-segmenter'),
+    config: SegmenterConfig,
+    datasetRoot: z.string().min(1),
+    datasetFormat: DatasetFormat.optional(),
+    runDir: z.string().min(1),
+    resume: z.boolean(),
+    labels: z
+      .object({
+        pseudoDir: z.string().min(1),
+        trustedDir: z.string().min(1).nullable(),
+        /** The localizer run the pseudo-masks came from, recorded with the run. */
+        localizerRunId: z.string().nullable(),
+        /** Trusted image ids kept out of training (scored instead). */
+        heldOut: z.array(z.string()).max(100_000),
+        round: z.number().int().positive().nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type StartSegmenterCommand = z.infer<typeof StartSegmenterCommand>;
+
 export const ParentMessage = z.discriminatedUnion('type', [
   StartCommand,
+  StartSegmenterCommand,
   z.object({ type: z.literal('pause') }).strict(),
   z.object({ type: z.literal('resume') }).strict(),
   /** Stop between steps, write a final checkpoint, then report `finished`. */
@@ -48,8 +78,13 @@ export type ParentMessage = z.infer<typeof ParentMessage>;
 // ---------------------------------------------------------------------------------------------
 // trainer → parent
 
-export const TrainingPhase = z.enum(['localizer', 'adversary']);
+/** Which network stepped: the localizer or the adversary (EADER runs), or a segmenter run's network. */
+export const TrainingPhase = z.enum(['localizer', 'adversary', 'segmenter']);
 export type TrainingPhase = z.infer<typeof TrainingPhase>;
+
+/** Why a run ended cleanly: all its steps, a stop, max-steps, or its time budget (docs/segmenter.md). */
+export const FinishReason = z.enum(['completed', 'stopped', 'max-steps', 'time-budget']);
+export type FinishReason = z.infer<typeof FinishReason>;
 
 export const ProgressReport = z
   .object({
@@ -59,7 +94,8 @@ export const ProgressReport = z
     epoch: z.number().int().nonnegative(),
     epochs: positiveInt,
     phase: TrainingPhase,
-    losses: LossTerms,
+    /** A localizer run's terms, or a segmenter run's (phase 'segmenter'). */
+    losses: z.union([LossTerms, SegmenterLossTerms]),
     imagesPerSecond: z.number().nonnegative(),
     etaSeconds: z.number().nonnegative().nullable(),
     numTensors: z.number().int().nonnegative(),
@@ -124,7 +160,7 @@ export const TrainerMessage = z.discriminatedUnion('type', [
     .object({
       type: z.literal('finished'),
       step: z.number().int().nonnegative(),
-      reason: z.enum(['completed', 'stopped', 'max-steps']),
+      reason: FinishReason,
       runDir: z.string(),
     })
     .strict(),

@@ -9,6 +9,7 @@ import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
 import type { PseudoAnalysis } from '../services/pseudo-analysis';
 import type { PseudoService } from '../services/pseudo-service';
+import type { RoundsService } from '../services/rounds-service';
 import type { TrainingControl } from '../services/training-control';
 import type { WeightsService } from '../services/weights-service';
 
@@ -26,6 +27,8 @@ export interface HandlerContext {
   pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
   /** The weights store (absent in some tests: its channels answer UNAVAILABLE). */
   weights?: WeightsService;
+  /** The loop's rounds (absent in some tests: its channels answer UNAVAILABLE). */
+  rounds?: RoundsService;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -33,6 +36,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
   const weights = (): WeightsService => ctx.weights ?? unavailable('The weights store is not available in this process.');
+  const rounds = (): RoundsService => ctx.rounds ?? unavailable('Rounds are not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
@@ -79,6 +83,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'weights:download': ({ release, name }) => weights().download(release, name),
     'weights:import': ({ path, name }) => weights().importFile(path, name),
     'weights:cancel': () => weights().cancel(),
+    'rounds:list': ({ localizerRunId }) => rounds().list(localizerRunId),
+    'rounds:start': ({ localizerRunId, settings }) => rounds().start(localizerRunId, settings),
   };
 }
 

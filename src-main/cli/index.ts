@@ -10,6 +10,7 @@ import { registerExport } from './export';
 import { errorText } from '@shared/envelope';
 import { registerWeights } from './weights';
 import { terminalSafe } from './print';
+import { registerSegment } from './segment';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -18,6 +19,7 @@ export function buildCli(): Command {
     .configureHelp({ showGlobalOptions: true });
   registerServe(program);
   registerTrain(program);
+  registerSegment(program);
   registerInfer(program);
   registerCams(program);
   registerEval(program);

@@ -28,10 +28,10 @@ import { initBackend, releaseWebGpu, type StartedBackend } from '../engine/backe
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
-import { computeImageCams, datasetGuides } from '../pseudo/cam-compute';
+import { datasetGuides } from '../pseudo/cam-compute';
+import { loadMaskSource, type MaskSource } from '../pseudo/mask-source';
 import { checkpointIdentity, type CheckpointIdentity } from '../pseudo/run-checkpoint';
-import { loadRunModel, type RunModel } from '../pseudo/run-model';
-import { readRunRecord, runPaths } from '../runs/run-store';
+import { readAnyRunRecord, runPaths, type AnyRunRecord } from '../runs/run-store';
 import { refuseInsideDataset } from '../fs/output-guard';
 
 /** What decides the masks; every field defaults to the app's own default (INFER_DEFAULTS). */
@@ -96,6 +96,8 @@ function maskFile(out: string, id: string): string {
 /** The cam side of a job: the run, its checkpoint, the dataset's images of the split (or shard) and the cache key. */
 interface CamSource {
   runDir: string;
+  /** A localizer run gives cams, a segmenter run its predictions (pseudo/mask-source.ts). */
+  record: AnyRunRecord;
   checkpoint: CheckpointIdentity;
   backend: StartedBackend;
   index: DatasetIndex;
@@ -115,7 +117,7 @@ type CamSourceOptions = Pick<InferSettings, 'split' | 'labels' | 'labelThreshold
 
 async function openCamSource(options: CamSourceOptions): Promise<CamSource> {
   const runDir = resolve(options.run);
-  const record = await readRunRecord(runDir);
+  const record = await readAnyRunRecord(runDir); // a localizer run's cams, or a segmenter run's predictions
   const checkpoint = await checkpointIdentity(runDir, options.checkpoint);
   const backend = await initBackend(options.backend ? { force: options.backend } : {});
   const index = await openDataset(options.dataset);
@@ -133,7 +135,7 @@ async function openCamSource(options: CamSourceOptions): Promise<CamSource> {
     gridSide: options.gridSide,
     inputMaxSide: options.maxSide,
   };
-  return { runDir, checkpoint, backend, index, records: selectShard(all, options.shard), splitImages: all.length, key };
+  return { runDir, record, checkpoint, backend, index, records: selectShard(all, options.shard), splitImages: all.length, key };
 }
 
 /**
@@ -146,21 +148,21 @@ async function forEachCams(
   withGuide: boolean,
   visit: (rec: ImageRecord, cams: CachedCams, fromCache: boolean) => Promise<void>,
 ): Promise<void> {
-  let net: RunModel | null = null;
+  let net: MaskSource | null = null; // loaded on the first image the cache lacks
   const guides = withGuide ? datasetGuides(source.index) : null;
   try {
     for (const rec of source.records) {
       const hit = (await cache?.read(rec.id, guides)) ?? null;
       let cams = hit;
       if (!cams) {
-        net ??= await loadRunModel(source.runDir, source.checkpoint.dir);
-        cams = await computeImageCams(net.model, await readImage(source.index.root, rec), rec.labels, source.key);
+        net ??= await loadMaskSource(source.runDir, source.checkpoint.dir);
+        cams = await net.compute(await readImage(source.index.root, rec), rec.labels, source.key);
         await cache?.write(rec.id, cams);
       }
       await visit(rec, cams, hit !== null);
     }
   } finally {
-    net?.model.dispose();
+    net?.dispose();
     if (source.backend.name === 'webgpu') releaseWebGpu();
   }
 }
@@ -203,6 +205,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     ...summary,
     ...shardFields(source, options.shard),
     run: source.runDir,
+    kind: source.record.kind,
     checkpoint: checkpoint.dir,
     checkpointSha256: checkpoint.key.checkpointSha256,
     dataset: index.root,

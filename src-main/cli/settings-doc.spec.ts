@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SEGMENTER_SETTING_KEYS } from '@shared/domain/segmenter-config';
 import { SETTING_KEYS } from '@shared/domain/train-config';
-import { settingsMarkdown, withSettingsBlock } from './settings-doc';
+import { DOC_BLOCKS, settingsMarkdown, withSettingsBlock } from './settings-doc';
 
-describe('the settings reference in docs/training.md', () => {
-  it('is the one generated from the settings table (run `npx tsx scripts/docs-settings.ts` when this fails)', () => {
-    const doc = readFileSync(join(import.meta.dirname, '../../docs/training.md'), 'utf8');
-    expect(withSettingsBlock(doc)).toBe(doc);
+describe('the settings references in docs/training.md and docs/segmenter.md', () => {
+  it.each(DOC_BLOCKS.map((b) => [b.doc, b] as const))('%s is the one generated from its table (run `npx tsx scripts/docs-settings.ts` when this fails)', (name, block) => {
+    const doc = readFileSync(join(import.meta.dirname, '../..', name), 'utf8');
+    expect(withSettingsBlock(doc, block)).toBe(doc);
+  });
+
+  it('has a row per segmenter setting, the shared ones with the localizer’s flag', () => {
+    const md = settingsMarkdown(DOC_BLOCKS[1]);
+    for (const key of SEGMENTER_SETTING_KEYS) expect(md).toContain(`| \`${key}\` |`);
+    expect(md).toContain('| `--time-budget <x\\|none>` | `timeBudget` | none | 2 | > 0, ≤ 10080, or `none` |');
+    expect(md).toContain('| `--output-stride <name>` | `outputStride` | 16 | 8 | `8`, `16` |');
+    expect(md).toContain('| `--backbone <name>` | `backbone` | resnet101 | tiny |');
+    expect(md).not.toContain('**Method (EADER)**'); // an empty group is left out
   });
 
   it('has a row per setting with its flag and each preset’s value', () => {

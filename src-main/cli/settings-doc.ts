@@ -1,14 +1,32 @@
 /**
- * The settings reference in docs/training.md, generated from the settings table: one table per
- * form group, one row per setting (flag, each preset's value, what is allowed, the help line).
- * `npx tsx scripts/docs-settings.ts` rewrites the block; settings-doc.spec.ts fails when it is stale.
+ * The settings references in the docs, generated from the settings tables: one table per form
+ * group, one row per setting (flag, each preset's value, what is allowed, the help line) —
+ * docs/training.md from the localizer's table, docs/segmenter.md from the segmenter's.
+ * `npx tsx scripts/docs-settings.ts` rewrites the blocks; settings-doc.spec.ts fails when one is stale.
  */
-import { SETTING_GROUPS, flagOf, type Setting, type SettingGroup } from '@shared/domain/setting-kinds';
-import { PresetId, SETTING_KEYS, settingOf } from '@shared/domain/train-config';
-import { placeholder, presetShown } from './train-options';
+import { SEGMENTER_TABLE } from '@shared/domain/segmenter-config';
+import { SETTING_GROUPS, flagOf, isNullable, type Setting, type SettingGroup } from '@shared/domain/setting-kinds';
+import type { SettingsTable } from '@shared/domain/settings-table';
+import { placeholder, shown, TRAIN_TABLE, trainPresetValue, type PresetValueText } from './train-options';
 
-export const DOC_BEGIN = '<!-- settings:begin (generated from src-shared/domain/train-config.ts by `npx tsx scripts/docs-settings.ts`; settings-doc.spec.ts checks it) -->';
-export const DOC_END = '<!-- settings:end -->';
+/** A generated block: which table, in which doc, between which markers. */
+export interface DocBlock {
+  table: SettingsTable;
+  doc: string;
+  begin: string;
+  end: string;
+  /** A preset's value as the doc shows it (default: the table's own value). */
+  valueText?: PresetValueText;
+}
+
+const marker = (source: string): string => `(generated from ${source} by \`npx tsx scripts/docs-settings.ts\`; settings-doc.spec.ts checks it) -->`;
+
+export const DOC_BLOCKS: readonly DocBlock[] = [
+  { table: TRAIN_TABLE, valueText: trainPresetValue, doc: 'docs/training.md', begin: `<!-- settings:begin ${marker('src-shared/domain/train-config.ts')}`, end: '<!-- settings:end -->' },
+  { table: SEGMENTER_TABLE, doc: 'docs/segmenter.md', begin: `<!-- segmenter-settings:begin ${marker('src-shared/domain/segmenter-config.ts')}`, end: '<!-- segmenter-settings:end -->' },
+];
+export const DOC_BEGIN = DOC_BLOCKS[0]!.begin;
+export const DOC_END = DOC_BLOCKS[0]!.end;
 
 function allowed(s: Setting): string {
   switch (s.kind) {
@@ -23,36 +41,39 @@ function allowed(s: Setting): string {
     default: {
       const low = `${s.exclusiveMin ? '>' : '≥'} ${s.min}`;
       const range = s.max === undefined ? low : s.exclusiveMin ? `${low}, ≤ ${s.max}` : `${s.min}…${s.max}`;
-      return s.kind === 'int-or-null' ? `${range}, or \`${s.nullWord}\`` : range;
+      return isNullable(s) ? `${range}, or \`${s.nullWord}\`` : range;
     }
   }
 }
 
-function flagCell(key: (typeof SETTING_KEYS)[number], s: Setting): string {
+function flagCell(key: string, s: Setting): string {
   const flag = flagOf(key, s);
   const cell = s.kind === 'bool' ? `\`--${flag}\` / \`--no-${flag}\`` : `\`--${flag} ${placeholder(s)}\``;
   return cell.replace(/\|/g, '\\|'); // a pipe splits a table cell even inside a code span
 }
 
-export function settingsMarkdown(): string {
-  const lines = [DOC_BEGIN];
+export function settingsMarkdown(block: DocBlock = DOC_BLOCKS[0]!): string {
+  const { table } = block;
+  const ids = table.presetIds;
+  const lines = [block.begin];
   for (const group of Object.keys(SETTING_GROUPS) as SettingGroup[]) {
-    lines.push('', `**${SETTING_GROUPS[group]}**`, '', `| flag | setting | ${PresetId.options.join(' | ')} | allowed | what it does |`, `|---|---|${PresetId.options.map(() => '---|').join('')}---|---|`);
-    for (const key of SETTING_KEYS) {
-      const s = settingOf(key);
-      if (s.group !== group) continue;
-      const values = PresetId.options.map((id) => presetShown(id, key));
+    const keys = table.keys.filter((key) => table.entry(key).group === group);
+    if (keys.length === 0) continue;
+    lines.push('', `**${SETTING_GROUPS[group]}**`, '', `| flag | setting | ${ids.join(' | ')} | allowed | what it does |`, `|---|---|${ids.map(() => '---|').join('')}---|---|`);
+    for (const key of keys) {
+      const s = table.entry(key);
+      const values = ids.map((id) => (block.valueText ? block.valueText(id, key) : shown(table.presets[id]?.[key], s)));
       lines.push(`| ${flagCell(key, s)} | \`${key}\` | ${values.join(' | ')} | ${allowed(s)} | ${s.help.replace(/\|/g, '\\|')} |`);
     }
   }
-  lines.push('', DOC_END);
+  lines.push('', block.end);
   return lines.join('\n');
 }
 
-/** `doc` with its settings block replaced by the current one (throws when the markers are missing). */
-export function withSettingsBlock(doc: string): string {
-  const begin = doc.indexOf(DOC_BEGIN);
-  const end = doc.indexOf(DOC_END);
-  if (begin < 0 || end < begin) throw new Error('docs/training.md has no settings block (the settings:begin / settings:end markers).');
-  return doc.slice(0, begin) + settingsMarkdown() + doc.slice(end + DOC_END.length);
+/** `doc` with the block's settings reference replaced by the current one (throws when the markers are missing). */
+export function withSettingsBlock(doc: string, block: DocBlock = DOC_BLOCKS[0]!): string {
+  const begin = doc.indexOf(block.begin);
+  const end = doc.indexOf(block.end);
+  if (begin < 0 || end < begin) throw new Error(`${block.doc} has no settings block (the ${block.begin.slice(5, block.begin.indexOf(' ', 5))} / ${block.end} markers).`);
+  return doc.slice(0, begin) + settingsMarkdown(block) + doc.slice(end + block.end.length);
 }

@@ -1,11 +1,13 @@
 /**
- * `eader train` / `eader demo` flags → a checked TrainConfig: a preset, then the flags given on
- * top. One flag per setting of the table (src-shared/domain/train-config.ts), made in a loop: a new
- * setting gets its flag, its parsing and its help line from its table entry.
+ * Command-line flags of a settings table → a checked config: a preset, then the flags given on top.
+ * One flag per setting of the table, made in a loop: a new setting gets its flag, its parsing and
+ * its help line from its table entry. `eader train` / `eader demo` use the localizer's table
+ * (src-shared/domain/train-config.ts), `eader segment` the segmenter's (segmenter-config.ts).
  */
 import { Option, type Command } from 'commander';
-import { flagOf, type Setting } from '@shared/domain/setting-kinds';
-import { BackendChoice, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
+import { flagOf, isNullable, type Setting } from '@shared/domain/setting-kinds';
+import type { SettingsTable } from '@shared/domain/settings-table';
+import { BackendChoice, PRESET_TABLE, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
 import { applyPreset, presetPreferences, type PresetWeights } from '@shared/domain/preset-weights';
 import { IMAGENET_RELEASES, type ReleaseKey, type WeightsEntry } from '@shared/domain/weights';
 import { parseBackendChoice } from '../engine/backend/backend-names';
@@ -14,13 +16,24 @@ import { ConfigError } from '../engine/settings';
 /** Commander's options object: `preset`, and each setting's flag under its camel-case name (`--cam` → `cam`). */
 export type TrainFlags = { preset: string } & { [attribute: string]: string | boolean | undefined };
 
+/** The localizer's table in the shape the generic parts take. */
+export const TRAIN_TABLE: SettingsTable<SettingKey, TrainConfig> = {
+  title: 'training settings',
+  keys: SETTING_KEYS,
+  entry: settingOf,
+  schema: TrainConfig,
+  presetIds: PresetId.options,
+  presets: PRESETS,
+  presetLabels: PRESET_TABLE,
+};
+
 /** The options-object name commander gives a flag: `image-size` → `imageSize`. */
-function attributeOf(key: SettingKey): string {
-  return flagOf(key, SETTINGS[key]).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+function attributeOf(table: SettingsTable, key: string): string {
+  return flagOf(key, table.entry(key)).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Settings whose text is not just the table's value (aliases). */
-const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
+/** Settings whose text is not just the table's value (aliases), by key in any table. */
+const PARSERS: Partial<Record<string, (text: string) => unknown>> = {
   backend: (text) => {
     try {
       return parseBackendChoice(text);
@@ -32,14 +45,14 @@ const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
 
 /** A setting's value as the CLI and the docs spell it (null → its null word, booleans → on/off). */
 export function shown(value: unknown, setting: Setting): string {
-  if (value === null && (setting.kind === 'int-or-null' || setting.kind === 'text-or-null')) return setting.nullWord;
+  if (value === null && isNullable(setting)) return setting.nullWord;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
 }
 
 /**
- * A preset's value of a setting as the help and the docs show it: its own value, and what its
- * weight preferences make of it when the store holds them (`resnet101 / resnet50 if stored, else none`).
+ * A preset's value of a localizer setting as the help and the docs show it: its own value, and what
+ * its weight preferences make of it when the store holds them (`resnet101 / resnet50 if stored, else none`).
  */
 export function presetShown(id: PresetId, key: SettingKey): string {
   const own = shown(PRESETS[id][key], settingOf(key));
@@ -53,45 +66,59 @@ export function presetShown(id: PresetId, key: SettingKey): string {
   return alternatives.length ? `${own} (${alternatives.join(' / ')} with its ImageNet weights stored)` : own;
 }
 
+/** A preset's value of a setting as shown (the table's own value unless the table says more). */
+export type PresetValueText = (presetId: string, key: string) => string;
+
+const tableValue =
+  (table: SettingsTable): PresetValueText =>
+  (id, key) =>
+    shown(table.presets[id]?.[key], table.entry(key));
+
+/** The localizer's: what the weight preferences make of a preset's value. */
+export const trainPresetValue: PresetValueText = (id, key) => presetShown(id as PresetId, key as SettingKey);
+
 /** The help line: the table's help, then each preset's value. */
-function description(key: SettingKey): string {
-  const setting = settingOf(key);
-  const values = PresetId.options.map((id) => [id, presetShown(id, key)] as const);
+function description(table: SettingsTable, key: string, valueText: PresetValueText): string {
+  const setting = table.entry(key);
+  const values = table.presetIds.map((id) => [id, valueText(id, key)] as const);
   const same = values.every(([, v]) => v === values[0]?.[1]);
   const defaults = same ? `default ${values[0]?.[1] ?? ''}` : values.map(([id, v]) => `${id}: ${v}`).join(', ');
   return `${setting.help} [${defaults}]`;
 }
 
-/** The value placeholder after a flag: `<n>`, `<x>`, `<name>`, `<n|none>`. */
+/** The value placeholder after a flag: `<n>`, `<x>`, `<name>`, `<n|none>`, `<x|none>`. */
 export function placeholder(setting: Setting): string {
   if (setting.kind === 'int-or-null') return `<n|${setting.nullWord}>`;
+  if (setting.kind === 'float-or-null') return `<x|${setting.nullWord}>`;
   if (setting.kind === 'text-or-null') return setting.weightsFor ? `<name|file|${setting.nullWord}>` : `<text|${setting.nullWord}>`;
   if (setting.kind === 'int') return '<n>';
   if (setting.kind === 'float') return '<x>';
   return '<name>';
 }
 
-/** Adds the preset and every setting's flag (shared by `train` and `demo`). */
-export function addTrainConfigOptions(cmd: Command, defaultPreset: PresetId): Command {
-  cmd.addOption(new Option('--preset <name>', 'starting point for every setting').choices(PresetId.options).default(defaultPreset));
-  for (const key of SETTING_KEYS) {
-    const setting = settingOf(key);
+/** Adds `--preset` and every setting's flag of `table`. */
+export function addSettingOptions(cmd: Command, table: SettingsTable, defaultPreset: string, valueText: PresetValueText = tableValue(table)): Command {
+  cmd.addOption(new Option('--preset <name>', 'starting point for every setting').choices([...table.presetIds]).default(defaultPreset));
+  for (const key of table.keys) {
+    const setting = table.entry(key);
     const flag = flagOf(key, setting);
     if (setting.kind === 'bool') {
-      cmd.addOption(new Option(`--${flag}`, description(key)));
+      cmd.addOption(new Option(`--${flag}`, description(table, key, valueText)));
       cmd.addOption(new Option(`--no-${flag}`, `turn ${flag} off`));
       continue;
     }
-    const option = new Option(`--${flag} ${placeholder(setting)}`, description(key));
+    const option = new Option(`--${flag} ${placeholder(setting)}`, description(table, key, valueText));
     if (setting.kind === 'choice' && !PARSERS[key]) option.choices(setting.options.map(String));
     cmd.addOption(option);
   }
   return cmd;
 }
 
+/** Adds the preset and every setting's flag (shared by `train` and `demo`). */
+export const addTrainConfigOptions = (cmd: Command, defaultPreset: PresetId): Command => addSettingOptions(cmd, TRAIN_TABLE, defaultPreset, trainPresetValue);
+
 /** One flag's text → the setting's value (bounds are checked afterwards, with the whole config). */
-function parseFlag(key: SettingKey, raw: string | boolean): unknown {
-  const setting = settingOf(key);
+function parseFlag(key: string, setting: Setting, raw: string | boolean): unknown {
   const flag = `--${flagOf(key, setting)}`;
   if (typeof raw === 'boolean') {
     if (setting.kind !== 'bool') throw new ConfigError(`${flag} needs a value.`);
@@ -101,14 +128,50 @@ function parseFlag(key: SettingKey, raw: string | boolean): unknown {
   if (custom) return custom(raw);
   if (setting.kind === 'bool') throw new ConfigError(`${flag} takes no value (use --no-${flagOf(key, setting)} to turn it off).`);
   if (setting.kind === 'choice' || setting.kind === 'text') return raw;
-  if (setting.kind === 'text-or-null') return raw.trim().toLowerCase() === setting.nullWord ? null : raw;
-  if (setting.kind === 'int-or-null' && raw.trim().toLowerCase() === setting.nullWord) return null;
+  if (isNullable(setting) && raw.trim().toLowerCase() === setting.nullWord) return null;
+  if (setting.kind === 'text-or-null') return raw;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) {
-    const also = setting.kind === 'int-or-null' ? ` or "${setting.nullWord}"` : '';
+    const also = isNullable(setting) ? ` or "${setting.nullWord}"` : '';
     throw new ConfigError(`${flag} must be a number${also}, got "${raw}".`);
   }
   return value;
+}
+
+/** The keys whose flag was given. */
+export function givenKeys(flags: TrainFlags, table: SettingsTable): string[] {
+  return table.keys.filter((key) => flags[attributeOf(table, key)] !== undefined);
+}
+
+/** The values of the flags given, parsed (not yet checked together). */
+function flagValues(flags: TrainFlags, table: SettingsTable): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of givenKeys(flags, table)) values[key] = parseFlag(key, table.entry(key), flags[attributeOf(table, key)]!);
+  return values;
+}
+
+/** `merged` checked against the table; an error names the flag and where its value came from. */
+function checked<C>(table: SettingsTable<string, C & Record<string, unknown>>, merged: Record<string, unknown>, given: Record<string, unknown>, preset: string): C {
+  const parsed = table.schema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0];
+  if (!issue || typeof key !== 'string' || !table.keys.includes(key)) throw new ConfigError(`Invalid ${table.title}: ${issue?.message ?? 'invalid'}.`);
+  const value = shown(merged[key], table.entry(key));
+  const origin = key in given ? value : `${value}, the ${preset} preset's`;
+  throw new ConfigError(`Invalid --${flagOf(key, table.entry(key))} (${origin}): ${issue.message}.`);
+}
+
+function checkPreset(flags: TrainFlags, table: SettingsTable): string {
+  if (!table.presetIds.includes(flags.preset)) throw new ConfigError(`Unknown preset "${flags.preset}"; use one of ${table.presetIds.join(', ')}.`);
+  return flags.preset;
+}
+
+/** The preset's config with the given flags on top, checked. */
+export function settingsFromFlags<C>(flags: TrainFlags, table: SettingsTable<string, C & Record<string, unknown>>): C {
+  const preset = checkPreset(flags, table);
+  const given = flagValues(flags, table);
+  return checked(table, { ...table.presets[preset], ...given }, given, preset);
 }
 
 /** The config of a preset and flags (`configFromFlags`), with what the preset took from the weights store. */
@@ -119,29 +182,14 @@ export interface FlagsConfig {
 }
 
 /**
- * The preset applied against the weights store's `entries` (its preferred ImageNet weights, when
- * stored: src-shared/domain/preset-weights.ts), then every flag given on top.
+ * The localizer's: the preset applied against the weights store's `entries` (its preferred
+ * ImageNet weights, when stored: src-shared/domain/preset-weights.ts), then every flag given on top.
  */
 export function trainConfigFromFlags(flags: TrainFlags, entries: readonly WeightsEntry[] = []): FlagsConfig {
-  const parsedPreset = PresetId.safeParse(flags.preset);
-  if (!parsedPreset.success) throw new ConfigError(`Unknown preset "${flags.preset}"; use one of ${PresetId.options.join(', ')}.`);
-  const preset = parsedPreset.data;
-  const values: Partial<Record<SettingKey, unknown>> = {};
-  for (const key of SETTING_KEYS) {
-    const raw = flags[attributeOf(key)];
-    if (raw !== undefined) values[key] = parseFlag(key, raw);
-  }
-  const applied = applyPreset(preset, entries, values);
-  const merged: Record<string, unknown> = { ...applied.config, ...values };
-  const given = new Set(Object.keys(values) as SettingKey[]);
-  const parsed = TrainConfig.safeParse(merged);
-  if (parsed.success) return { config: parsed.data, preset, weights: applied.weights };
-  const issue = parsed.error.issues[0];
-  const key = issue?.path[0] as SettingKey | undefined;
-  if (!issue || key === undefined || !(key in SETTINGS)) throw new ConfigError(`Invalid training settings: ${issue?.message ?? 'invalid'}.`);
-  const value = shown(merged[key], settingOf(key));
-  const origin = given.has(key) ? value : `${value}, the ${preset} preset's`;
-  throw new ConfigError(`Invalid --${flagOf(key, SETTINGS[key])} (${origin}): ${issue.message}.`);
+  const preset = checkPreset(flags, TRAIN_TABLE) as PresetId;
+  const given = flagValues(flags, TRAIN_TABLE) as Partial<Record<SettingKey, unknown>>;
+  const applied = applyPreset(preset, entries, given);
+  return { config: checked(TRAIN_TABLE, { ...applied.config, ...given }, given, preset), preset, weights: applied.weights };
 }
 
 /** A preset and flags → a checked TrainConfig (see trainConfigFromFlags). */

@@ -2,7 +2,7 @@
  * The training progress line on stderr: redrawn in place on a TTY, plain lines (at most one every
  * few seconds, plus every checkpoint) when piped into a log file.
  */
-import { LOSS_TERMS } from '@shared/domain/loss-terms';
+import { LOSS_TERMS, SEGMENTER_LOSS_TERMS } from '@shared/domain/loss-terms';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { terminalSafe } from './print';
 
@@ -25,10 +25,13 @@ export function formatProgress(p: Extract<TrainerMessage, { type: 'progress' }>,
   const frac = Math.min(1, p.step / p.totalSteps);
   const filled = Math.round(frac * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  const losses = LOSS_TERMS.map((term) => `${term} ${p.losses[term].toFixed(3)}`).join(' ');
+  const terms = p.losses;
+  const fixed = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
+  const losses = 'ce' in terms ? SEGMENTER_LOSS_TERMS.map((term) => `${term} ${fixed(terms[term])}`).join(' ') : LOSS_TERMS.map((term) => `${term} ${fixed(terms[term])}`).join(' ');
+  const phase = p.phase === 'localizer' ? 'loc' : p.phase === 'adversary' ? 'adv' : 'seg';
   return (
     `${bar} ${String(p.step).padStart(String(p.totalSteps).length)}/${p.totalSteps} ` +
-    `ep ${p.epoch + 1}/${p.epochs} ${p.phase === 'localizer' ? 'loc' : 'adv'} | ${losses} | ` +
+    `ep ${p.epoch + 1}/${p.epochs} ${phase} | ${losses} | ` +
     `${p.imagesPerSecond.toFixed(1)} img/s eta ${duration(p.etaSeconds)} | ${p.numTensors} tensors`
   );
 }

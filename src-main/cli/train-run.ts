@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TrainConfig } from '@shared/domain/train-config';
-import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import type { StartCommand, StartSegmenterCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { checkTrainConfig } from '../engine/settings';
 import { readRunRecord } from '../runs/run-store';
 import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
@@ -68,6 +68,14 @@ export async function startCommandFor(options: TrainRunOptions): Promise<StartCo
 
 export async function runTrain(options: TrainRunOptions): Promise<Extract<TrainerOutcome, { kind: 'finished' }>> {
   const command = await startCommandFor(options);
+  return runTrainerCommand(command, options, `eader train --dataset ${command.datasetRoot} --out ${command.runDir} --resume`);
+}
+
+/** How a trainer command is run and reported (either kind of run). */
+export type TrainerRunOptions = Pick<TrainRunOptions, 'inProcess' | 'progress' | 'onMessage' | 'handleSignals'>;
+
+/** Runs one trainer command (a localizer or a segmenter run) in a child process or in process; a failure names the resume command. */
+export async function runTrainerCommand(command: StartCommand | StartSegmenterCommand, options: TrainerRunOptions, resumeHint: string): Promise<Extract<TrainerOutcome, { kind: 'finished' }>> {
   const printer = options.progress === null ? null : new ProgressPrinter(options.progress ?? process.stderr);
   const onMessage = (message: TrainerMessage): void => {
     printer?.handle(message);
@@ -80,7 +88,7 @@ export async function runTrain(options: TrainRunOptions): Promise<Extract<Traine
     printer?.close();
   }
   if (outcome.kind === 'finished') return outcome;
-  const hint = `Resume with: eader train --dataset ${command.datasetRoot} --out ${command.runDir} --resume`;
+  const hint = `Resume with: ${resumeHint}`;
   // A diverged run would diverge again from its last checkpoint, a locked one is another process's.
   if (outcome.kind === 'error' && (outcome.code === 'DIVERGED' || outcome.code === 'LOCKED')) throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}`);
   if (outcome.kind === 'error') throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}\n${hint}`);
@@ -100,21 +108,23 @@ function onInterrupt(stop: () => void, kill: () => void): () => void {
   return () => process.off('SIGINT', handler);
 }
 
-async function trainInChild(command: StartCommand, onMessage: (m: TrainerMessage) => void, handleSignals: boolean): Promise<TrainerOutcome> {
+async function trainInChild(command: StartCommand | StartSegmenterCommand, onMessage: (m: TrainerMessage) => void, handleSignals: boolean): Promise<TrainerOutcome> {
   const { TrainerSupervisor } = await import('../trainer/supervisor');
   const { defaultTrainerLauncher } = await import('../trainer/launch');
   const supervisor = new TrainerSupervisor(defaultTrainerLauncher());
   supervisor.on(onMessage);
   const detach = handleSignals ? onInterrupt(() => supervisor.stop(), () => supervisor.kill()) : () => undefined;
   try {
-    await supervisor.start({ config: command.config, datasetRoot: command.datasetRoot, runDir: command.runDir, resume: command.resume });
+    const { type, ...rest } = command;
+    if (type === 'start') await supervisor.start(rest as Omit<StartCommand, 'type'>);
+    else await supervisor.startSegmenter(rest as Omit<StartSegmenterCommand, 'type'>);
     return await supervisor.outcome;
   } finally {
     detach();
   }
 }
 
-async function trainInProcess(command: StartCommand, onMessage: (m: TrainerMessage) => void, handleSignals: boolean): Promise<TrainerOutcome> {
+async function trainInProcess(command: StartCommand | StartSegmenterCommand, onMessage: (m: TrainerMessage) => void, handleSignals: boolean): Promise<TrainerOutcome> {
   const { runTraining } = await import('../trainer/loop');
   const { createEngine } = await import('../trainer/engine-adapter');
   const { RunControl } = await import('../trainer/run-control');
@@ -123,17 +133,20 @@ async function trainInProcess(command: StartCommand, onMessage: (m: TrainerMessa
   const detach = handleSignals ? onInterrupt(() => control.stop(), () => process.exit(130)) : () => undefined;
   let lastStep: number | null = null;
   try {
-    const result = await runTraining(
-      command,
-      {
-        emit: (m) => {
-          if (m.type === 'progress') lastStep = m.step;
-          onMessage(m);
-        },
-        control,
+    const io = {
+      emit: (m: TrainerMessage) => {
+        if (m.type === 'progress') lastStep = m.step;
+        onMessage(m);
       },
-      createEngine,
-    );
+      control,
+    };
+    let result;
+    if (command.type === 'start') result = await runTraining(command, io, createEngine);
+    else {
+      const { runSegmenterTraining } = await import('../trainer/segmenter-loop');
+      const { createSegmenterEngine } = await import('../trainer/segmenter-engine');
+      result = await runSegmenterTraining(command, io, createSegmenterEngine);
+    }
     onMessage({ type: 'finished', ...result });
     return { kind: 'finished', ...result };
   } catch (error) {

@@ -6,6 +6,7 @@
  * (Kaiming-normal fan_out for convs, BN γ=1 β=0, dense U(±1/√in)), drawn from a seeded Rng.
  */
 import * as tf from '@tensorflow/tfjs';
+import { atrousConv2d } from './atrous';
 import { batchNormTrain } from './batch-norm-train';
 import type { ParamStore } from './params';
 import type { Rng } from './rng';
@@ -27,11 +28,17 @@ function randomNormal(n: number, std: number, rng: Rng): Float32Array {
   return out;
 }
 
-/** `name.weight` [k,k,inC,outC]; stride s; padding p on every side (PyTorch `padding=p`). */
-export function conv(store: ParamStore, name: string, k: number, inC: number, outC: number, stride: number, pad: number, rng: Rng): Conv {
+/**
+ * `name.weight` [k,k,inC,outC]; stride s; padding p on every side (PyTorch `padding=p`). With
+ * `dilation` d > 1 (stride 1, p = d·(k−1)/2: the ResNets' dilated stages, ASPP) it is an atrous
+ * conv that trains (atrous.ts); the parameter is the same, so weights load as for d = 1.
+ */
+export function conv(store: ParamStore, name: string, k: number, inC: number, outC: number, stride: number, pad: number, rng: Rng, dilation = 1): Conv {
   const std = Math.sqrt(2 / (outC * k * k));
   const w = store.add(`${name}.weight`, tf.tensor4d(randomNormal(k * k * inC * outC, std, rng), [k, k, inC, outC]), true);
-  return (x) => tf.conv2d(x, w as tf.Tensor4D, stride, pad);
+  if (dilation === 1) return (x) => tf.conv2d(x, w as tf.Tensor4D, stride, pad);
+  if (stride !== 1 || pad !== (dilation * (k - 1)) / 2) throw new Error(`${name}: a dilated conv needs stride 1 and padding ${(dilation * (k - 1)) / 2}, got stride ${stride}, padding ${pad}`);
+  return (x) => atrousConv2d(x, w as tf.Tensor4D, dilation);
 }
 
 /** `name.weight` (γ), `name.bias` (β), `name.running_mean`, `name.running_var`. */

@@ -42,10 +42,14 @@ export class EngineOptimizer {
     return v;
   }
 
-  /** Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). */
-  apply(grads: tf.NamedTensorMap): void {
+  /**
+   * Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). `lrFactor` scales
+   * every group's rate for this step (a learning-rate schedule, e.g. the segmenter's poly decay).
+   */
+  apply(grads: tf.NamedTensorMap, lrFactor = 1): void {
     this.iterations += 1;
-    const { kind, lr: baseLr, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
+    const { kind, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
+    const baseLr = this.config.lr * lrFactor;
     const t = this.iterations;
     tf.tidy(() => {
       this.params.forEach(({ variable, lrScale }, i) => {

@@ -50,6 +50,17 @@ describe('cam cache files', () => {
     expect(decodeCams(encodeCams(keyHash(key), rough), keyHash(key))).toEqual(rough);
   });
 
+  it('round-trip a segmenter prediction (version 3: the background plane too), and refuse one cut short', () => {
+    const prediction: StoredCams = { ...stored, background: Uint8Array.from({ length: 6 }, (_, i) => 200 - i) };
+    const bytes = encodeCams(keyHash(key), prediction);
+    expect(new DataView(bytes.buffer).getUint32(4, true)).toBe(3);
+    expect(decodeCams(bytes, keyHash(key))).toEqual(prediction);
+    expect(() => decodeCams(bytes.subarray(0, bytes.length - 6), keyHash(key))).toThrow(/expected/);
+    const plain = encodeCams(keyHash(key), cams);
+    expect(new DataView(plain.buffer).getUint32(4, true)).toBe(2); // cams stay version 2
+    expect(decodeCams(plain, keyHash(key))?.background).toBeUndefined();
+  });
+
   it('read as a miss under another key, and refuse damaged bytes', () => {
     const bytes = encodeCams(keyHash(key), cams);
     expect(decodeCams(bytes, keyHash({ ...key, flip: false }))).toBeNull();

@@ -16,6 +16,9 @@
  * u32 n · n bytes: raw deflate of the K planes of second differences
  * (d[y][x] = v[y][x] − v[y][x−1] − v[y−1][x] + v[y−1][x−1] mod 256, missing neighbours 0): cams are
  * bilinear upsamplings of a coarse map, so nearly every difference is 0 or ±1.
+ * Version 3 is a segmenter run's prediction (docs/segmenter.md): the same with K + 1 planes, the
+ * last the background probability; the K planes are the classes' probabilities and the K f32 each
+ * class's highest probability in the image.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -27,6 +30,7 @@ import { runPaths } from '../runs/run-layout';
 
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
 const VERSION = 2;
+const PREDICTION_VERSION = 3;
 const HEADER = 4 + 4 + 16 + 5 * 4;
 
 export interface CamCacheKey {
@@ -44,7 +48,7 @@ export interface CamCacheKey {
 }
 
 export interface CachedCams extends CamGrid {
-  /** The localizer's sigmoid probability of each class (plane order). */
+  /** The localizer's sigmoid probability of each class (plane order); a segmenter's: the class's highest pixel probability. */
   probs: number[];
 }
 
@@ -103,12 +107,14 @@ function undoDifferences(d: Uint8Array, width: number, height: number): Uint8Arr
 export function encodeCams(hash: string, cams: StoredCams): Uint8Array {
   const K = cams.classes.length;
   const n = cams.width * cams.height;
-  if (cams.cams.length !== K * n || cams.probs.length !== K) throw new Error('cam record sizes do not match its header');
-  const packed = deflateRawSync(differences(cams.cams, cams.width, cams.height), { level: 6 });
+  const background = cams.background ?? null;
+  if (cams.cams.length !== K * n || cams.probs.length !== K || (background && background.length !== n)) throw new Error('cam record sizes do not match its header');
+  const planes = background ? concatPlanes(cams.cams, background) : cams.cams;
+  const packed = deflateRawSync(differences(planes, cams.width, cams.height), { level: 6 });
   const bytes = new Uint8Array(HEADER + K + 4 * K + 4 + packed.length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
+  view.setUint32(4, background ? PREDICTION_VERSION : VERSION, true);
   bytes.set(new TextEncoder().encode(hash.padEnd(16, '0').slice(0, 16)), 8);
   [cams.imageWidth, cams.imageHeight, cams.width, cams.height, K].forEach((v, i) => view.setUint32(24 + 4 * i, v, true));
   let at = HEADER;
@@ -121,11 +127,19 @@ export function encodeCams(hash: string, cams: StoredCams): Uint8Array {
   return bytes;
 }
 
+function concatPlanes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Decode a cam file; null when it belongs to another key. Throws on a damaged file (or one of another version). */
 export function decodeCams(bytes: Uint8Array, expectedHash: string): StoredCams | null {
   if (bytes.length < HEADER) throw new Error('cam file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw new Error('not a cam cache file of this version (bad magic or version)');
+  const version = view.getUint32(4, true);
+  if (view.getUint32(0, true) !== MAGIC || (version !== VERSION && version !== PREDICTION_VERSION)) throw new Error('not a cam cache file of this version (bad magic or version)');
   if (new TextDecoder().decode(bytes.subarray(8, 24)) !== expectedHash) return null;
   const [imageWidth, imageHeight, width, height, K] = [0, 1, 2, 3, 4].map((i) => view.getUint32(24 + 4 * i, true)) as [number, number, number, number, number];
   const n = width * height;
@@ -137,9 +151,13 @@ export function decodeCams(bytes: Uint8Array, expectedHash: string): StoredCams 
   at += 4 * K;
   const packed = view.getUint32(at, true);
   if (bytes.length !== at + 4 + packed) throw new Error(`cam file holds ${bytes.length} bytes, expected ${at + 4 + packed}`);
-  const planes = new Uint8Array(inflateRawSync(bytes.subarray(at + 4), { maxOutputLength: Math.max(1, K * n) })); // a plain copy, never a Buffer view
-  if (planes.length !== K * n) throw new Error(`cam file's planes hold ${planes.length} bytes, expected ${K}×${width}×${height}`);
-  return { imageWidth, imageHeight, width, height, classes, probs, cams: undoDifferences(planes, width, height) };
+  const P = version === PREDICTION_VERSION ? K + 1 : K;
+  const planes = new Uint8Array(inflateRawSync(bytes.subarray(at + 4), { maxOutputLength: Math.max(1, P * n) })); // a plain copy, never a Buffer view
+  if (planes.length !== P * n) throw new Error(`cam file's planes hold ${planes.length} bytes, expected ${P}×${width}×${height}`);
+  undoDifferences(planes, width, height);
+  const record: StoredCams = { imageWidth, imageHeight, width, height, classes, probs, cams: P > K ? planes.slice(0, K * n) : planes };
+  if (P > K) record.background = planes.slice(K * n);
+  return record;
 }
 
 /** One run's cache under one key. */

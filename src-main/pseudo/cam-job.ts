@@ -1,14 +1,13 @@
 /**
- * One cam job: load a run's checkpoint, compute the cams of a list of images and write them to the
- * run's cam cache. Runs in the pseudo-mask worker (worker-entry.ts) in the app, or in-process
+ * One cam job: load a run's checkpoint, compute the cams (a segmenter run: the predictions) of a
+ * list of images and write them to the run's cam cache. Runs in the pseudo-mask worker (worker-entry.ts) in the app, or in-process
  * (tests, the CLI). Plain data in and out, so the job crosses a process boundary as a message.
  */
 import type { CamJob, CamJobProgress, CamJobResult } from '@shared/protocols/pseudo-worker';
 import { readImage } from '../datasets/load';
 import { initBackend, isGpuFault } from '../engine/backend';
 import { CamCache, type CamCacheKey } from './cam-cache';
-import { computeImageCams } from './cam-compute';
-import { loadRunModel } from './run-model';
+import { loadMaskSource } from './mask-source';
 import { errorText } from '@shared/envelope';
 
 // The job and its reports are the pseudo-worker protocol's (src-shared/protocols/pseudo-worker.ts).
@@ -17,7 +16,7 @@ export { CamJob, type CamJobProgress, type CamJobResult } from '@shared/protocol
 export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => void, isCancelled: () => boolean = () => false): Promise<CamJobResult> {
   const key: CamCacheKey = job.key;
   const backend = await initBackend(job.backend ? { force: job.backend } : {});
-  const { model } = await loadRunModel(job.runDir, job.checkpointDir);
+  const source = await loadMaskSource(job.runDir, job.checkpointDir); // cams, or a segmenter's predictions
   const cache = new CamCache(job.runDir, key);
   const failed: CamJobResult['failed'] = [];
   let done = 0;
@@ -27,7 +26,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
       const started = performance.now();
       try {
         const rgb = await readImage(job.datasetRoot, image);
-        await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
+        await cache.write(image.id, await source.compute(rgb, image.labels, key));
       } catch (error) {
         if (isGpuFault(error)) throw error; // the device is gone for every image: end the job
         failed.push({ imageId: image.id, message: errorText(error) });
@@ -37,7 +36,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
       await new Promise<void>((resolve) => setImmediate(resolve)); // let messages (cancel) in
     }
   } finally {
-    model.dispose();
+    source.dispose();
   }
   return { done, backend: backend.name, failed };
 }

@@ -16,10 +16,20 @@ describe('provenance', () => {
     await mkdir(join(project, PROVENANCE_DIR));
     await writeFile(provenancePath(project, 'a'), JSON.stringify({ format: 'eader-provenance/1', imageId: 'a', entries: [{ ...entry, refine: true }] }));
     expect((await readProvenance(project, 'a')).map((e) => [e.refine, e.ignoreBand])).toEqual([['bilateral', null]]);
-    await appendProvenance(project, 'a', { ...entry, revision: 2, refine: 'none', ignoreBand: { low: 0.05, high: 0.3 } });
+    await appendProvenance(project, 'a', { ...entry, revision: 2, refine: 'none', ignoreBand: { low: 0.05, high: 0.3 }, round: null });
     expect((await readProvenance(project, 'a')).map((e) => [e.revision, e.refine, e.ignoreBand])).toEqual([
       [1, 'bilateral', null],
       [2, 'none', { low: 0.05, high: 0.3 }],
     ]);
+  });
+
+  it('records a segmenter round’s prediction with its run and round; entries from before segmenters read as round null', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'eader-prov-'));
+    dirs.push(project);
+    await appendProvenance(project, 'b', { ...entry, refine: 'none', ignoreBand: null, source: 'segmenter', runId: 'seg-2', round: 2 });
+    await mkdir(join(project, PROVENANCE_DIR), { recursive: true });
+    await writeFile(provenancePath(project, 'c'), JSON.stringify({ format: 'eader-provenance/1', imageId: 'c', entries: [{ ...entry, refine: false }] }));
+    expect((await readProvenance(project, 'b')).map((e) => [e.source, e.runId, e.round])).toEqual([['segmenter', 'seg-2', 2]]);
+    expect((await readProvenance(project, 'c'))[0]?.round).toBeNull();
   });
 });

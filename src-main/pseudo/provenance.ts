@@ -14,8 +14,11 @@ export const PROVENANCE_DIR = 'provenance';
 
 export const ProvenanceEntry = z.object({
   revision: z.number().int(),
-  source: z.literal('pseudo-mask'),
+  /** A localizer run's pseudo-mask, or a segmenter run's prediction. */
+  source: z.enum(['pseudo-mask', 'segmenter']),
   runId: z.string(),
+  /** A segmenter run's round of the Masks area's loop (null: not a round; absent before segmenters). */
+  round: z.number().int().positive().nullable().default(null),
   checkpointStep: z.number().int(),
   checkpointSha256: z.string(),
   threshold: z.number(),

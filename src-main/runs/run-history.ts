@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ApiError, asApiError } from '@shared/envelope';
-import { lossTermsOf } from '@shared/domain/loss-terms';
+import { lossTermsOf, SEGMENTER_LOSS_TERMS } from '@shared/domain/loss-terms';
 import { NO_WEIGHTS } from '@shared/domain/weights';
-import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
+import { lossColumns, MAX_SERIES_POINTS, phaseColumn, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { readRunRecord, runPaths } from './run-store';
+import { readAnyRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
 
 
@@ -108,11 +108,27 @@ async function metricsEnds(file: string): Promise<MetricsEnds> {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function finalLosses(rows: Record<string, unknown>[]): RunSummary['finalLosses'] {
-  const lastOf = (phase: string): Record<string, unknown> | undefined => [...rows].reverse().find((r) => r.phase === phase);
-  const loc = lossColumns(lossTermsOf(lastOf('localizer')));
-  const adv = lossColumns(lossTermsOf(lastOf('adversary') ?? rows[rows.length - 1]));
+/** A segmenter run's terms of a stored metrics row (other keys ignored). */
+function segmenterTermsOf(row: Record<string, unknown>): { ce?: number; ceTrusted?: number | null; cePseudo?: number | null } {
+  const out: { ce?: number; ceTrusted?: number | null; cePseudo?: number | null } = {};
+  for (const key of SEGMENTER_LOSS_TERMS) {
+    const value = row[key];
+    if (key !== 'total' && (typeof value === 'number' || value === null)) out[key] = value as number;
+  }
+  return out;
+}
+
+const lastOf = (rows: Record<string, unknown>[], phase: string): Record<string, unknown> | undefined => [...rows].reverse().find((r) => r.phase === phase);
+
+function finalLosses(rows: Record<string, unknown>[]): Extract<RunSummary, { kind: 'localizer' }>['finalLosses'] {
+  const loc = lossColumns(lossTermsOf(lastOf(rows, 'localizer')));
+  const adv = lossColumns(lossTermsOf(lastOf(rows, 'adversary') ?? rows[rows.length - 1]));
   return { locBce: num(loc.locBce), alphaTerm: num(loc.alphaTerm), betaTerm: num(loc.betaTerm), advBce: num(adv.advBce) };
+}
+
+function finalSegmenterLosses(rows: Record<string, unknown>[]): Extract<RunSummary, { kind: 'segmenter' }>['finalLosses'] {
+  const last = lastOf(rows, 'segmenter');
+  return { ce: num(last?.ce), ceTrusted: num(last?.ceTrusted), cePseudo: num(last?.cePseudo) };
 }
 
 async function evalReports(runDir: string): Promise<RunSummary['evals']> {
@@ -146,7 +162,7 @@ async function countCheckpoints(dir: string): Promise<number> {
 
 export async function summarizeRun(root: string, runId: string, liveRunId: string | null): Promise<RunSummary> {
   const dir = runDirOf(root, runId);
-  const record = await readRunRecord(dir);
+  const record = await readAnyRunRecord(dir);
   const paths = runPaths(dir);
   const [ends, outcome, checkpoints, evals] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir)]);
   const last = ends.lastRows[ends.lastRows.length - 1] ?? null;
@@ -161,10 +177,9 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     status = outcome.outcome.kind;
     message = outcome.outcome.message;
   }
-  return {
+  const common = {
     runId,
     createdAt: record.createdAt,
-    config: record.config,
     backend: record.backend,
     datasetRoot: record.dataset.root,
     datasetFormat: record.dataset.format,
@@ -173,7 +188,6 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     lastStep: num(last?.step) ?? 0,
     totalSteps: outcome?.totalSteps ?? null,
     durationSeconds: outcome?.trainedSeconds ?? spanSeconds,
-    finalLosses: finalLosses(ends.lastRows),
     checkpoints,
     resumes: record.resumes.length,
     weights: record.weights ?? NO_WEIGHTS,
@@ -181,6 +195,8 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     message,
     evals,
   };
+  if (record.kind === 'segmenter') return { kind: 'segmenter', ...common, config: record.config, labels: record.labels, finalLosses: finalSegmenterLosses(ends.lastRows) };
+  return { kind: 'localizer', ...common, config: record.config, finalLosses: finalLosses(ends.lastRows) };
 }
 
 /** Every run folder under the root, newest first; folders that are not runs are skipped. */
@@ -213,8 +229,8 @@ export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promi
     if (typeof row.step !== 'number') continue;
     const point: SeriesRow = {
       step: row.step,
-      phase: row.phase === 'adversary' ? 1 : 0,
-      ...lossColumns(lossTermsOf(row)),
+      phase: phaseColumn(typeof row.phase === 'string' ? row.phase : undefined),
+      ...lossColumns({ ...lossTermsOf(row), ...segmenterTermsOf(row) }),
       imagesPerSecond: num(row.imagesPerSecond) ?? Number.NaN,
     };
     series.push(point);
@@ -233,6 +249,6 @@ export async function openRun(root: string, runId: string, liveRunId: string | n
 export async function deleteRun(root: string, runId: string, liveRunId: string | null): Promise<void> {
   const dir = runDirOf(root, runId);
   if (runId === liveRunId) throw new ApiError('CONFLICT', `Run ${runId} is training now: stop it before deleting it.`);
-  await asApiError('NOT_FOUND', () => readRunRecord(dir));
+  await asApiError('NOT_FOUND', () => readAnyRunRecord(dir));
   await rm(dir, { recursive: true, force: true });
 }

@@ -12,24 +12,29 @@
  *   eader-run/1 (up to bafd886): `workers` only when set, no `hflip`.
  *   eader-run/2: every setting is written; `weights` (the pretrained weights' provenance) when the
  *   run started from any (an optional field: a record without it opens, as a run from scratch).
+ *   eader-run/3: `kind` — a localizer run (EADER) or a segmenter run, whose `config` is the
+ *     segmenter's settings table and which records its training labels (`labels`, and the copies
+ *     in `labels/pseudo/` and `labels/trusted/`). Older records are localizer runs.
  */
 import { errorText } from '@shared/envelope';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { GpuAdapter } from '@shared/domain/app-info';
+import { StoredSegmenterConfig } from '@shared/domain/segmenter-config';
+import { SegmenterLabels } from '@shared/domain/segmenter-view';
 import { StoredTrainConfig } from '@shared/domain/train-config';
+import type { RunKind } from '@shared/domain/training-view';
 import { RunWeights } from '@shared/domain/weights';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { runPaths } from './run-layout';
 import { pathExists } from '../fs/exists';
 
-export const RUN_FORMAT = 'eader-run/2';
+export const RUN_FORMAT = 'eader-run/3';
 
-export const RunRecord = z.object({
+const recordParts = {
   format: z.literal(RUN_FORMAT),
   runId: z.string(),
   createdAt: z.string(),
-  config: StoredTrainConfig,
   backend: z.string(),
   /** What computed, in words (the GPU adapter, the CPU model), and the WebGPU adapter if any. */
   device: z.string().optional(),
@@ -49,8 +54,18 @@ export const RunRecord = z.object({
    * Optional: records written before weights were a setting lack it, and those runs trained from scratch.
    */
   weights: RunWeights.optional(),
-});
+};
+
+/** A localizer run's record (EADER: localizer + adversary). */
+export const RunRecord = z.object({ ...recordParts, kind: z.literal('localizer').default('localizer'), config: StoredTrainConfig });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/** A segmenter run's record: its own settings table, and what it learned from. */
+export const SegmenterRunRecord = z.object({ ...recordParts, kind: z.literal('segmenter'), config: StoredSegmenterConfig, labels: SegmenterLabels });
+export type SegmenterRunRecord = z.infer<typeof SegmenterRunRecord>;
+
+/** Any run's record; `kind` says which. */
+export type AnyRunRecord = RunRecord | SegmenterRunRecord;
 
 export { runPaths, type RunPaths } from './run-layout';
 
@@ -60,12 +75,13 @@ export function migrate(raw: unknown, file: string): unknown {
   const record = raw as Record<string, unknown>;
   switch (record.format) {
     case 'eader-run/1':
-      // Same shape; the settings it lacks (hflip, workers, …) get their defaults when it is parsed.
-      return { ...record, format: 'eader-run/2' };
+    case 'eader-run/2':
+      // Localizer runs of the same shape; the settings they lack (hflip, workers, …) get their defaults when parsed.
+      return { ...record, format: RUN_FORMAT, kind: 'localizer' };
     case RUN_FORMAT:
       return record;
     default:
-      throw new Error(`${file} is a run record of format ${JSON.stringify(record.format)}, which this EADER does not read (it reads eader-run/1 and ${RUN_FORMAT}; a newer version may have written it).`);
+      throw new Error(`${file} is a run record of format ${JSON.stringify(record.format)}, which this EADER does not read (it reads eader-run/1 to ${RUN_FORMAT}; a newer version may have written it).`);
   }
 }
 
@@ -75,8 +91,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where || '(record)'}: ${issue.message}`;
 }
 
-/** The run record of a run folder, migrated to RUN_FORMAT; an error names the file and the problem. */
-export async function readRunRecord(runDir: string): Promise<RunRecord> {
+/** Any run's record, migrated to RUN_FORMAT; an error names the file and the problem. */
+export async function readAnyRunRecord(runDir: string): Promise<AnyRunRecord> {
   const paths = runPaths(runDir);
   let text: string;
   try {
@@ -90,27 +106,53 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   } catch (error) {
     throw new Error(`${paths.config} is not valid JSON (${errorText(error)}).`);
   }
-  const parsed = RunRecord.safeParse(migrate(raw, paths.config));
+  const migrated = migrate(raw, paths.config) as Record<string, unknown>;
+  const parsed = migrated.kind === 'segmenter' ? SegmenterRunRecord.safeParse(migrated) : RunRecord.safeParse(migrated);
   if (!parsed.success) throw new Error(`${paths.config} is not a valid run record: ${parsed.error.issues.map(describeIssue).join('; ')}.`);
   return parsed.data;
 }
 
+/** The record of a run of `kind`, or an error naming the folder and what it holds instead. */
+async function readKind<K extends RunKind>(runDir: string, kind: K): Promise<Extract<AnyRunRecord, { kind: K }>> {
+  const record = await readAnyRunRecord(runDir);
+  if (record.kind !== kind) {
+    throw new Error(`${runPaths(runDir).dir} is a ${record.kind} run, not a ${kind} run${record.kind === 'segmenter' ? ' (use it with eader infer, or as a mask source)' : ''}.`);
+  }
+  return record as Extract<AnyRunRecord, { kind: K }>;
+}
+
+/** A localizer run's record (an error for a segmenter run). */
+export const readRunRecord = (runDir: string): Promise<RunRecord> => readKind(runDir, 'localizer');
+/** A segmenter run's record (an error for a localizer run). */
+export const readSegmenterRunRecord = (runDir: string): Promise<SegmenterRunRecord> => readKind(runDir, 'segmenter');
+
 /** Create a new run folder. Refuses a folder that already holds a run (use resume instead). */
-export async function createRun(runDir: string, record: Omit<RunRecord, 'format' | 'runId' | 'createdAt' | 'resumes' | 'weights'> & { weights?: RunWeights }): Promise<RunRecord> {
+type NewRecord<R> = Omit<R, 'format' | 'runId' | 'createdAt' | 'resumes' | 'kind' | 'weights'> & { weights?: RunWeights };
+
+export async function createRun(runDir: string, record: NewRecord<RunRecord>): Promise<RunRecord> {
+  return createRecord(runDir, { kind: 'localizer' as const, ...record });
+}
+
+/** Create a new segmenter run folder (its labels are copied in by the trainer). */
+export async function createSegmenterRun(runDir: string, record: NewRecord<SegmenterRunRecord>): Promise<SegmenterRunRecord> {
+  return createRecord(runDir, { kind: 'segmenter' as const, ...record });
+}
+
+async function createRecord<R extends AnyRunRecord>(runDir: string, record: Omit<R, 'format' | 'runId' | 'createdAt' | 'resumes'>): Promise<R> {
   const paths = runPaths(runDir);
   if (await pathExists(paths.config)) {
     throw new Error(`${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
   }
   await mkdir(paths.checkpoints, { recursive: true });
-  const full: RunRecord = { format: RUN_FORMAT, runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record };
+  const full = { format: RUN_FORMAT, runId: paths.runId, createdAt: new Date().toISOString(), resumes: [], ...record } as unknown as R;
   await writeJsonAtomic(paths.config, full);
   await rm(paths.metrics, { force: true });
   return full;
 }
 
-export async function recordResume(runDir: string, fromStep: number, backend: string, compute: { device?: string; adapter?: GpuAdapter | null } = {}): Promise<RunRecord> {
-  const record = await readRunRecord(runDir);
-  const updated: RunRecord = { ...record, backend, ...compute, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend, ...compute }] };
+export async function recordResume(runDir: string, fromStep: number, backend: string, compute: { device?: string; adapter?: GpuAdapter | null } = {}): Promise<AnyRunRecord> {
+  const record = await readAnyRunRecord(runDir);
+  const updated: AnyRunRecord = { ...record, backend, ...compute, resumes: [...record.resumes, { at: new Date().toISOString(), fromStep, backend, ...compute }] };
   await writeJsonAtomic(runPaths(runDir).config, updated);
   return updated;
 }

@@ -16,7 +16,7 @@ import { datasetGuides } from '../pseudo/cam-compute';
 import { cachedIds } from '../pseudo/cache-index';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../pseudo/evaluate';
 import { appendProvenance } from '../pseudo/provenance';
-import { QUEUE_SIGNAL, queueSignals } from '../pseudo/queue';
+import { queueSignalOf, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
 import { RUN_FILES, runPaths } from '../runs/run-layout';
@@ -106,16 +106,17 @@ export class PseudoAnalysis {
   async queue(input: PseudoScopeInput): Promise<PseudoQueue> {
     const scope = await this.scope(input);
     const signals = queueSignals(scope.items, scope.settings);
+    const signal = queueSignalOf(scope.items[0]!.cams); // a cache holds one kind of record
     const classes = this.service.options.datasets.dataset().classes.length;
     const { perImage } = evaluateItems(await this.withGt(scope.items), scope.settings, classes);
     const items = scope.items
       .map(({ id }) => {
         const s = signals.get(id)!;
-        return { id, score: s[QUEUE_SIGNAL], signals: s, iou: perImage.get(id) ?? null };
+        return { id, score: s[signal], signals: s, iou: perImage.get(id) ?? null };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const known = items.filter((it) => it.iou !== null);
-    return { signal: QUEUE_SIGNAL, items, spearman: known.length >= 3 ? spearman(known.map((it) => it.score), known.map((it) => it.iou!)) : null };
+    return { signal, items, spearman: known.length >= 3 ? spearman(known.map((it) => it.score), known.map((it) => it.iou!)) : null };
   }
 
   async accept(input: PseudoAcceptInput): Promise<PseudoAcceptResult> {
@@ -123,10 +124,13 @@ export class PseudoAnalysis {
     const scope = await this.scope(input);
     const signals = queueSignals(scope.items, scope.settings);
     const cache = await this.service.cache(input.runId);
+    const { record } = await this.service.run(input.runId);
+    const round = record.kind === 'segmenter' ? record.labels.round : null;
     const accepted: PseudoAcceptResult['accepted'] = [];
     let skipped = 0;
     for (const { id, cams } of scope.items) {
-      const score = signals.get(id)?.[QUEUE_SIGNAL] ?? null;
+      const signal = queueSignalOf(cams);
+      const score = signals.get(id)?.[signal] ?? null;
       if (input.maxScore !== undefined && (score === null || score > input.maxScore)) {
         skipped++;
         continue;
@@ -137,8 +141,9 @@ export class PseudoAnalysis {
       const { key } = cache;
       await appendProvenance(project.dir, id, {
         revision,
-        source: 'pseudo-mask',
+        source: record.kind === 'segmenter' ? 'segmenter' : 'pseudo-mask',
         runId: input.runId,
+        round,
         checkpointStep: key.checkpointStep,
         checkpointSha256: key.checkpointSha256,
         ...scope.settings,
@@ -147,7 +152,7 @@ export class PseudoAnalysis {
         labels: key.labels,
         labelThreshold: key.labelThreshold,
         classes: cams.classes,
-        queueSignal: QUEUE_SIGNAL,
+        queueSignal: signal,
         queueScore: score,
         acceptedAt: new Date().toISOString(),
       });

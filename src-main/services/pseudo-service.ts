@@ -1,7 +1,8 @@
 /**
  * Pseudo-masks for the app and the host: generate a run's cams for a split or a list of images (in
  * a worker process; progress as `pseudo:progress`), hand cached cams to the renderer, evaluate,
- * rank the review queue and accept masks into the project. No electron here; docs/pseudo-masks.md.
+ * rank the review queue and accept masks into the project. A segmenter run is a mask source the
+ * same way: its "cams" are its predictions (docs/segmenter.md). No electron here; docs/pseudo-masks.md.
  */
 import type { ImageRecord } from '@shared/domain/dataset';
 import type { PseudoCacheInfo, PseudoCams, PseudoGenerateInput, PseudoJobState } from '@shared/domain/pseudo-view';
@@ -14,7 +15,7 @@ import { datasetGuides } from '../pseudo/cam-compute';
 import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
-import { readRunRecord } from '../runs/run-store';
+import { readAnyRunRecord, type AnyRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
@@ -38,17 +39,23 @@ export class PseudoService {
 
   constructor(readonly options: PseudoServiceOptions) {}
 
-  /** The folder of a run, checked to be a run trained on the open dataset's classes. */
-  async runDir(runId: string): Promise<string> {
+  /** The folder and record of a run (a localizer run's cams or a segmenter run's predictions), checked to be trained on the open dataset's classes. */
+  async run(runId: string): Promise<{ dir: string; record: AnyRunRecord }> {
     const dir = runDirOf(findRunRoot(this.options.runsRoots(), runId), runId);
-    const classes = await asApiError('NOT_FOUND', async () => (await readRunRecord(dir)).dataset.classes);
+    const record = await asApiError('NOT_FOUND', () => readAnyRunRecord(dir));
+    const classes = record.dataset.classes;
     // Its cam cache and eval reports are written there: never inside the open dataset.
     await refuseInsideDataset(dir, this.options.datasets.dataset().root, 'The run folder');
     const open = this.options.datasets.dataset().classes;
     if (classes.join('\n') !== open.join('\n')) {
       throw new ApiError('CONFLICT', `Run ${runId} was trained on other classes (${classes.slice(1).join(', ')}) than the open dataset's (${open.slice(1).join(', ')}).`);
     }
-    return dir;
+    return { dir, record };
+  }
+
+  /** The folder of a run, checked as run() does. */
+  async runDir(runId: string): Promise<string> {
+    return (await this.run(runId)).dir;
   }
 
   async generate(input: PseudoGenerateInput): Promise<PseudoJobState> {
@@ -126,11 +133,13 @@ export class PseudoService {
   }
 
   async cacheInfo(runId: string): Promise<PseudoCacheInfo | null> {
-    const cache = await currentCache(await this.runDir(runId));
+    const { dir, record } = await this.run(runId);
+    const cache = await currentCache(dir);
     if (!cache) return null;
     const { key } = cache;
     return {
       runId,
+      source: record.kind === 'segmenter' ? 'predictions' : 'cams',
       hash: cache.hash,
       checkpointStep: key.checkpointStep,
       cam: { scales: key.scales, flip: key.flip, labels: key.labels, labelThreshold: key.labelThreshold },
@@ -145,7 +154,7 @@ export class PseudoService {
     const missing: string[] = [];
     for (const id of ids) {
       const cams = await cache.read(id, guides);
-      if (cams) items.push({ id, ...cams, probs: cams.probs.map((p) => (Number.isFinite(p) ? p : null)) });
+      if (cams) items.push({ id, ...cams, probs: cams.probs.map((p) => (Number.isFinite(p) ? p : null)), background: cams.background ?? null });
       else missing.push(id);
     }
     return { items, missing };

@@ -141,8 +141,10 @@ describe('TrainingControl with a scripted trainer', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runId, status: 'stopped', lastStep: 6, totalSteps: 100, backend: 'fake' });
     expect(runs[0]!.durationSeconds).toBeCloseTo(0.6);
-    expect(runs[0]!.finalLosses.locBce).toBeCloseTo(1 / 6); // blocks: 3 localizer, 2 adversary, then localizer
-    expect(runs[0]!.finalLosses.advBce).toBeCloseTo(0.55); // the last adversary step, 5
+    const first = runs[0]!;
+    if (first.kind !== 'localizer') throw new Error(`expected a localizer run, got ${first.kind}`);
+    expect(first.finalLosses.locBce).toBeCloseTo(1 / 6); // blocks: 3 localizer, 2 adversary, then localizer
+    expect(first.finalLosses.advBce).toBeCloseTo(0.55); // the last adversary step, 5
     const detail = await control.run(runId!);
     expect(detail.rows).toBe(6);
     expect(detail.series.step).toEqual([1, 2, 3, 4, 5, 6]);

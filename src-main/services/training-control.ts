@@ -11,9 +11,11 @@ import { ApiError, asApiError, errorText } from '@shared/envelope';
 import type { EventName, EventPayload } from '@shared/events';
 import { DatasetFormat } from '@shared/domain/dataset';
 import type { PresetId, TrainConfig } from '@shared/domain/train-config';
-import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import type { SegmenterConfig } from '@shared/domain/segmenter-config';
+import type { StartSegmenterCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { SeriesBuffer, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
-import { readRunRecord } from '../runs/run-store';
+import { readAnyRunRecord, runPaths } from '../runs/run-store';
+import { labelPaths } from '../runs/segmenter-labels';
 import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
 import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from '../runs/run-history';
@@ -22,7 +24,6 @@ import { trainingPresets } from './training-presets';
 import { newRunId } from '../runs/run-roots';
 import { refuseIfRunLocked } from '../runs/run-lock';
 import { refuseInsideDataset } from '../fs/output-guard';
-import { runPaths } from '../runs/run-layout';
 import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
 import { WeightsStore } from '../weights/store';
 
@@ -92,33 +93,61 @@ export class TrainingControl {
     // The trainer checks the weights again (and records them); checking here answers at once.
     const config = await absoluteWeightRefs(input.config);
     await asApiError('INVALID_INPUT', () => resolveRunWeights(config, this.weights));
-    const root = this.options.runsRoots()[0]!;
-    await mkdir(root, { recursive: true });
-    const runId = newRunId(input.preset ?? 'custom');
-    const runDir = join(root, runId);
-    await refuseInsideDataset(runDir, dataset.root, 'The run folder');
+    const { runId, runDir } = await this.newRunDir(input.preset ?? 'custom');
     this.trainedBefore = 0;
+    const command = { config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false };
     return this.launch(
-      { runId, runDir, preset: input.preset ?? null, config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
-      { config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
+      { kind: 'localizer', runId, runDir, preset: input.preset ?? null, config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      (supervisor) => supervisor.start(command),
     );
   }
 
-  /** Continue a run from its newest complete checkpoint (after a crash, an error or a stop). */
+  /** Train a segmenter run on the open dataset from prepared label folders (the rounds service makes them). */
+  async startSegmenter(input: { config: SegmenterConfig; labels: StartSegmenterCommand['labels']; name?: string }): Promise<TrainingState> {
+    this.refuseIfActive();
+    const dataset = this.options.dataset();
+    const { runId, runDir } = await this.newRunDir(input.name ?? 'segmenter');
+    this.trainedBefore = 0;
+    const command = { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false, labels: input.labels };
+    return this.launch(
+      { kind: 'segmenter', runId, runDir, preset: null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      (supervisor) => supervisor.startSegmenter(command),
+    );
+  }
+
+  /** The runs folder new runs go to. */
+  runsRoot(): string {
+    return this.options.runsRoots()[0]!;
+  }
+
+  private async newRunDir(name: string): Promise<{ runId: string; runDir: string }> {
+    const root = this.options.runsRoots()[0]!;
+    await mkdir(root, { recursive: true });
+    const runId = newRunId(name);
+    const runDir = join(root, runId);
+    await refuseInsideDataset(runDir, this.options.dataset().root, 'The run folder');
+    return { runId, runDir };
+  }
+
+  /** Continue a run (either kind) from its newest complete checkpoint (after a crash, an error or a stop). */
   async resumeRun(runId: string): Promise<TrainingState> {
     this.refuseIfActive();
     await this.settled(runId);
     const runDir = runDirOf(this.root(runId), runId);
-    const record = await asApiError('NOT_FOUND', () => readRunRecord(runDir));
+    const record = await asApiError('NOT_FOUND', () => readAnyRunRecord(runDir));
     const datasetPath = record.dataset.path ?? record.dataset.root;
     if (!existsSync(datasetPath)) throw new ApiError('NOT_FOUND', `The run's dataset ${datasetPath} is gone.`);
     const format = DatasetFormat.safeParse(record.dataset.format);
     await refuseIfRunLocked(runDir, 'resume');
     this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
-    return this.launch(
-      { runId, runDir, preset: null, config: record.config, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true },
-      { config: record.config, datasetRoot: datasetPath, ...(format.success ? { datasetFormat: format.data } : {}), runDir, resume: true },
-    );
+    const base = { datasetRoot: datasetPath, ...(format.success ? { datasetFormat: format.data } : {}), runDir, resume: true };
+    const init = { runId, runDir, preset: null, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true };
+    if (record.kind === 'segmenter') {
+      const paths = labelPaths(runPaths(runDir).dir);
+      const labels = { pseudoDir: paths.pseudo, trustedDir: paths.trusted, localizerRunId: record.labels.pseudo.localizerRunId, heldOut: record.labels.heldOut, round: record.labels.round };
+      return this.launch({ ...init, kind: 'segmenter', config: record.config }, (supervisor) => supervisor.startSegmenter({ ...base, config: record.config, labels }));
+    }
+    return this.launch({ ...init, kind: 'localizer', config: record.config }, (supervisor) => supervisor.start({ ...base, config: record.config }));
   }
 
   control(action: ControlAction): TrainingState {
@@ -184,7 +213,7 @@ export class TrainingControl {
     if (this.active) throw new ApiError('CONFLICT', `Run ${this.live?.state.runId ?? ''} is still training: stop it first.`);
   }
 
-  private launch(init: LiveRunInit, command: Omit<StartCommand, 'type'>): TrainingState {
+  private launch(init: LiveRunInit, begin: (supervisor: TrainerSupervisor) => Promise<void>): TrainingState {
     const live = new LiveRun(init, this.options.roundsKept, this.options.maxPoints);
     this.live = live;
     let supervisor: TrainerSupervisor;
@@ -200,7 +229,7 @@ export class TrainingControl {
     this.supervisor = supervisor;
     supervisor.on((message) => this.receive(live, message));
     void supervisor.outcome.then((outcome) => this.finish(live, outcome, live.state.pid === null));
-    supervisor.start(command).catch((error: unknown) => {
+    begin(supervisor).catch((error: unknown) => {
       live.note(`start failed: ${errorText(error)}`);
       supervisor.kill();
     });

@@ -3,11 +3,13 @@
  * (a SeriesBuffer, min/max-compacted past 20k rows), and the last N erasure rounds per sample image.
  * It is what `training:status` returns, so a reloaded renderer re-attaches with nothing lost.
  */
+import type { SegmenterConfig } from '@shared/domain/segmenter-config';
 import type { PresetId, TrainConfig } from '@shared/domain/train-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import {
   lossColumns,
   MAX_SERIES_POINTS,
+  phaseColumn,
   SeriesBuffer,
   SERIES_COLUMNS,
   type SeriesChunk,
@@ -20,15 +22,14 @@ import {
 } from '@shared/domain/training-view';
 import type { TrainerOutcome } from '../trainer/supervisor';
 
-export interface LiveRunInit {
+export type LiveRunInit = {
   runId: string;
   runDir: string;
   preset: PresetId | null;
-  config: TrainConfig;
   datasetRoot: string;
   classes: string[];
   resumed: boolean;
-}
+} & ({ kind: 'localizer'; config: TrainConfig } | { kind: 'segmenter'; config: SegmenterConfig });
 
 export const ROUNDS_KEPT = 24;
 const NOTES_KEPT = 8;
@@ -36,10 +37,12 @@ const NOTES_KEPT = 8;
 export function idleState(): TrainingState {
   return {
     status: 'idle',
+    kind: 'localizer',
     runId: null,
     runDir: null,
     preset: null,
     config: null,
+    segmenterConfig: null,
     datasetRoot: null,
     classes: [],
     backend: null,
@@ -89,10 +92,12 @@ export class LiveRun {
     this.state = {
       ...idleState(),
       status: 'starting',
+      kind: init.kind,
       runId: init.runId,
       runDir: init.runDir,
       preset: init.preset,
-      config: init.config,
+      config: init.kind === 'localizer' ? init.config : null,
+      segmenterConfig: init.kind === 'segmenter' ? init.config : null,
       datasetRoot: init.datasetRoot,
       classes: init.classes,
       resumed: init.resumed,
@@ -126,7 +131,7 @@ export class LiveRun {
       case 'progress': {
         const row: SeriesRow = {
           step: message.step,
-          phase: message.phase === 'adversary' ? 1 : 0,
+          phase: phaseColumn(message.phase),
           ...lossColumns(message.losses),
           imagesPerSecond: message.imagesPerSecond,
         };

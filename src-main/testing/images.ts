@@ -1,5 +1,5 @@
 /** For specs: small synthetic labelled images that a tiny network learns in a few steps. */
-import type { RgbImage } from '@shared/domain/dataset';
+import type { IndexMask, RgbImage } from '@shared/domain/dataset';
 import { makeRng } from '../engine/rng';
 
 /** Side of the synthetic images. */
@@ -23,4 +23,18 @@ export function syntheticSquares(n: number, seed: number, S = SYNTHETIC_SIZE): {
     labels.push(present);
   }
   return { images, labels };
+}
+
+/** syntheticSquares with their masks: the squares' pixels hold their class (a later square covers an earlier one). */
+export function syntheticSegmentation(n: number, seed: number, S = SYNTHETIC_SIZE): { images: RgbImage[]; masks: IndexMask[] } {
+  const { images } = syntheticSquares(n, seed, S);
+  const masks = images.map((image) => {
+    const data = new Uint8Array(S * S);
+    for (let i = 0; i < S * S; i++) {
+      const [r, , b] = [image.data[i * 3]!, image.data[i * 3 + 1]!, image.data[i * 3 + 2]!];
+      data[i] = r > 200 ? 1 : b > 200 ? 2 : 0;
+    }
+    return { width: S, height: S, data };
+  });
+  return { images, masks };
 }

@@ -2,9 +2,10 @@
  * For specs: a tiny VOC dataset (testing/shapes-fixture.ts) and a run folder holding checkpoints of an
  * untrained tiny model (its cams are arbitrary but real: the whole pipeline runs on them).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SEGMENTER_PRESETS } from '@shared/domain/segmenter-config';
 import { QUICK_PRESET } from '@shared/domain/train-config';
 import { EaderModel } from '../engine';
 import { useTestBackend } from './tf-backend';
@@ -42,5 +43,21 @@ export async function makeTestRun(runsRoot: string, runId: string, datasetRoot: 
     versions: {},
   });
   await writeTestCheckpoint(runDir, 10, 3);
+  return runDir;
+}
+
+/**
+ * A segmenter run `<runsRoot>/<runId>` really trained (in process, a few dozen steps) on the GT
+ * masks of `trainIds` as its pseudo-masks, so that its predictions find the shapes.
+ */
+export async function makeTestSegmenterRun(runsRoot: string, runId: string, datasetRoot: string, trainIds: readonly string[], options: { steps?: number; round?: number | null } = {}): Promise<string> {
+  await useTestBackend('wasm');
+  const pseudo = join(runsRoot, `${runId}-pseudo`);
+  await mkdir(pseudo, { recursive: true });
+  for (const id of trainIds) await copyFile(join(datasetRoot, 'VOCdevkit/VOC2012/SegmentationClass', `${id}.png`), join(pseudo, `${id}.png`));
+  const runDir = join(runsRoot, runId);
+  const { runSegment } = await import('../cli/segment');
+  const config = { ...SEGMENTER_PRESETS.quick, backend: 'wasm' as const, imageSize: 32, batchSize: 4, asppChannels: 16, timeBudget: null, maxSteps: options.steps ?? 30, checkpointEvery: 1000, cacheMaxSide: 64, lr: 0.005 };
+  await runSegment({ dataset: datasetRoot, pseudo, out: runDir, config, resume: false, inProcess: true, progress: null, round: options.round ?? null });
   return runDir;
 }

@@ -15,11 +15,11 @@ export class CheckpointWriter {
   constructor(
     private readonly runDir: string,
     private readonly keep: number,
-    private readonly engine: TrainerEngine,
+    private readonly engine: Pick<TrainerEngine, 'exportState'>,
     private readonly emit: (message: TrainerMessage) => void,
   ) {}
 
-  /** Record one step's classification loss (null for adversary steps). */
+  /** Record one step's loss (the localizer's classification loss, a segmenter's CE; null for adversary steps). */
   observe(loss: number | null): void {
     if (loss === null || !Number.isFinite(loss)) return;
     this.lossSum += loss;

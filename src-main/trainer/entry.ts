@@ -6,6 +6,7 @@ import { ParentMessage, PROTOCOL_VERSION, TrainerMessage } from '@shared/trainer
 import { PROCESS_ENTRIES } from '../processes/entries';
 import { serveParent } from '../processes/serve-parent';
 import { createEngine } from './engine-adapter';
+import { createSegmenterEngine } from './segmenter-engine';
 import { classifyError, startSession } from './session';
 
 const port = serveParent(PROCESS_ENTRIES.trainer.title, { toChild: ParentMessage, fromChild: TrainerMessage });
@@ -33,5 +34,5 @@ process.on('unhandledRejection', (reason) => {
 // Orphaned (the parent died or closed the channel): stop at once, the last checkpoint stands.
 port.onDisconnect(() => process.exit(0));
 
-startSession(port, createEngine, exitSoon);
+startSession(port, createEngine, exitSoon, createSegmenterEngine);
 port.send({ type: 'ready', protocol: PROTOCOL_VERSION, pid: process.pid });

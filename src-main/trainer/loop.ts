@@ -8,7 +8,7 @@
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { TrainConfig } from '@shared/domain/train-config';
-import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import type { FinishReason, StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
@@ -49,12 +49,12 @@ export interface TrainerIO {
 
 export interface TrainingResult {
   step: number;
-  reason: 'completed' | 'stopped' | 'max-steps';
+  reason: FinishReason;
   runDir: string;
 }
 
 /** Seeded Fisher–Yates order of the training ids for one epoch (same on every resume). */
-export function epochOrder(records: readonly ImageRecord[], seed: number, epoch: number): ImageRecord[] {
+export function epochOrder<T = ImageRecord>(records: readonly T[], seed: number, epoch: number): T[] {
   const order = [...records];
   const rng = makeRng((Math.imul(seed + 1, 0x27d4eb2f) ^ Math.imul(epoch + 1, 0x165667b1)) >>> 0);
   for (let i = order.length - 1; i > 0; i--) {

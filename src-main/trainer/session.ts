@@ -2,12 +2,14 @@
  * One trainer session: a switch over the parent's typed commands. Runs at most one training run;
  * reports `finished`, or `error` with a code (OOM apart from the rest), then asks to exit.
  */
-import { looksLikeOom, type ParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { looksLikeOom, type ParentMessage, type StartCommand, type StartSegmenterCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
 import { ConfigError } from '../engine/settings';
 import type { ProtocolError } from '../processes/protocol-error';
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
+import type { SegmenterEngineFactory } from './segmenter-engine';
+import { runSegmenterTraining } from './segmenter-loop';
 import { errorText } from '@shared/envelope';
 
 /** The trainer's side of its channel; messages arrive validated (processes/serve-parent.ts). */
@@ -34,7 +36,7 @@ export function classifyError(error: unknown): { code: TrainerErrorCode; message
  * Wire a port to a training session. `onDone` is called once the run has ended (finished or
  * failed), with the exit code the process should use.
  */
-export function startSession(port: SessionPort, makeEngine: EngineFactory, onDone: (exitCode: number) => void): RunControl {
+export function startSession(port: SessionPort, makeEngine: EngineFactory, onDone: (exitCode: number) => void, makeSegmenterEngine?: SegmenterEngineFactory): RunControl {
   const control = new RunControl();
   let started = false;
   let lastStep: number | null = null;
@@ -43,9 +45,13 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     port.send(message);
   };
 
-  const run = async (command: StartCommand): Promise<void> => {
+  const run = async (command: StartCommand | StartSegmenterCommand): Promise<void> => {
     try {
-      const result = await runTraining(command, { emit: send, control }, makeEngine);
+      const io = { emit: send, control };
+      let result;
+      if (command.type === 'start') result = await runTraining(command, io, makeEngine);
+      else if (makeSegmenterEngine) result = await runSegmenterTraining(command, io, makeSegmenterEngine);
+      else throw new Error('This trainer has no segmenter engine.');
       send({ type: 'finished', ...result });
       onDone(0);
     } catch (error) {
@@ -69,6 +75,7 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
   port.on((message) => {
     switch (message.type) {
       case 'start':
+      case 'start-segmenter':
         if (started) {
           send({ type: 'log', level: 'warning', message: 'A run is already going in this trainer; start ignored.' });
           return;
@@ -94,5 +101,6 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
 }
 
 function isStart(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'start';
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  return type === 'start' || type === 'start-segmenter';
 }

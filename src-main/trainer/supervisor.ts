@@ -5,7 +5,7 @@
  * only validated reports (a malformed one becomes a warning), and turns an exit without `finished`
  * into an outcome: a trainer that dies (GPU out of memory, kill -9) never takes the parent with it.
  */
-import type { ParentMessage, StartCommand, TrainerErrorCode, TrainerMessage } from '@shared/trainer-protocol';
+import type { FinishReason, ParentMessage, StartCommand, StartSegmenterCommand, TrainerErrorCode, TrainerMessage } from '@shared/trainer-protocol';
 import { describeExit, type ChildChannel, type ChildExit } from '../processes/channel';
 import { ProtocolError } from '../processes/protocol-error';
 
@@ -15,7 +15,7 @@ export type TrainerChannel = ChildChannel<ParentMessage, TrainerMessage>;
 export type TrainerLauncher = () => TrainerChannel;
 
 export type TrainerOutcome =
-  | { kind: 'finished'; step: number; reason: 'completed' | 'stopped' | 'max-steps'; runDir: string }
+  | { kind: 'finished'; step: number; reason: FinishReason; runDir: string }
   | { kind: 'error'; code: TrainerErrorCode; message: string; step: number | null }
   | { kind: 'crashed'; exitCode: number | null; signal: string | null; message: string };
 
@@ -60,10 +60,19 @@ export class TrainerSupervisor {
    * config) is never sent: the trainer is killed, the outcome is a PROTOCOL error, and this rejects.
    */
   async start(command: Omit<StartCommand, 'type'>): Promise<void> {
+    await this.sendStart({ type: 'start', ...command });
+  }
+
+  /** The same for a segmenter run (`start-segmenter`). */
+  async startSegmenter(command: Omit<StartSegmenterCommand, 'type'>): Promise<void> {
+    await this.sendStart({ type: 'start-segmenter', ...command });
+  }
+
+  private async sendStart(message: StartCommand | StartSegmenterCommand): Promise<void> {
     await this.ready;
     if (this.channel.exited) return;
     try {
-      this.channel.send({ type: 'start', ...command });
+      this.channel.send(message);
     } catch (error) {
       if (error instanceof ProtocolError) {
         this.lastError = { type: 'error', code: 'PROTOCOL', message: error.message, step: null };

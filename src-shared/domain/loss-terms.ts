@@ -34,3 +34,20 @@ export function lossTermsOf(row: Readonly<Record<string, unknown>> | undefined):
   }
   return out;
 }
+
+/**
+ * The segmenter's terms of one step (src-main/engine/segmenter/model.ts): `total` is the weighted
+ * loss it minimised; `ce` the mean cross-entropy over every labelled pixel; `ceTrusted` and
+ * `cePseudo` the mean over the trusted (corrected) and the pseudo-masked images' pixels, null when
+ * the batch had none.
+ */
+export const SegmenterLossTerms = z
+  .object({
+    total: z.number(),
+    ce: z.number(),
+    ceTrusted: z.number().nullable(),
+    cePseudo: z.number().nullable(),
+  })
+  .strict();
+export type SegmenterLossTerms = z.infer<typeof SegmenterLossTerms>;
+export const SEGMENTER_LOSS_TERMS = Object.keys(SegmenterLossTerms.shape) as (keyof SegmenterLossTerms)[];

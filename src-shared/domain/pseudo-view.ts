@@ -78,11 +78,15 @@ export const PseudoCams = z.object({
   probs: z.array(z.number().nullable()),
   cams: Bytes,
   guide: Bytes,
+  /** A segmenter run's prediction: the background probability plane (then `cams` are the classes' probabilities); null for cams. */
+  background: Bytes.nullable().default(null),
 });
 export type PseudoCams = z.infer<typeof PseudoCams>;
 
 export const PseudoCacheInfo = z.object({
   runId: z.string(),
+  /** What the cache holds: a localizer run's cams, or a segmenter run's predictions. */
+  source: z.enum(['cams', 'predictions']).default('cams'),
   hash: z.string(),
   checkpointStep: z.number().int(),
   cam: PseudoCamSettings.omit({ checkpoint: true }),
@@ -132,7 +136,7 @@ export const PseudoEvalResult = z.object({
 });
 export type PseudoEvalResult = z.infer<typeof PseudoEvalResult>;
 
-export const QueueSignalName = z.enum(['instability', 'entropy', 'area', 'confidence']);
+export const QueueSignalName = z.enum(['instability', 'entropy', 'margin', 'area', 'confidence']);
 export const PseudoQueueItem = z.object({
   id: z.string(),
   /** Higher = more likely wrong; the queue is sorted by it, worst first. */

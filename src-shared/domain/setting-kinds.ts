@@ -12,6 +12,8 @@ export const SETTING_GROUPS = {
   networks: 'Networks',
   optimisation: 'Optimisation',
   data: 'Data',
+  /** The segmenter's training labels: pseudo-masks and the user's corrected (trusted) masks. */
+  labels: 'Training labels',
   compute: 'Compute and bookkeeping',
 } as const;
 export type SettingGroup = keyof typeof SETTING_GROUPS;
@@ -60,6 +62,13 @@ export interface FloatSetting<C extends SettingConsumer = SettingConsumer> exten
   default: number;
   schema: z.ZodNumber;
 }
+export interface FloatOrNullSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C>, NumberBounds {
+  kind: 'float-or-null';
+  default: number | null;
+  /** What null means, as the CLI spells it and the form shows it ("none"). */
+  nullWord: string;
+  schema: z.ZodNullable<z.ZodNumber>;
+}
 export interface ChoiceSetting<E extends z.ZodEnum = z.ZodEnum, C extends SettingConsumer = SettingConsumer> extends Declared<C> {
   kind: 'choice';
   default: z.output<E>;
@@ -89,7 +98,10 @@ export interface BoolSetting<C extends SettingConsumer = SettingConsumer> extend
   default: boolean;
   schema: z.ZodBoolean;
 }
-export type Setting = IntSetting | IntOrNullSetting | FloatSetting | ChoiceSetting | TextSetting | TextOrNullSetting | BoolSetting;
+export type Setting = IntSetting | IntOrNullSetting | FloatSetting | FloatOrNullSetting | ChoiceSetting | TextSetting | TextOrNullSetting | BoolSetting;
+/** The kinds whose value may be null, shown and typed as their null word. */
+export type NullableSetting = IntOrNullSetting | FloatOrNullSetting | TextOrNullSetting;
+export const isNullable = (s: Setting): s is NullableSetting => s.kind === 'int-or-null' || s.kind === 'float-or-null' || s.kind === 'text-or-null';
 
 function numberSchema(b: NumberBounds, integer: boolean): z.ZodNumber {
   let s = integer ? z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }) : z.number({ error: 'must be a finite number' });
@@ -110,6 +122,10 @@ export function intOrNull<C extends SettingConsumer>(spec: Spec<IntOrNullSetting
 
 export function float<C extends SettingConsumer>(spec: Spec<FloatSetting<C>, C>): FloatSetting<C> {
   return { ...spec, kind: 'float', schema: numberSchema(spec, false) };
+}
+
+export function floatOrNull<C extends SettingConsumer>(spec: Spec<FloatOrNullSetting<C>, C>): FloatOrNullSetting<C> {
+  return { ...spec, kind: 'float-or-null', schema: numberSchema(spec, false).nullable() };
 }
 
 export function choice<E extends z.ZodEnum, C extends SettingConsumer>(schema: E, spec: Spec<ChoiceSetting<E, C>, C>): ChoiceSetting<E, C> {

@@ -16,6 +16,9 @@ const row = (i: number): SeriesRow => ({
   alphaTerm: 0.05 * Math.abs(Math.cos(i / 300)),
   betaTerm: 1e-5 * (i % 17),
   advBce: i === 50_000 ? Number.NaN : 0.7 - lossAt(i) * 0.1,
+  segCe: Number.NaN,
+  segTrusted: Number.NaN,
+  segPseudo: Number.NaN,
   imagesPerSecond: 20 + (i % 10),
 });
 
@@ -112,10 +115,13 @@ describe('decimateMinMax', () => {
 
 describe('lossColumns', () => {
   it('maps the engine’s loss terms onto the chart columns; a missing term is a gap', () => {
-    expect(lossColumns({ bce: 0.6, reg: 1e-6, adv: 0.02, advBce: 0.4, total: 1 })).toEqual({ locBce: 0.6, alphaTerm: 0.02, betaTerm: 1e-6, advBce: 0.4 });
+    const noSegmenter = { segCe: Number.NaN, segTrusted: Number.NaN, segPseudo: Number.NaN };
+    expect(lossColumns({ bce: 0.6, reg: 1e-6, adv: 0.02, advBce: 0.4, total: 1 })).toEqual({ locBce: 0.6, alphaTerm: 0.02, betaTerm: 1e-6, advBce: 0.4, ...noSegmenter });
     // A stored row with only some terms (and other keys): those columns, NaN for the rest.
     const partial = lossColumns(lossTermsOf({ step: 3, phase: 'adversary', bce: 0.5, advBce: 0.3, adv: 'x' }));
-    expect(partial).toEqual({ locBce: 0.5, alphaTerm: Number.NaN, betaTerm: Number.NaN, advBce: 0.3 });
+    expect(partial).toEqual({ locBce: 0.5, alphaTerm: Number.NaN, betaTerm: Number.NaN, advBce: 0.3, ...noSegmenter });
+    // A segmenter's terms go to its own columns; a null (no trusted pixel in the batch) is a gap.
+    expect(lossColumns({ total: 0.9, ce: 0.8, ceTrusted: null, cePseudo: 0.8 })).toEqual({ locBce: Number.NaN, alphaTerm: Number.NaN, betaTerm: Number.NaN, advBce: Number.NaN, segCe: 0.8, segTrusted: Number.NaN, segPseudo: 0.8 });
     // The progress report's losses are exactly the engine's terms: the dead names are refused.
     expect(LossTerms.safeParse({ classification: 0.5, adversarial: 0.1, camMean: 0.2, adversary: 0.3, total: 1 }).success).toBe(false);
     expect(Number.isNaN(lossColumns({}).advBce)).toBe(true);

@@ -3,9 +3,11 @@
  * erasure-round samples, and the run history. Pure TypeScript (main side and renderer share it).
  */
 import { z } from 'zod';
-import { TrainerErrorCode } from '../trainer-protocol';
-import type { LossTerms } from './loss-terms';
+import { FinishReason, TrainerErrorCode } from '../trainer-protocol';
+import type { LossTerms, SegmenterLossTerms } from './loss-terms';
 import { PresetWeights } from './preset-weights';
+import { SegmenterConfig } from './segmenter-config';
+import { SegmenterLabels } from './segmenter-view';
 import { PresetId, TrainConfig } from './train-config';
 import { RunWeights } from './weights';
 
@@ -20,11 +22,19 @@ export const RunId = z
 export const TrainingPreset = z.object({ id: PresetId, label: z.string(), description: z.string(), config: TrainConfig, weights: PresetWeights });
 export type TrainingPreset = z.infer<typeof TrainingPreset>;
 
+/** A localizer run (EADER: localizer + adversary) or a segmenter run (docs/segmenter.md). */
+export const RunKind = z.enum(['localizer', 'segmenter']);
+export type RunKind = z.infer<typeof RunKind>;
+
 // ---------------------------------------------------------------------------------------------
 // series
 
-/** The columns of a loss series, in wire order. `phase` is 0 = localizer block, 1 = adversary block. */
-export const SERIES_COLUMNS = ['step', 'phase', 'locBce', 'alphaTerm', 'betaTerm', 'advBce', 'imagesPerSecond'] as const;
+/**
+ * The columns of a loss series, in wire order. `phase` is 0 = localizer block, 1 = adversary block,
+ * 2 = a segmenter run's step; the seg* columns are a segmenter run's terms (NaN in a localizer run's
+ * rows, and the localizer columns NaN in a segmenter run's).
+ */
+export const SERIES_COLUMNS = ['step', 'phase', 'locBce', 'alphaTerm', 'betaTerm', 'advBce', 'segCe', 'segTrusted', 'segPseudo', 'imagesPerSecond'] as const;
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
 
 const column = z.array(z.number().nullable());
@@ -35,13 +45,26 @@ export type SeriesChunk = z.infer<typeof SeriesChunk>;
 export type SeriesRow = Record<SeriesColumn, number>;
 
 /**
- * A step's loss terms → series row values. A metrics.jsonl row read from disk may lack a term
- * (a torn or hand-edited file): that column is then NaN, a gap in the chart.
+ * A step's loss terms → series row values (a localizer's, or a segmenter's). A metrics.jsonl row read
+ * from disk may lack a term (a torn or hand-edited file): that column is then NaN, a gap in the chart.
  */
-export function lossColumns(losses: Partial<LossTerms>): Pick<SeriesRow, 'locBce' | 'alphaTerm' | 'betaTerm' | 'advBce'> {
-  const term = (value: number | undefined): number => (typeof value === 'number' ? value : Number.NaN);
-  return { locBce: term(losses.bce), alphaTerm: term(losses.adv), betaTerm: term(losses.reg), advBce: term(losses.advBce) };
+export function lossColumns(
+  losses: Partial<LossTerms> & Partial<Record<keyof SegmenterLossTerms, number | null>>,
+): Pick<SeriesRow, 'locBce' | 'alphaTerm' | 'betaTerm' | 'advBce' | 'segCe' | 'segTrusted' | 'segPseudo'> {
+  const term = (value: number | null | undefined): number => (typeof value === 'number' ? value : Number.NaN);
+  return {
+    locBce: term(losses.bce),
+    alphaTerm: term(losses.adv),
+    betaTerm: term(losses.reg),
+    advBce: term(losses.advBce),
+    segCe: term(losses.ce),
+    segTrusted: term(losses.ceTrusted),
+    segPseudo: term(losses.cePseudo),
+  };
 }
+
+/** The series' phase column of a step's phase. */
+export const phaseColumn = (phase: string | undefined): number => (phase === 'adversary' ? 1 : phase === 'segmenter' ? 2 : 0);
 
 /**
  * A growable columnar series (Float64Array per column, NaN for gaps). Past `cap` rows it compacts
@@ -199,7 +222,7 @@ export const TrainingStatusName = z.enum(['idle', 'starting', 'running', 'paused
 export type TrainingStatusName = z.infer<typeof TrainingStatusName>;
 
 export const TrainingOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finished'), reason: z.enum(['completed', 'stopped', 'max-steps']), step: z.number().int() }),
+  z.object({ kind: z.literal('finished'), reason: FinishReason, step: z.number().int() }),
   z.object({ kind: z.literal('error'), code: z.union([TrainerErrorCode, z.literal('LAUNCH')]), message: z.string(), step: z.number().int().nullable() }),
   z.object({ kind: z.literal('crashed'), message: z.string(), exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);
@@ -207,10 +230,15 @@ export type TrainingOutcome = z.infer<typeof TrainingOutcome>;
 
 export const TrainingState = z.object({
   status: TrainingStatusName,
+  /** What the live run trains (localizer until a run says otherwise). */
+  kind: RunKind,
   runId: z.string().nullable(),
   runDir: z.string().nullable(),
   preset: PresetId.nullable(),
+  /** A localizer run's settings (null for a segmenter run). */
   config: TrainConfig.nullable(),
+  /** A segmenter run's settings (null for a localizer run). */
+  segmenterConfig: SegmenterConfig.nullable(),
   datasetRoot: z.string().nullable(),
   classes: z.array(z.string()),
   /** The backend the trainer reports, e.g. "wasm (cpu)"; null until it has started. */
@@ -222,7 +250,7 @@ export const TrainingState = z.object({
   totalSteps: z.number().int().nullable(),
   epoch: z.number().int(),
   epochs: z.number().int().nullable(),
-  phase: z.enum(['localizer', 'adversary']).nullable(),
+  phase: z.enum(['localizer', 'adversary', 'segmenter']).nullable(),
   imagesPerSecond: z.number().nullable(),
   etaSeconds: z.number().nullable(),
   elapsedSeconds: z.number(),
@@ -271,10 +299,11 @@ export type TrainingStatus = z.infer<typeof TrainingStatus>;
 
 export const RunEval = z.object({ file: z.string(), split: z.string().nullable(), miou: z.number().nullable(), pixelAccuracy: z.number().nullable() });
 
-export const RunSummary = z.object({
+const RunStatus = z.enum(['live', 'completed', 'stopped', 'max-steps', 'time-budget', 'error', 'crashed', 'unknown']);
+
+const summaryBase = {
   runId: RunId,
   createdAt: z.string(),
-  config: TrainConfig,
   backend: z.string(),
   datasetRoot: z.string(),
   datasetFormat: z.string(),
@@ -283,16 +312,35 @@ export const RunSummary = z.object({
   lastStep: z.number().int(),
   totalSteps: z.number().int().nullable(),
   durationSeconds: z.number().nullable(),
-  finalLosses: z.object({ locBce: z.number().nullable(), alphaTerm: z.number().nullable(), betaTerm: z.number().nullable(), advBce: z.number().nullable() }),
   checkpoints: z.number().int(),
   resumes: z.number().int(),
   /** The pretrained weights the run started from, with their SHA-256 (null: from scratch). */
   weights: RunWeights,
   /** 'live' for the run being trained now; from the run's outcome file otherwise ('unknown' when absent). */
-  status: z.enum(['live', 'completed', 'stopped', 'max-steps', 'error', 'crashed', 'unknown']),
+  status: RunStatus,
   message: z.string().nullable(),
   evals: z.array(RunEval),
+};
+
+export const LocalizerRunSummary = z.object({
+  kind: z.literal('localizer'),
+  ...summaryBase,
+  config: TrainConfig,
+  finalLosses: z.object({ locBce: z.number().nullable(), alphaTerm: z.number().nullable(), betaTerm: z.number().nullable(), advBce: z.number().nullable() }),
 });
+export type LocalizerRunSummary = z.infer<typeof LocalizerRunSummary>;
+
+export const SegmenterRunSummary = z.object({
+  kind: z.literal('segmenter'),
+  ...summaryBase,
+  config: SegmenterConfig,
+  labels: SegmenterLabels,
+  finalLosses: z.object({ ce: z.number().nullable(), ceTrusted: z.number().nullable(), cePseudo: z.number().nullable() }),
+});
+export type SegmenterRunSummary = z.infer<typeof SegmenterRunSummary>;
+
+/** One run of the history: a localizer run or a segmenter run. */
+export const RunSummary = z.discriminatedUnion('kind', [LocalizerRunSummary, SegmenterRunSummary]);
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunDetail = z.object({ summary: RunSummary, series: SeriesChunk, rows: z.number().int() });

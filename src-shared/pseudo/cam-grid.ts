@@ -11,7 +11,10 @@
  */
 export const DEFAULT_GRID_SIDE = 256;
 
-/** Quantised cams of one image. */
+/**
+ * Quantised cams of one image — or, from a segmenter run, its predicted probabilities: then
+ * `background` holds the background's plane and the rule is the network's own argmax (render.ts).
+ */
 export interface CamGrid {
   /** Grid size (the cams' resolution); the image's own size is imageWidth × imageHeight. */
   width: number;
@@ -24,6 +27,19 @@ export interface CamGrid {
   cams: Uint8Array;
   /** The image at grid size, RGB (width×height×3): the refinement's guide and the preview. */
   guide: Uint8Array;
+  /**
+   * A segmenter's prediction: the background probability at grid size (width×height bytes, v/255);
+   * the class planes are then the classes' probabilities. Absent (or null) for cams.
+   */
+  background?: Uint8Array | null;
+}
+
+/** The background plane of a prediction grid as floats, or null for cams. */
+export function dequantiseBackground(grid: CamGrid): Float32Array | null {
+  if (!grid.background) return null;
+  const n = grid.width * grid.height;
+  if (grid.background.length !== n) throw new Error(`background plane holds ${grid.background.length} bytes, expected ${grid.width}×${grid.height}`);
+  return Float32Array.from(grid.background, (v) => v / 255);
 }
 
 /** The grid size of an image: its own size, scaled down so the longest side is at most maxSide. */

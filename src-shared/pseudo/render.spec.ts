@@ -127,3 +127,24 @@ describe('ignore band', () => {
     expect(() => applyIgnoreBand(new Uint8Array(1), [new Float32Array(1)], { low: -0.1, high: 0.5 })).toThrow(/ignore band/);
   });
 });
+
+describe('a segmenter prediction grid (with a background plane)', () => {
+  const prediction = (bg: number[], classes: number[], planes: number[][]): CamGrid => ({ ...grid(bg.length, 1, classes, planes), background: quantise(Float32Array.from(bg)) });
+
+  it('takes the network’s argmax over background and its classes, whatever the threshold and refiner', () => {
+    // pixel 0: background wins although class 3 is above any threshold; pixel 1: class 3; pixel 2: class 5
+    const g = prediction([0.5, 0.1, 0.2], [3, 5], [[0.45, 0.8, 0.1], [0.05, 0.1, 0.7]]);
+    for (const threshold of [0.05, 0.5, 0.95]) {
+      for (const refine of REFINER_NAMES) expect(Array.from(renderPseudoMask(g, { threshold, refine, keepLargest: false })), `${threshold} ${refine}`).toEqual([0, 3, 5]);
+    }
+    // the ignore band judges the best probability, background included: pixel 0's best is 0.5
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: { low: 0.4, high: 0.6 } }))).toEqual([255, 3, 5]);
+    // resized to the image size like cams: bilinearly, then the argmax
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false }, { width: 6, height: 1 }))).toHaveLength(6);
+  });
+
+  it('keeps the largest component per class, as for cams', () => {
+    const g = prediction([0.1, 0.9, 0.1, 0.1], [2], [[0.9, 0.1, 0.9, 0.9]]);
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: true }))).toEqual([0, 0, 2, 2]);
+  });
+});

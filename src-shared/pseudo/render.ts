@@ -1,6 +1,9 @@
 /**
  * Cached cams → a pseudo-mask (class indices, 0 = background), the one function `eader infer`, the
- * renderer's previews, the metrics, the review queue and "accept into project" all use:
+ * renderer's previews, the metrics, the review queue and "accept into project" all use. A
+ * segmenter's prediction grid (one with a `background` plane) takes the network's own argmax over
+ * background and its classes instead of steps 1–2 (no threshold, no refinement); steps 3–4 apply
+ * alike, the ignore band to its best probability, background included. For cams:
  *   1. refinement, a named stage (refiners.ts): `none` leaves the cams as they are;
  *   2. the DESIGN §1 rule on the (refined) cams — below the threshold → 0, background a constant
  *      1e-5, per-pixel argmax — or the argmax of a refiner's label scores; scores are resized
@@ -10,7 +13,7 @@
  *      pixels too uncertain to train a segmenter on (IRN's fg/bg confidence gap).
  */
 import { VOID_LABEL } from '../domain/dataset';
-import { dequantise, resizePlanes, type CamGrid } from './cam-grid';
+import { dequantise, dequantiseBackground, resizePlanes, type CamGrid } from './cam-grid';
 import type { RefineOptions } from './refine';
 import { REFINERS, type RefinerName } from './refiners';
 
@@ -135,6 +138,14 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
   const { width: w, height: h } = grid;
   const cams = dequantise(grid); // K × [h*w]
   const toSize = (planes: readonly Float32Array[]): Float32Array[] => resizePlanes(planes, w, h, size.width, size.height);
+  const background = dequantiseBackground(grid);
+  if (background) {
+    const planes = toSize([background, ...cams]); // [bg, classes…] at the output size
+    let mask = argmaxMask(planes, grid.classes, n);
+    if (settings.keepLargest) mask = keepLargestComponents(mask, size.width, size.height);
+    if (settings.ignoreBand) applyIgnoreBand(mask, planes, settings.ignoreBand);
+    return mask;
+  }
   const refiner = REFINERS[settings.refine];
   if (settings.refine !== 'none' && grid.guide.length !== w * h * 3) {
     throw new Error(`the ${settings.refine} refiner needs the guide image (${w}×${h}×3 bytes), got ${grid.guide.length} bytes`);

@@ -3,7 +3,7 @@ import type { BnSettings } from '../layers';
 import type { ParamStore } from '../params';
 import type { Rng } from '../rng';
 import type { Backbone } from './backbone';
-import { createResnet } from './resnet';
+import { createResnet, type ResnetOutputStride } from './resnet';
 import { createTiny } from './tiny';
 
 export type { Backbone } from './backbone';
@@ -11,15 +11,20 @@ export type { Backbone } from './backbone';
 /** Channels of each backbone's feature map (what its classifier head takes); the backbone spec checks them. */
 export const BACKBONE_CHANNELS: Record<BackboneName, number> = { tiny: 128, resnet18: 512, resnet50: 2048, resnet101: 2048 };
 
-export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
-  switch (kind) {
-    case 'tiny':
-      return createTiny(store, rng, bn);
-    case 'resnet18':
-      return createResnet(18, store, rng, bn);
-    case 'resnet50':
-      return createResnet(50, store, rng, bn);
-    case 'resnet101':
-      return createResnet(101, store, rng, bn);
+export interface BackboneOptions {
+  /**
+   * The feature map's stride: the backbone's own by default (tiny 8, the ResNets 32). The ResNets
+   * also run at 16 or 8 with dilated last stages (segmentation); tiny is stride 8 only.
+   */
+  outputStride?: ResnetOutputStride;
+}
+
+export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, bn: BnSettings, options: BackboneOptions = {}): Backbone {
+  const { outputStride } = options;
+  if (kind === 'tiny') {
+    if (outputStride !== undefined && outputStride !== 8) throw new Error(`the tiny backbone has output stride 8 only, got ${outputStride}`);
+    return createTiny(store, rng, bn);
   }
+  const depth = kind === 'resnet18' ? 18 : kind === 'resnet50' ? 50 : 101;
+  return createResnet(depth, store, rng, bn, outputStride ?? 32);
 }

@@ -25,6 +25,8 @@ export interface PretrainedReport {
 export interface LoadPretrainedOptions {
   /** Also load the classifier head `fc.*` (the ImageNet 1000-way fc for `eader weights check`). Default false. */
   head?: boolean;
+  /** Which store names the load covers (default: all but `fc.*`, or all with `head`); a segmenter's new head is not. */
+  covers?: (storeName: string) => boolean;
 }
 
 const SUFFIXES: [string, string][] = [
@@ -93,7 +95,7 @@ function toStoreLayout(t: SourceTensor, data: Float32Array, layout: WeightSource
 
 /** Load `source` into `store`; checks every name and shape before assigning anything. */
 export async function loadPretrained(source: WeightSource, store: ParamStore, options: LoadPretrainedOptions = {}): Promise<PretrainedReport> {
-  const covers = (n: string): boolean => store.has(n) && (options.head === true || !n.startsWith('fc.'));
+  const covers = (n: string): boolean => store.has(n) && (options.covers ? options.covers(n) : options.head === true || !n.startsWith('fc.'));
   const report: PretrainedReport = { file: source.file, loaded: [], ignored: [] };
   const matched = new Map<string, SourceTensor>();
   for (const t of source.tensors) {

@@ -2,6 +2,14 @@
  * ResNet-18 / 50 / 101 with torchvision's topology (v1.5: the stride of a bottleneck sits on its
  * 3×3 conv), NHWC, parameter names exactly as torchvision's state_dict so pretrained weights map
  * one to one (see ./pretrained.ts). features() returns layer4's output [B,h,w,512|2048], stride 32.
+ *
+ * Output stride 16 or 8 (segmentation, DeepLab): torchvision's `replace_stride_with_dilation`.
+ * A dilated stage keeps its resolution (its first block has stride 1, its downsample a 1×1 conv of
+ * stride 1) and dilates its 3×3 convs instead: the stage's dilation is the previous one × 2; its
+ * first block uses the previous stage's dilation, the others the new one (torchvision's
+ * `previous_dilation`). Bottlenecks dilate conv2 (as torchvision); basic blocks, which torchvision
+ * does not dilate, dilate conv1 and keep conv2 plain (as mmsegmentation's ResNet-18/34). No
+ * parameter changes: the same names and shapes, so every pretrained file loads at any stride.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm, conv, type BnSettings, type Conv, type Norm } from '../layers';
@@ -17,9 +25,9 @@ interface Ctx {
   bn: BnSettings;
 }
 
-function convBn(ctx: Ctx, convName: string, bnName: string, k: number, inC: number, outC: number, stride: number): [Conv, Norm] {
-  const pad = (k - 1) / 2;
-  return [conv(ctx.store, convName, k, inC, outC, stride, pad, ctx.rng), batchNorm(ctx.store, bnName, outC, ctx.bn)];
+function convBn(ctx: Ctx, convName: string, bnName: string, k: number, inC: number, outC: number, stride: number, dilation = 1): [Conv, Norm] {
+  const pad = (dilation * (k - 1)) / 2;
+  return [conv(ctx.store, convName, k, inC, outC, stride, pad, ctx.rng, dilation), batchNorm(ctx.store, bnName, outC, ctx.bn)];
 }
 
 function downsample(ctx: Ctx, name: string, inC: number, outC: number, stride: number): Block | null {
@@ -28,8 +36,8 @@ function downsample(ctx: Ctx, name: string, inC: number, outC: number, stride: n
   return (x, training) => n(c(x), training);
 }
 
-function basicBlock(ctx: Ctx, name: string, inC: number, width: number, stride: number): Block {
-  const [c1, n1] = convBn(ctx, `${name}.conv1`, `${name}.bn1`, 3, inC, width, stride);
+function basicBlock(ctx: Ctx, name: string, inC: number, width: number, stride: number, dilation: number): Block {
+  const [c1, n1] = convBn(ctx, `${name}.conv1`, `${name}.bn1`, 3, inC, width, stride, dilation);
   const [c2, n2] = convBn(ctx, `${name}.conv2`, `${name}.bn2`, 3, width, width, 1);
   const down = downsample(ctx, name, inC, width, stride);
   return (x, training) => {
@@ -38,10 +46,10 @@ function basicBlock(ctx: Ctx, name: string, inC: number, width: number, stride: 
   };
 }
 
-function bottleneck(ctx: Ctx, name: string, inC: number, width: number, stride: number): Block {
+function bottleneck(ctx: Ctx, name: string, inC: number, width: number, stride: number, dilation: number): Block {
   const outC = width * 4;
   const [c1, n1] = convBn(ctx, `${name}.conv1`, `${name}.bn1`, 1, inC, width, 1);
-  const [c2, n2] = convBn(ctx, `${name}.conv2`, `${name}.bn2`, 3, width, width, stride);
+  const [c2, n2] = convBn(ctx, `${name}.conv2`, `${name}.bn2`, 3, width, width, stride, dilation);
   const [c3, n3] = convBn(ctx, `${name}.conv3`, `${name}.bn3`, 1, width, outC, 1);
   const down = downsample(ctx, name, inC, outC, stride);
   return (x, training) => {
@@ -59,26 +67,40 @@ export const RESNET_LAYOUT = {
   resnet101: { blocks: [3, 4, 23, 3], bottleneck: true },
 } as const;
 
-export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
+/** The output strides a ResNet can run at: 32 (classification), 16 and 8 (dilated, segmentation). */
+export type ResnetOutputStride = 8 | 16 | 32;
+
+/** Which stages (layer1..layer4) are dilated instead of strided, per output stride (torchvision's flags). */
+const DILATED_STAGES: Record<ResnetOutputStride, readonly boolean[]> = { 32: [false, false, false, false], 16: [false, false, false, true], 8: [false, false, true, true] };
+
+export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, bn: BnSettings, outputStride: ResnetOutputStride = 32): Backbone {
   const ctx: Ctx = { store, rng, bn };
   const { blocks: counts, bottleneck: bottle } = RESNET_LAYOUT[`resnet${depth}`];
   const expansion = bottle ? 4 : 1;
   const [stemConv, stemBn] = convBn(ctx, 'conv1', 'bn1', 7, 3, 64, 2);
   let inC = 64;
+  let dilation = 1;
   const blocks: Block[] = [];
   counts.forEach((count, li) => {
     const width = 64 * 2 ** li;
+    const previousDilation = dilation;
+    let stageStride = li > 0 ? 2 : 1;
+    if (DILATED_STAGES[outputStride][li]) {
+      dilation *= stageStride;
+      stageStride = 1;
+    }
     for (let bi = 0; bi < count; bi++) {
-      const stride = bi === 0 && li > 0 ? 2 : 1;
+      const stride = bi === 0 ? stageStride : 1;
+      const d = bi === 0 ? previousDilation : dilation;
       const name = `layer${li + 1}.${bi}`;
-      blocks.push(bottle ? bottleneck(ctx, name, inC, width, stride) : basicBlock(ctx, name, inC, width, stride));
+      blocks.push(bottle ? bottleneck(ctx, name, inC, width, stride, d) : basicBlock(ctx, name, inC, width, stride, d));
       inC = width * expansion;
     }
   });
   return {
     kind: depth === 101 ? 'resnet101' : bottle ? 'resnet50' : 'resnet18',
     channels: inC,
-    stride: 32,
+    stride: outputStride,
     features: (images, training) =>
       tf.tidy(() => {
         const stem = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);

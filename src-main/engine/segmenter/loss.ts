@@ -1,0 +1,28 @@
+/**
+ * The segmenter's loss: per-pixel softmax cross-entropy with per-pixel weights, where an ignored
+ * pixel (label 255) has weight 0 and a one-hot target of zeros, so it adds nothing to the loss nor
+ * to its normaliser — exactly as PyTorch's `CrossEntropyLoss(ignore_index=255)` when every weight
+ * is 1. Trusted (corrected) masks get a larger weight (the `trustedWeight` setting).
+ *
+ *   loss = Σ_i w_i · CE_i / Σ_i w_i,   CE_i = −Σ_c y_ic · log softmax(z_i)_c
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface SegmenterLoss {
+  /** The weighted mean, what the optimizer minimises (0 when every weight is 0). */
+  loss: tf.Scalar;
+  /** Per image, the unweighted CE summed over its labelled pixels [B] (for the per-source means). */
+  perImage: tf.Tensor1D;
+}
+
+/** logits [B,H,W,C], targets [B,H,W,C] one-hot (zeros where ignored), weights [B,H,W] (0 where ignored). */
+export function weightedCrossEntropy(logits: tf.Tensor4D, targets: tf.Tensor4D, weights: tf.Tensor3D): SegmenterLoss {
+  return tf.tidy(() => {
+    const ce = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 3)) as tf.Tensor3D; // [B,H,W]
+    const totalWeight = tf.sum(weights);
+    const loss = tf.div(tf.sum(tf.mul(ce, weights)), tf.maximum(totalWeight, 1e-12)) as tf.Scalar;
+    const labelled = tf.cast(tf.greater(weights, 0), 'float32');
+    const perImage = tf.sum(tf.mul(ce, labelled), [1, 2]) as tf.Tensor1D; // [B]
+    return { loss, perImage };
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * A run as a source of masks, whatever its kind: a localizer run gives cams (cam-compute.ts), a
+ * segmenter run its predictions (prediction-compute.ts); both fill the same cache record, which the
+ * one rendering pipeline turns into masks. The run record says which.
+ */
+import type { RgbImage } from '@shared/domain/dataset';
+import type { RunKind } from '@shared/domain/training-view';
+import { segmenterEngineConfig, SegmenterModel } from '../engine/segmenter';
+import { readCheckpoint } from '../runs/checkpoints';
+import { readAnyRunRecord, type AnyRunRecord } from '../runs/run-store';
+import type { CachedCams } from './cam-cache';
+import { computeImageCams, type CamSettings } from './cam-compute';
+import { computeImagePrediction } from './prediction-compute';
+import { loadRunModel } from './run-model';
+
+export interface MaskSource {
+  kind: RunKind;
+  record: AnyRunRecord;
+  /** The checkpoint's global step. */
+  step: number;
+  /** One image's cache record; `gtLabels` are dataset class indices (≥ 1). */
+  compute(image: RgbImage, gtLabels: readonly number[], settings: CamSettings): Promise<CachedCams>;
+  dispose(): void;
+}
+
+/** A run's network at one checkpoint, ready for inference (the caller disposes it). */
+export async function loadMaskSource(runDir: string, checkpointDir: string): Promise<MaskSource> {
+  const record = await readAnyRunRecord(runDir);
+  if (record.kind === 'localizer') {
+    const { model, step } = await loadRunModel(runDir, checkpointDir);
+    return { kind: 'localizer', record, step, compute: (image, labels, settings) => computeImageCams(model, image, labels, settings), dispose: () => model.dispose() };
+  }
+  const state = await readCheckpoint(checkpointDir);
+  const K = record.dataset.classes.length - 1;
+  const engineState = { step: state.step, tensors: state.tensors, extra: state.extra ?? {} };
+  const restore = <M extends { setState(s: typeof engineState): void; dispose(): void }>(model: M): M => {
+    try {
+      model.setState(engineState);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    return model;
+  };
+  const model = restore(await SegmenterModel.create(segmenterEngineConfig(record.config, K), { restoring: true }));
+  return { kind: 'segmenter', record, step: state.step, compute: (image, labels, settings) => computeImagePrediction(model, image, labels, settings), dispose: () => model.dispose() };
+}

@@ -1,0 +1,42 @@
+/**
+ * What the segmenter loop needs from the engine, and its implementation over SegmenterModel
+ * (src-main/engine/segmenter). Tests can give the loop a stand-in, as for the localizer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { SegmenterConfig } from '@shared/domain/segmenter-config';
+import { makeRng } from '../engine/rng';
+import { disposeSegmenterBatch, makeSegmenterBatch, SegmenterModel, segmenterEngineConfig, type LabelledImage, type SegmenterStepResult } from '../engine/segmenter';
+import type { EngineState } from '../engine/types';
+import { stepSeed } from './engine-adapter';
+
+export interface SegmenterTrainerEngine {
+  /** One step on decoded images and masks (augmented inside, seeded by `step`); `lrFactor` is the schedule's. */
+  trainStep(items: LabelledImage[], step: number, lrFactor: number): Promise<SegmenterStepResult>;
+  exportState(step: number): Promise<EngineState>;
+  importState(state: EngineState): Promise<void>;
+  numTensors(): number;
+  dispose(): void;
+}
+
+export type SegmenterEngineFactory = (config: SegmenterConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void) => Promise<SegmenterTrainerEngine>;
+
+export const createSegmenterEngine: SegmenterEngineFactory = async (config, numForegroundClasses) => {
+  const model = await SegmenterModel.create(segmenterEngineConfig(config, numForegroundClasses));
+  return {
+    trainStep: async (items, step, lrFactor) => {
+      const batch = makeSegmenterBatch(items, model.batchOptions, makeRng(stepSeed(config.seed, step)));
+      try {
+        return await model.step(batch, lrFactor);
+      } finally {
+        disposeSegmenterBatch(batch);
+      }
+    },
+    exportState: () => model.getState(),
+    importState: async (state) => {
+      model.setState(state);
+      await Promise.resolve();
+    },
+    numTensors: () => tf.memory().numTensors,
+    dispose: () => model.dispose(),
+  };
+};
