@@ -36,7 +36,10 @@ beforeAll(async () => {
   service = new PseudoService({ datasets, projects, runsRoots: () => [runsRoot], emit: () => undefined, runner: inProcessCamRunner });
   analysis = new PseudoAnalysis(service);
 }, 120_000);
-afterAll(async () => Promise.all([root, runsRoot].map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(async () => {
+  await projects.close(); // stops the background thumbnails before their folder is removed
+  await Promise.all([root, runsRoot].map((d) => rm(d, { recursive: true, force: true })));
+});
 
 describe('a segmenter run as a mask source', () => {
   it('generates predictions for a split and hands them over with their background plane', async () => {

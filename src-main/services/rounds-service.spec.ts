@@ -44,7 +44,10 @@ beforeAll(async () => {
   const pseudo = new PseudoService({ datasets, projects, runsRoots, emit: () => undefined, runner: inProcessCamRunner, gridSide: 64 });
   rounds = new RoundsService({ datasets, projects, pseudo, analysis: new PseudoAnalysis(pseudo), training, emit: (job) => jobs.push(job), presets: { quick: small, deeplab: small } });
 }, 60_000);
-afterAll(async () => Promise.all([root, work].map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(async () => {
+  await projects.close(); // stops the background thumbnails before their folder is removed
+  await Promise.all([root, work].map((d) => rm(d, { recursive: true, force: true })));
+});
 
 describe('rounds', () => {
   it('run a round from the project’s corrections and list it with its score beside round 0', async () => {
