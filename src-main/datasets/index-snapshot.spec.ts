@@ -1,0 +1,109 @@
+import { linkSync, mkdtempSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCocoScale, type GeneratedCoco } from '../../scripts/bench/coco-scale';
+import { openDataset } from './open-dataset';
+import { datasetFingerprint, readIndexSnapshot, SNAPSHOT_FORMAT, writeIndexSnapshot } from './index-snapshot';
+import type { DatasetIndex } from '@shared/domain/dataset';
+
+let coco: GeneratedCoco;
+let index: DatasetIndex;
+let scannedAt: number;
+
+beforeAll(async () => {
+  coco = await generateCocoScale(join(mkdtempSync(join(tmpdir(), 'eader-snap-')), 'coco'), 24, () => undefined);
+  scannedAt = Date.now();
+  index = await openDataset(coco.root);
+});
+
+/** A fresh snapshot of the dataset as it is now (each test puts back what it changed), in a fresh project folder. */
+async function snapshotNow(): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'eader-snap-project-')), 'dataset-index.json');
+  expect(await writeIndexSnapshot(file, index, coco.annotationFile, Math.max(scannedAt, Date.now()))).toBe(true);
+  return file;
+}
+const expectation = () => ({ path: coco.annotationFile, root: coco.root });
+/** Move a file's modification time forward (what an edit does), keeping its bytes. */
+const touch = (path: string, seconds = -10): void => {
+  const { atime, mtime } = statSync(path);
+  utimesSync(path, atime, new Date(mtime.getTime() + seconds * 1000));
+};
+
+describe('dataset index snapshot', () => {
+  it('gives back the same index, COCO sources included, while nothing changed', async () => {
+    const file = await snapshotNow();
+    const read = await readIndexSnapshot(file, expectation());
+    expect(read).toEqual({ index });
+    expect('coco' in index && (read as { index: { coco?: unknown } }).index.coco).toEqual((index as DatasetIndex & { coco: unknown }).coco);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: SNAPSHOT_FORMAT, path: coco.annotationFile });
+  });
+
+  it('is stale when the instances file, the image folder listing or any other file changed', async () => {
+    // The instances file touched (same bytes, another time).
+    let file = await snapshotNow();
+    touch(coco.annotationFile);
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
+    touch(coco.annotationFile, 10);
+
+    // An image added to the images folder, the folder's time put back: the listing hash sees it.
+    file = await snapshotNow();
+    const imagesDir = join(coco.root, 'train2017');
+    const dirTimes = statSync(imagesDir);
+    const extra = join(imagesDir, 'extra.jpg');
+    linkSync(join(imagesDir, index.images[0]!.file.split('/').pop()!), extra);
+    utimesSync(imagesDir, dirTimes.atime, dirTimes.mtime);
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
+    unlinkSync(extra);
+    utimesSync(imagesDir, dirTimes.atime, dirTimes.mtime);
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ index }); // back as it was: the same fingerprint
+
+    // An image of the index renamed away.
+    const first = join(coco.root, index.images[0]!.file);
+    renameSync(first, `${first}.moved`);
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
+    renameSync(`${first}.moved`, first);
+
+    // A new annotation file beside the instances file (what a reader of the folder would pick up).
+    file = await snapshotNow();
+    const val = join(coco.root, 'annotations', 'instances_val2017.json');
+    writeFileSync(val, '{}');
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
+    unlinkSync(val);
+  });
+
+  it('is not written when the dataset was modified after its scan began', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'eader-snap-project-')), 'dataset-index.json');
+    const fingerprint = await datasetFingerprint(index);
+    expect(await writeIndexSnapshot(file, index, coco.annotationFile, fingerprint!.newestMs)).toBe(false);
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'missing' });
+  });
+
+  it('ignores a corrupt, tampered or foreign snapshot', async () => {
+    const file = await snapshotNow();
+    const good = JSON.parse(readFileSync(file, 'utf8')) as { index: DatasetIndex & { coco: { sources: { annotationFile: string }[] } }; app: string };
+    const variant = (edit: (s: typeof good) => void): string => {
+      const copy = structuredClone(good);
+      edit(copy);
+      writeFileSync(file, JSON.stringify(copy));
+      return file;
+    };
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 1000)); // truncated
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'corrupt' });
+    writeFileSync(file, '[1,2,3]');
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => ((s.index.images[0] as { labels: unknown }).labels = ['x'])), expectation())).toEqual({ rejected: 'corrupt' });
+    // Paths that leave the dataset root are never trusted, even with a matching fingerprint.
+    expect(await readIndexSnapshot(variant((s) => (s.index.images[0]!.file = '../../etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.index.images[0]!.file = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.index.coco.sources[0]!.annotationFile = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    // Another dataset's, another version's.
+    expect(await readIndexSnapshot(variant(() => undefined), { path: join(coco.root, 'other.json'), root: coco.root })).toEqual({ rejected: 'foreign' });
+    expect(await readIndexSnapshot(variant(() => undefined), { path: coco.annotationFile, root: join(coco.root, 'annotations') })).toEqual({ rejected: 'foreign' });
+    expect(await readIndexSnapshot(variant((s) => (s.app = '0.0.0-old')), expectation())).toEqual({ rejected: 'foreign' });
+    // Not a regular file.
+    expect(await readIndexSnapshot(join(coco.root, 'train2017'), expectation())).toEqual({ rejected: 'missing' });
+    // The untouched one still reads.
+    expect(await readIndexSnapshot(variant(() => undefined), expectation())).toEqual({ index });
+  });
+});
