@@ -20,14 +20,20 @@ beforeAll(async () => {
 /** A fresh snapshot of the dataset as it is now (each test puts back what it changed), in a fresh project folder. */
 async function snapshotNow(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'eader-snap-project-')), 'dataset-index.json');
+  await new Promise((r) => setTimeout(r, 20)); // past the last change's time stamp: "scanned now"
   expect(await writeIndexSnapshot(file, index, coco.annotationFile, Math.max(scannedAt, Date.now()))).toBe(true);
   return file;
 }
 const expectation = () => ({ path: coco.annotationFile, root: coco.root });
 /** Move a file's modification time forward (what an edit does), keeping its bytes. */
 const touch = (path: string, seconds = -10): void => {
-  const { atime, mtime } = statSync(path);
-  utimesSync(path, atime, new Date(mtime.getTime() + seconds * 1000));
+  const { atimeMs, mtimeMs } = statSync(path);
+  utimesSync(path, atimeMs / 1000, mtimeMs / 1000 + seconds);
+};
+/** A folder's times, to put back after a change (so that only its listing tells). */
+const timesOf = (path: string): (() => void) => {
+  const { atimeMs, mtimeMs } = statSync(path);
+  return () => utimesSync(path, atimeMs / 1000, mtimeMs / 1000);
 };
 
 describe('dataset index snapshot', () => {
@@ -49,13 +55,13 @@ describe('dataset index snapshot', () => {
     // An image added to the images folder, the folder's time put back: the listing hash sees it.
     file = await snapshotNow();
     const imagesDir = join(coco.root, 'train2017');
-    const dirTimes = statSync(imagesDir);
+    const restoreTimes = timesOf(imagesDir);
     const extra = join(imagesDir, 'extra.jpg');
     linkSync(join(imagesDir, index.images[0]!.file.split('/').pop()!), extra);
-    utimesSync(imagesDir, dirTimes.atime, dirTimes.mtime);
+    restoreTimes();
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
     unlinkSync(extra);
-    utimesSync(imagesDir, dirTimes.atime, dirTimes.mtime);
+    restoreTimes();
     expect(await readIndexSnapshot(file, expectation())).toEqual({ index }); // back as it was: the same fingerprint
 
     // An image of the index renamed away.
@@ -81,7 +87,9 @@ describe('dataset index snapshot', () => {
 
   it('ignores a corrupt, tampered or foreign snapshot', async () => {
     const file = await snapshotNow();
-    const good = JSON.parse(readFileSync(file, 'utf8')) as { index: DatasetIndex & { coco: { sources: { annotationFile: string }[] } }; app: string };
+    type Row = [string, string, string[], number[], number, number, string | number | null];
+    const good = JSON.parse(readFileSync(file, 'utf8')) as { index: { coco: { sources: { annotationFile: string }[] } }; app: string; columns: string[]; rows: Row[] };
+    expect(good.rows).toHaveLength(index.images.length);
     const variant = (edit: (s: typeof good) => void): string => {
       const copy = structuredClone(good);
       edit(copy);
@@ -92,10 +100,17 @@ describe('dataset index snapshot', () => {
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'corrupt' });
     writeFileSync(file, '[1,2,3]');
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'corrupt' });
-    expect(await readIndexSnapshot(variant((s) => ((s.index.images[0] as { labels: unknown }).labels = ['x'])), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => ((s.rows[0]![3] as unknown[]) = ['x'])), expectation())).toEqual({ rejected: 'corrupt' }); // labels
+    expect(await readIndexSnapshot(variant((s) => ((s.rows[1]![4] as unknown) = -3)), expectation())).toEqual({ rejected: 'corrupt' }); // width
+    expect(await readIndexSnapshot(variant((s) => s.rows[2]!.pop()), expectation())).toEqual({ rejected: 'corrupt' }); // a short row
+    expect(await readIndexSnapshot(variant((s) => ((s.rows[3] as unknown) = { id: 'x' })), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => s.columns.reverse()), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => delete (s as { rows?: unknown }).rows), expectation())).toEqual({ rejected: 'corrupt' });
     // Paths that leave the dataset root are never trusted, even with a matching fingerprint.
-    expect(await readIndexSnapshot(variant((s) => (s.index.images[0]!.file = '../../etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
-    expect(await readIndexSnapshot(variant((s) => (s.index.images[0]!.file = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.rows[0]![1] = '../../etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.rows[0]![1] = 'train2017/../../x.jpg')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.rows[0]![1] = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
+    expect(await readIndexSnapshot(variant((s) => (s.rows[0]![6] = '../masks/evil.png')), expectation())).toEqual({ rejected: 'corrupt' }); // a PNG GT outside
     expect(await readIndexSnapshot(variant((s) => (s.index.coco.sources[0]!.annotationFile = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
     // Another dataset's, another version's.
     expect(await readIndexSnapshot(variant(() => undefined), { path: join(coco.root, 'other.json'), root: coco.root })).toEqual({ rejected: 'foreign' });
