@@ -1,10 +1,19 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInside, isReallyInside, leavesRoot, realPathOf, resolveInside, resolveReallyInside } from './confine';
+import { isBelowRelative, isInside, isReallyInside, leavesRoot, realPathOf, resolveInside, resolveReallyInside } from './confine';
 
 describe('path confinement', () => {
+  it('tells a relative path that stays below its folder without resolving it, as isInside says of it joined to a root', () => {
+    const root = '/data/coco';
+    const cases = ['train2017/a.jpg', 'a.jpg', './a.jpg', '..a/b.jpg', 'a/..b.jpg', 'a/b/../c.jpg', '../a.jpg', '..', 'a/../../b', '/etc/passwd', '\\\\server\\x', 'C:/x', 'c:x', '', '.', './', 'a\\..\\..\\b'];
+    const below = cases.filter(isBelowRelative);
+    expect(below).toEqual(['train2017/a.jpg', 'a.jpg', './a.jpg', '..a/b.jpg', 'a/..b.jpg', 'a/b/../c.jpg', '.', './']);
+    // Where POSIX paths and these rows agree (drives and backslashes are refused here on every platform):
+    for (const p of cases.filter((c) => c !== '' && !c.includes('\\') && !/^[a-zA-Z]:/.test(c))) expect(isBelowRelative(p), p).toBe(isInside(root, resolve(root, p)));
+  });
+
   it('keeps relative paths inside the root', () => {
     expect(resolveInside('/data/voc', 'JPEGImages/a.jpg')).toBe('/data/voc/JPEGImages/a.jpg');
     expect(isInside('/data/voc', '/data/voc')).toBe(true);

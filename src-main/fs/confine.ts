@@ -15,6 +15,23 @@ export function leavesRoot(rel: string): boolean {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
+/**
+ * A relative path (as an index stores them) that stays inside whatever folder it is joined to: not
+ * empty, not absolute, no drive, and no `..` that climbs above the start. What
+ * `isInside(root, resolve(root, p))` says, without resolving anything (118k rows of an index).
+ */
+export function isBelowRelative(p: string): boolean {
+  if (p === '' || p.startsWith('/') || p.startsWith('\\') || /^[a-zA-Z]:/.test(p)) return false;
+  if (!p.includes('..')) return true;
+  let depth = 0;
+  for (const part of p.split(/[/\\]/)) {
+    if (part === '..') depth--;
+    else if (part !== '' && part !== '.') depth++;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+
 /** Lexical containment: `candidate` is `root` or lies below it (both resolved, symlinks not read). */
 export function isInside(root: string, candidate: string): boolean {
   return !leavesRoot(relative(resolve(root), resolve(candidate)));

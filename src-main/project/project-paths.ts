@@ -7,6 +7,8 @@ export const RUNS_DIR = 'runs';
 export const THUMBS_DIR = 'thumbs';
 /** The one-writer lock of a project (fs/lock.ts): held while a process has it open for writing. */
 export const LOCK_FILE = '.eader-lock';
+/** The snapshot of the project's dataset index (datasets/index-snapshot.ts): reopening skips the scan. */
+export const INDEX_SNAPSHOT_FILE = 'dataset-index.json';
 /** Exports from the UI go below this folder of the project (and nowhere else in it). */
 export const EXPORTS_DIR = 'exports';
 

@@ -16,7 +16,7 @@ import type { DatasetIndex } from '@shared/domain/dataset';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
 import { removeStaleTemps, writeFileAtomic } from '../fs/atomic-write';
 import { UnknownImageError } from './errors';
-import { isInside, resolveInside } from '../fs/confine';
+import { isBelowRelative, resolveInside } from '../fs/confine';
 import { acquireLock, type Lock } from '../fs/lock';
 import { datasetFolders, refuseProtectedOutput } from '../fs/output-guard';
 import { readRegularText } from '../fs/read-regular';
@@ -70,10 +70,11 @@ const defaultPurpose = (): string => `eader ${process.argv[2] ?? 'app'}`;
 const projectLock = (dir: string, purpose: string | undefined): Promise<Lock> => acquireLock(join(dir, LOCK_FILE), purpose ?? defaultPurpose(), `the project ${dir}`);
 
 /** Every row's image path must stay inside the dataset root (a crafted images.json cannot reach out). */
-function checkRowFiles(rows: readonly IndexRow[], datasetRoot: string): void {
-  for (const [i, row] of rows.entries()) {
+function checkRowFiles(rows: readonly IndexRow[]): void {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const file = row[1];
-    if (file === '' || file.startsWith('/') || /^[a-zA-Z]:/.test(file) || !isInside(datasetRoot, resolve(datasetRoot, file))) {
+    if (!isBelowRelative(file)) {
       throw new ProjectSchemaError(`${INDEX_FILE}: row ${i} (image "${row[0]}") has file "${file}", which leaves the dataset folder`);
     }
   }
@@ -154,7 +155,7 @@ export class Project {
       comment: '',
       reviewedAt: null,
     }));
-    checkRowFiles(images.map(imageToRow), dataset.root);
+    checkRowFiles(images.map(imageToRow));
     const project = new Project(dir, meta, images, lock);
     try {
       await project.writeIndex();
@@ -176,7 +177,7 @@ export class Project {
     if (!parsed.success) throw new ProjectSchemaError(`${PROJECT_FILE} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const rawIndex = migrate(await readJson(join(dir, INDEX_FILE)), 'index', INDEX_FILE, options.migrations);
     const rows = checkIndexRows(rawIndex.doc as unknown as IndexFile, INDEX_FILE);
-    checkRowFiles(rows, parsed.data.dataset.root);
+    checkRowFiles(rows);
     if (options.readOnly) return new Project(dir, parsed.data, rows.map(rowToImage), null);
     await refuseProtectedOutput(dir, datasetFolders(parsed.data.dataset.root, parsed.data.dataset.path), { label: 'the project folder' });
     const lock = await projectLock(dir, options.purpose);

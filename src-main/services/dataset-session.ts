@@ -54,6 +54,8 @@ export class DatasetSession {
   private index: DatasetIndex | null = null;
   /** The path the open dataset was opened from (a COCO instances file, a VOCdevkit folder). */
   private openedFrom: string | null = null;
+  /** When the open dataset's scan began (ms since the epoch): what a snapshot of its index is checked against. */
+  private scannedAt = 0;
   private summary: DatasetSummary | null = null;
   private byId = new Map<string, ImageRecord>();
   private readonly thumbs = new ByteLru<Uint8Array>(64 << 20);
@@ -79,7 +81,20 @@ export class DatasetSession {
     const info = await stat(root).catch(() => null);
     if (!info) throw new ApiError('NOT_FOUND', `Nothing at ${root}.`);
     const started = performance.now();
+    const scannedAt = Date.now();
     const index: DatasetIndex = await asApiError('BAD_DATA', () => this.deps.open(root, this.deps.onProgress));
+    this.adopt(index, root, started);
+    this.scannedAt = scannedAt;
+    return this.summary!;
+  }
+
+  /**
+   * Make an index opened elsewhere the open dataset (a project's snapshot of it: index-snapshot.ts),
+   * as `open` does with the one it reads. `started` is when the opening began (for the summary).
+   */
+  adopt(index: DatasetIndex, openedFrom: string, started = performance.now()): DatasetSummary {
+    const root = resolve(openedFrom);
+    this.scannedAt = 0; // not scanned here: nothing to snapshot it against
     if (this.index && this.index.root !== index.root) this.project = null;
     this.index = index;
     this.openedFrom = root;
@@ -93,6 +108,11 @@ export class DatasetSession {
   source(): { path: string; format: DatasetFormat } {
     const index = this.dataset();
     return { path: this.openedFrom ?? index.root, format: index.format };
+  }
+
+  /** When the open dataset was scanned (ms since the epoch), or 0 when it was adopted from a snapshot. */
+  scanStartedAt(): number {
+    return this.scannedAt;
   }
 
   current(): DatasetSummary | null {

@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ThumbProgress } from '@shared/domain/project-view';
 import { readdir } from 'node:fs/promises';
 import { generateCocoScale } from '../../scripts/bench/coco-scale';
-import { createDatasetSession, demoDatasetPath } from './dataset-session';
+import { openDataset, readGtMask } from '../datasets/open-dataset';
+import { INDEX_SNAPSHOT_FILE } from '../project/project-paths';
+import { createDatasetSession, DatasetSession, demoDatasetPath } from './dataset-session';
 import { ProjectSession, THUMB_PREFETCH } from './project-session';
 
 function sessions(progress: ThumbProgress[] = []) {
@@ -66,5 +68,52 @@ describe('project session', () => {
     const last = datasets.query({ offset: count - 1, limit: 1 }).items[0]!;
     expect((await datasets.thumbnail(last.id)).mime).toBe('image/webp'); // made on demand, and kept
     expect(await readdir(join(dir, 'thumbs'))).toHaveLength(THUMB_PREFETCH + 1);
+  });
+
+  it('reopens from the snapshot of its dataset index; a changed dataset or a corrupt snapshot is scanned again', async () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'eader-proj-snap-')), 'coco');
+    const coco = await generateCocoScale(root, 30, () => undefined);
+    let scans = 0;
+    const counting = () => {
+      const datasets = new DatasetSession({ open: (path, progress) => (scans++, openDataset(path, { onProgress: progress })), readGt: readGtMask, onProgress: () => {} });
+      return { datasets, projects: new ProjectSession(datasets, () => {}) };
+    };
+    const first = counting();
+    await first.datasets.open({ path: coco.annotationFile });
+    const dir = join(mkdtempSync(join(tmpdir(), 'eader-proj-')), 'p');
+    await first.projects.create(dir);
+    expect(existsSync(join(dir, INDEX_SNAPSHOT_FILE))).toBe(true);
+    const scanned = first.datasets.dataset();
+    await first.projects.close();
+    expect(scans).toBe(1);
+
+    const reopen = async () => {
+      const s = counting();
+      const info = await s.projects.open(dir);
+      await s.projects.close();
+      return { s, info };
+    };
+    // Nothing changed: the index comes from the project, the dataset is not scanned.
+    let { s, info } = await reopen();
+    expect(scans).toBe(1);
+    expect(s.projects.lastIndexSource).toBe('snapshot');
+    expect(s.datasets.dataset()).toEqual(scanned);
+    expect(info.imageCount).toBe(30);
+    expect(await s.datasets.gt(scanned.images[0]!.id)).not.toBeNull(); // COCO GT still reads (its sources came back)
+
+    // The instances file edited (a time is enough): scanned again, and the snapshot renewed.
+    const { atime, mtime } = statSync(coco.annotationFile);
+    utimesSync(coco.annotationFile, atime, new Date(mtime.getTime() - 5000));
+    ({ s } = await reopen());
+    expect([scans, s.projects.lastIndexSource]).toEqual([2, 'changed']);
+    ({ s } = await reopen());
+    expect([scans, s.projects.lastIndexSource]).toEqual([2, 'snapshot']);
+
+    // A corrupt snapshot is ignored, the dataset scanned, the snapshot written again.
+    writeFileSync(join(dir, INDEX_SNAPSHOT_FILE), '{"format":"eader-dataset-index/1","index":');
+    ({ s, info } = await reopen());
+    expect([scans, s.projects.lastIndexSource, info.imageCount]).toEqual([3, 'corrupt', 30]);
+    ({ s } = await reopen());
+    expect([scans, s.projects.lastIndexSource]).toEqual([3, 'snapshot']);
   });
 });
