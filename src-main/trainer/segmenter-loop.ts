@@ -125,7 +125,7 @@ async function trainSegmenterSteps(s: SegmenterLoopState): Promise<TrainingResul
         const record = byId.get(id);
         if (!record) throw new TrainerFailure('BAD_DATA', `Image "${id}" is not in the dataset any more.`);
         const trusted = trustedIds.has(id);
-        return { image: await images.get(record), mask: await masks.get(trusted ? labels.trusted : labels.pseudo, id), trusted };
+        return { image: await images.get(record), mask: await masks.get(trusted ? labels.trusted : labels.pseudo, id), trusted, classes: record.labels };
       }),
     );
     const result = await engine.trainStep(items, step, polyFactor(step, budget.totalSteps));

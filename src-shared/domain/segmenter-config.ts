@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { BACKBONE_STRIDE, SETTINGS, type BackboneName } from './train-config';
-import { choice, float, floatOrNull, int, type Setting } from './setting-kinds';
+import { bool, choice, float, floatOrNull, int, type Setting } from './setting-kinds';
 import { buildSettingsTable } from './settings-table';
 
 /** How the trusted (corrected) masks enter training; docs/segmenter.md has the measurements. */
@@ -88,6 +88,13 @@ export const SEGMENTER_SETTINGS = {
     max: 100,
     step: 0.5,
     default: 1,
+  }),
+  imageLabels: bool({
+    label: 'Train within image labels',
+    help: 'Restrict each training image’s softmax to background and its image-level labels (every image of a weakly labelled set has them): the network learns where a known class is, not which class it is. Predictions use the labels the same way with labels = image labels.',
+    group: 'labels',
+    consumer: 'engine',
+    default: true,
   }),
   trustedRepeat: int({
     label: 'Trusted repeats',
