@@ -99,7 +99,8 @@ async function miouOf(dir: string, dataset: string): Promise<{ miou: number; per
   return { miou: report.miou ?? 0, perClass: Object.fromEntries(report.perClass.map((c) => [c.name, c.iou])) };
 }
 
-async function segmenterRound(plan: Plan, key: string, pseudoDir: string, trusted: string[], overrides: Partial<SegmenterConfig>, trainIds: string[]): Promise<RoundResult & { queue: RankedQueue }> {
+/** One round: a fresh segmenter (warm-started from the localizer's backbone as the app's rounds are, unless `initFrom` is null), its predictions, its queue. */
+async function segmenterRound(plan: Plan, key: string, pseudoDir: string, trusted: string[], overrides: Partial<SegmenterConfig>, trainIds: string[], initFrom: string | null = join(WORK, plan.name, 'localizer')): Promise<RoundResult & { queue: RankedQueue }> {
   return step(`${plan.name}/${key}`, async () => {
     const dir = join(WORK, plan.name, key);
     const trustedDir = join(dir, 'trusted');
@@ -108,7 +109,7 @@ async function segmenterRound(plan: Plan, key: string, pseudoDir: string, truste
     const run = join(dir, 'run');
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
-    const finished = await runSegment({ dataset: plan.root, pseudo: pseudoDir, trusted: trusted.length ? trustedDir : null, out: run, config, resume: false, inProcess: true, progress: null });
+    const finished = await runSegment({ dataset: plan.root, pseudo: pseudoDir, trusted: trusted.length ? trustedDir : null, initFrom, out: run, config, resume: false, inProcess: true, progress: null });
     const trainSeconds = (Date.now() - t0) / 1000;
     const cpu1 = process.cpuUsage();
     const t1 = Date.now();
@@ -142,6 +143,7 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
     return { ...(await miouOf(join(WORK, plan.name, 'pseudo-val'), plan.root)), queue };
   });
   const k0 = await segmenterRound(plan, 'k0', pseudoDir, [], {}, trainIds);
+  const k0Scratch = await segmenterRound(plan, 'k0-scratch', pseudoDir, [], {}, trainIds, null);
   const counts = FRACTIONS.map((f) => Math.round(f * trainIds.length));
   const curves: DatasetResult['curves'] = {};
   for (const order of ['worst-first', 'random'] as const) {
@@ -177,7 +179,7 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
       schemes.push({ ...(reused ?? (await segmenterRound(plan, `scheme-${name}`, pseudoDir, ids, overrides, trainIds))), key: reused ? `${name} (the preset: the worst-first 10 % round)` : name });
     }
   }
-  return { name: plan.name, label: plan.label, trainImages: trainIds.length, localizer, pseudo: { miou: pseudo.miou, perClass: pseudo.perClass, spearman: pseudo.queue.spearman }, k0, curves, schemes };
+  return { name: plan.name, label: plan.label, trainImages: trainIds.length, localizer, pseudo: { miou: pseudo.miou, perClass: pseudo.perClass, spearman: pseudo.queue.spearman }, k0, k0Scratch, curves, schemes };
 }
 
 /** The ways of using 10 % corrections compared on the demo set. */

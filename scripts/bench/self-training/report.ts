@@ -25,6 +25,8 @@ export interface DatasetResult {
   localizer: { steps: number; seconds: number };
   pseudo: { miou: number; perClass: Record<string, number | null>; spearman: Record<QueueSignal, number | null> };
   k0: RoundResult;
+  /** k = 0 without the warm start (the backbone from scratch). */
+  k0Scratch?: RoundResult;
   curves: Partial<Record<'worst-first' | 'random', RoundResult[]>>;
   schemes: RoundResult[];
 }
@@ -57,9 +59,10 @@ function datasetSection(d: DatasetResult, budget: number): string[] {
     const share = ((100 * w.trusted) / d.trainImages).toFixed(0);
     lines.push(`| ${w.trusted} (${share} %) | ${pct(w.miou)} | ${pts(w.miou, base)} | ${r ? pct(r.miou) : '—'} | ${r ? pts(r.miou, base) : '—'} |`);
   });
-  lines.push('', 'Each row is a fresh segmenter (the Quick preset) trained for the same budget; worst-first rounds correct the next worst images of the previous round\'s queue (round 1: the pseudo-masks\' queue).', '');
+  lines.push('', 'Each row is a fresh segmenter (the Quick preset, its backbone warm-started from the localizer\'s) trained for the same budget; worst-first rounds correct the next worst images of the previous round\'s queue (round 1: the pseudo-masks\' queue).', '');
+  if (d.k0Scratch) lines.push(`Warm start: k = 0 with the backbone from scratch instead scores ${pct(d.k0Scratch.miou)} (${pts(d.k0Scratch.miou, base)}), against ${pct(d.k0.miou)} warm-started (${d.k0Scratch.steps} and ${d.k0.steps} steps).`, '');
   lines.push('| round | steps in the budget | training (s) | predicting train + val (s) | ranking (s) | round total (s) | round CPU (s) | final CE |', '|---|---|---|---|---|---|---|---|');
-  for (const r of [d.k0, ...worst, ...random]) {
+  for (const r of [d.k0, ...(d.k0Scratch ? [d.k0Scratch] : []), ...worst, ...random]) {
     lines.push(`| ${r.key} (${r.trusted} trusted) | ${r.steps} (${r.reason}) | ${secs(r.trainSeconds)} | ${secs(r.predictSeconds)} | ${r.rankSeconds.toFixed(1)} | ${secs(roundSeconds(r))} | ${r.roundCpuSeconds === undefined ? '—' : secs(r.roundCpuSeconds)} | ${r.finalCe.toFixed(3)} |`);
   }
   lines.push('', `Budget ${budget} min of training per round (wall time: the trainer's time budget); a round (train, predict the training and val images, rank) is the "round total" column, and the CPU seconds the bench process used for it beside it.`, '');
@@ -118,7 +121,7 @@ export function writeReport(r: BenchResult): string {
     'Written by `npx tsx scripts/bench/self-training.ts` (docs/segmenter.md). **The annotator is simulated**: a "corrected" image gets its ground-truth mask copied into the trusted folder. No person made these corrections; real ones take time and are imperfect.',
     '',
     `- Machine: ${r.machine}. Shared with other jobs: load average ${r.load.before.map((v) => v.toFixed(1)).join(' / ')} (1/5/15 min) at the start, ${r.load.after.map((v) => v.toFixed(1)).join(' / ')} at the end (${r.startedAt} → ${r.endedAt})${r.load.samples?.length ? `; the 1-min load at each step's start: median ${median(r.load.samples).toFixed(1)}, max ${Math.max(...r.load.samples).toFixed(1)}` : ''}. Budgets are wall time, so a busier machine trains fewer steps: the step counts are in the tables.`,
-    `- Segmenter: the Quick preset (${String(r.segmenter.backbone)}, output stride ${String(r.segmenter.outputStride)}, ASPP ${String(r.segmenter.asppChannels)}, ${String(r.segmenter.imageSize)} px crops, batch ${String(r.segmenter.batchSize)}, ${String(r.segmenter.optimizer)} ${String(r.segmenter.lr)} with poly decay, trusted ×${String(r.segmenter.trustedRepeat)} weight ${String(r.segmenter.trustedWeight)}, ${String(r.segmenter.trustedScheme)}), ${r.budgetMinutes} min per round, from scratch; pseudo-masks with the ignore band [${r.ignoreBand.low}, ${r.ignoreBand.high}); predictions at scale 1 with flip, restricted to each image's labels as the pseudo-masks are.`,
+    `- Segmenter: the Quick preset (${String(r.segmenter.backbone)}, output stride ${String(r.segmenter.outputStride)}, ASPP ${String(r.segmenter.asppChannels)}, ${String(r.segmenter.imageSize)} px crops, batch ${String(r.segmenter.batchSize)}, ${String(r.segmenter.optimizer)} ${String(r.segmenter.lr)} with poly decay, trusted ×${String(r.segmenter.trustedRepeat)} weight ${String(r.segmenter.trustedWeight)}, ${String(r.segmenter.trustedScheme)}), ${r.budgetMinutes} min per round, its backbone warm-started from the localizer run's (the app's rounds do the same); pseudo-masks with the ignore band [${r.ignoreBand.low}, ${r.ignoreBand.high}); predictions at scale 1 with flip, restricted to each image's labels as the pseudo-masks are.`,
     '- The pseudo-masks are those of main at the time of writing (no PAR, the Quick recipe): better localizers will move every number.',
     '',
   ];
