@@ -61,6 +61,8 @@ export const StartSegmenterCommand = z
         round: z.number().int().positive().nullable(),
       })
       .strict(),
+    /** A localizer run folder whose newest checkpoint's backbone starts the network (a new run only; weights/checkpoint-source.ts). */
+    initFrom: z.string().min(1).nullable().optional(),
   })
   .strict();
 export type StartSegmenterCommand = z.infer<typeof StartSegmenterCommand>;

@@ -104,11 +104,13 @@ const results: BenchResults = {
 writeAtomic(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 
 // The other benches, each in its own process, each writing its own JSON: dataset indexing and
-// thumbnails (issue: browse 10k+ images), and the mask editor's tools.
+// thumbnails (issue: browse 10k+ images), the mask editor's tools, the self-training loop.
 const otherBenches: { label: string; argv: string[] }[] = [
   { label: 'datasets', argv: [join(here, 'datasets.ts'), '--images', quick ? '2000' : '10000'] },
   { label: 'mask editor', argv: [join(here, 'mask-editor-bench.ts'), '--out', 'bench/mask-editor.json'] },
   { label: 'training on both cores (1 vs 2 wasm replicas, demo set, Quick preset)', argv: [join(here, 'parallel-train.ts'), `--steps=${quick ? 40 : 150}`] },
+  // Writes bench/self-training.md itself (≤ 40 min; --quick: the demo set's curves only); prints its targets.
+  { label: 'self-training (simulated annotator): bench/self-training.md', argv: [join(here, 'self-training.ts'), ...(quick ? ['--datasets', 'demo', '--no-schemes', '--work', 'bench/tmp/self-training-quick', '--out', 'bench/tmp/self-training-quick.md'] : [])] },
 ];
 let others = '';
 for (const bench of otherBenches) {

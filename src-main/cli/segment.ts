@@ -17,6 +17,7 @@ interface SegmentCliFlags extends TrainFlags {
   trusted?: string;
   heldOut?: string;
   localizerRun?: string;
+  initFrom?: string;
   out: string;
   resume?: boolean;
   inProcess?: boolean;
@@ -31,6 +32,8 @@ export interface SegmentOptions extends TrainerRunOptions {
   heldOut?: string[];
   localizerRunId?: string | null;
   round?: number | null;
+  /** A localizer run folder whose backbone starts the network (a new run only). */
+  initFrom?: string | null;
   out: string;
   config: SegmenterConfig;
   resume: boolean;
@@ -73,6 +76,7 @@ export async function segmentCommandFor(options: SegmentOptions): Promise<StartS
       heldOut: options.heldOut ?? [],
       round: options.round ?? null,
     },
+    initFrom: options.initFrom ? resolve(options.initFrom) : null,
   };
 }
 
@@ -102,6 +106,7 @@ export function registerSegment(program: Command): void {
     .option('--trusted <dir>', 'trusted masks (corrected or accepted), the same format; they override the pseudo-mask of the same image and weigh more')
     .option('--held-out <ids>', 'trusted images to keep out of training and score on instead: id,id,… or @FILE (one id per line)')
     .option('--localizer-run <id>', 'the localizer run the pseudo-masks came from (recorded with the run)')
+    .option('--init-from <run_dir>', "start the backbone from a localizer run's newest checkpoint (same backbone; the ASPP head from scratch); recorded with the run")
     .requiredOption('--out <run_dir>', 'run folder to create (or to continue with --resume)')
     .option('--resume', 'continue the run in --out from its newest complete checkpoint, on its own copies of the labels (--epochs/--max-steps/--time-budget may change)')
     .option('--in-process', 'train in this process instead of a trainer child process (no crash isolation)');
@@ -110,7 +115,7 @@ export function registerSegment(program: Command): void {
     'after',
     '\nExamples:\n' +
       '  eader infer --run runs/demo --dataset resources/demo --split train --ignore-band 0.05,0.3 --out masks/train\n' +
-      '  eader segment --dataset resources/demo --pseudo masks/train --out runs/demo-seg --preset quick --time-budget 2\n' +
+      '  eader segment --dataset resources/demo --pseudo masks/train --init-from runs/demo --out runs/demo-seg --preset quick --time-budget 2\n' +
       '  eader segment --dataset resources/demo --pseudo masks/train --trusted corrected/ --out runs/demo-seg2 --preset quick\n' +
       '  eader infer --run runs/demo-seg --dataset resources/demo --split val --out masks/seg-val && eader eval --pred masks/seg-val --dataset resources/demo',
   );
@@ -124,6 +129,7 @@ export function registerSegment(program: Command): void {
       trusted: flags.trusted ?? null,
       heldOut: await heldOutIds(flags.heldOut),
       localizerRunId: flags.localizerRun ?? null,
+      initFrom: flags.initFrom ?? null,
       out: flags.out,
       config,
       resume: flags.resume ?? false,

@@ -3,9 +3,10 @@
  * the grid size (engine/segmenter/predict.ts: scales × flip, averaged), quantised into the cam
  * cache's record with a background plane (cam-cache.ts version 2), so that everything after — the
  * renderer's previews, evaluation, the review queue, accepting, `eader infer`'s PNGs — is the one
- * pipeline of src-shared/pseudo/render.ts. Classes: with `labels: 'gt'` the image's labels (the
- * network's argmax is then over background and those), with `'predicted'` every class that is the
- * argmax somewhere or reaches `labelThreshold` somewhere.
+ * pipeline of src-shared/pseudo/render.ts. Classes: with `labels: 'gt'` the image's labels (a network
+ * trained within image labels then has its softmax restricted to background and those, so the
+ * probabilities, the ignore band and the uncertainty signals see the classes training saw), with
+ * `'predicted'` every class that is the argmax somewhere or reaches `labelThreshold` somewhere.
  */
 import type { RgbImage } from '@shared/domain/dataset';
 import { gridSize, quantise, resizeRgb } from '@shared/pseudo/cam-grid';
@@ -40,7 +41,9 @@ export async function computeImagePrediction(model: SegmenterModel, image: RgbIm
   const baseScale = settings.inputMaxSide ? Math.min(1, settings.inputMaxSide / Math.max(image.width, image.height)) : 1;
   const grid = gridSize(image.width, image.height, settings.gridSide);
   const n = grid.width * grid.height;
-  const planes = await multiScaleProbabilities(model, image, { scales: settings.scales, flip: settings.flip, baseScale, outSize: grid }); // (K+1) × [n]
+  // Within image labels (a network trained so, an image with labels, the image's labels asked for): its softmax over background and them.
+  const within = model.config.imageLabels && settings.labels === 'gt' && gtLabels.length > 0 ? gtLabels : null;
+  const planes = await multiScaleProbabilities(model, image, { scales: settings.scales, flip: settings.flip, baseScale, outSize: grid, classes: within }); // (K+1) × [n]
   const classes = settings.labels === 'gt' ? [...gtLabels] : predictedClasses(planes, settings.labelThreshold);
   const cams = new Uint8Array(classes.length * n);
   classes.forEach((c, k) => {

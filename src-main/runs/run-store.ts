@@ -61,7 +61,14 @@ export const RunRecord = z.object({ ...recordParts, kind: z.literal('localizer')
 export type RunRecord = z.infer<typeof RunRecord>;
 
 /** A segmenter run's record: its own settings table, and what it learned from. */
-export const SegmenterRunRecord = z.object({ ...recordParts, kind: z.literal('segmenter'), config: StoredSegmenterConfig, labels: SegmenterLabels });
+export const SegmenterRunRecord = z.object({
+  ...recordParts,
+  kind: z.literal('segmenter'),
+  config: StoredSegmenterConfig,
+  labels: SegmenterLabels,
+  /** The localizer checkpoint whose backbone started the network (null: from scratch; absent in older records). */
+  init: z.object({ runId: z.string(), runDir: z.string(), checkpoint: z.string(), step: z.number().int() }).nullable().default(null),
+});
 export type SegmenterRunRecord = z.infer<typeof SegmenterRunRecord>;
 
 /** Any run's record; `kind` says which. */

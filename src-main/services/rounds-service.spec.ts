@@ -70,6 +70,7 @@ describe('rounds', () => {
     const record = await readAnyRunRecord(join(work, 'runs', done!.runId!));
     expect(record.kind === 'segmenter' && record.labels).toMatchObject({ round: 1, pseudo: { localizerRunId: 'loc-1', images: 10 }, trusted: { images: 3 }, heldOut: [] });
     if (record.kind === 'segmenter') expect(record.config.timeBudget).toBe(0.15);
+    expect(record.kind === 'segmenter' && record.init).toMatchObject({ runId: 'loc-1', step: 10 }); // warm-started from the localizer's backbone (both tiny)
     const after = await rounds.list('loc-1');
     expect(after.rounds.map((r) => [r.round, r.kind, r.trusted])).toEqual([
       [0, 'localizer', 0],

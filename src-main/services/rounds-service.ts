@@ -158,7 +158,9 @@ export class RoundsService {
 
       // 2. Train segmenter k in the trainer process.
       const config: SegmenterConfig = { ...(this.options.presets ?? SEGMENTER_PRESETS)[settings.preset], timeBudget: settings.budgetMinutes, trainSplit: loc.config.trainSplit, backend: loc.config.backend };
-      const state = await training.startSegmenter({ config, labels: { pseudoDir, trustedDir, localizerRunId, heldOut, round }, name: `round-${round}` });
+      // Warm-started from the localizer's backbone when it is the segmenter's (docs/segmenter.md: the bench measures it).
+      const initFrom = loc.config.backbone === config.backbone ? locDir : null;
+      const state = await training.startSegmenter({ config, labels: { pseudoDir, trustedDir, localizerRunId, heldOut, round }, initFrom, name: `round-${round}` });
       const runId = state.runId;
       if (!runId) throw new Error('The trainer did not start.');
       update({ phase: 'training', runId, message: `Training segmenter ${round} (${settings.budgetMinutes} min)` });

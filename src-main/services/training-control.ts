@@ -103,12 +103,12 @@ export class TrainingControl {
   }
 
   /** Train a segmenter run on the open dataset from prepared label folders (the rounds service makes them). */
-  async startSegmenter(input: { config: SegmenterConfig; labels: StartSegmenterCommand['labels']; name?: string }): Promise<TrainingState> {
+  async startSegmenter(input: { config: SegmenterConfig; labels: StartSegmenterCommand['labels']; initFrom?: string | null; name?: string }): Promise<TrainingState> {
     this.refuseIfActive();
     const dataset = this.options.dataset();
     const { runId, runDir } = await this.newRunDir(input.name ?? 'segmenter');
     this.trainedBefore = 0;
-    const command = { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false, labels: input.labels };
+    const command = { config: input.config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false, labels: input.labels, initFrom: input.initFrom ?? null };
     return this.launch(
       { kind: 'segmenter', runId, runDir, preset: null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
       (supervisor) => supervisor.startSegmenter(command),

@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SegmenterConfig } from '@shared/domain/segmenter-config';
+import type { PretrainedReport } from '../engine/backbones/pretrained';
+import type { WeightSource } from '../engine/backbones/weight-source';
 import { makeRng } from '../engine/rng';
 import { disposeSegmenterBatch, makeSegmenterBatch, SegmenterModel, segmenterEngineConfig, type LabelledImage, type SegmenterStepResult } from '../engine/segmenter';
 import type { EngineState } from '../engine/types';
@@ -14,6 +16,8 @@ export interface SegmenterTrainerEngine {
   trainStep(items: LabelledImage[], step: number, lrFactor: number): Promise<SegmenterStepResult>;
   exportState(step: number): Promise<EngineState>;
   importState(state: EngineState): Promise<void>;
+  /** Assign the backbone from `source` (a warm start; the head stays as initialised); all of it or nothing. */
+  loadBackbone(source: WeightSource): Promise<PretrainedReport>;
   numTensors(): number;
   dispose(): void;
 }
@@ -36,6 +40,7 @@ export const createSegmenterEngine: SegmenterEngineFactory = async (config, numF
       model.setState(state);
       await Promise.resolve();
     },
+    loadBackbone: (source) => model.network.loadPretrained(source),
     numTensors: () => tf.memory().numTensors,
     dispose: () => model.dispose(),
   };

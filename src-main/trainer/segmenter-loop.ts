@@ -4,7 +4,8 @@
  * image cache, pause/resume/stop between steps, metrics.jsonl, progress reports, checkpoints,
  * retention and resume. Its own parts: labelled images instead of image labels (segmenter-run.ts),
  * the sampler of trusted and pseudo-masked images (segmenter-sampler.ts), the poly learning-rate
- * decay over the planned steps, and the time budget (time-budget.ts).
+ * decay over the planned steps, the time budget (time-budget.ts), and the warm start from a
+ * localizer run's backbone (`initFrom`).
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { SegmenterConfig } from '@shared/domain/segmenter-config';
@@ -22,7 +23,7 @@ import { CheckpointWriter } from './checkpoint-writer';
 import { TrainerFailure, type TrainerIO, type TrainingResult } from './loop';
 import { MaskCache } from './mask-cache';
 import type { SegmenterEngineFactory, SegmenterTrainerEngine } from './segmenter-engine';
-import { prepareSegmenterRun } from './segmenter-run';
+import { openInit, prepareSegmenterRun } from './segmenter-run';
 import { SegmenterSampler } from './segmenter-sampler';
 import { TimeBudget } from './time-budget';
 
@@ -60,6 +61,12 @@ export async function runSegmenterTraining(command: StartSegmenterCommand, io: T
       const lastRow = (await readMetrics(paths.dir)).at(-1);
       elapsedBefore = typeof lastRow?.elapsedSeconds === 'number' ? lastRow.elapsedSeconds : 0;
       await recordResume(paths.dir, startStep, backend.name);
+    }
+    // A warm start from the localizer's backbone: a new run, or a resumed one with no checkpoint yet (else its own weights are restored above).
+    const init = prepared.init ?? (startStep === 0 && prepared.record.init ? await openInit(prepared.record.init.runDir, config) : null);
+    if (init) {
+      const report = await engine.loadBackbone(init.source);
+      io.emit({ type: 'log', level: 'info', message: `Backbone from localizer run ${init.runId} (step ${init.step}): ${report.loaded.length} tensors; the ASPP head from scratch.` });
     }
     const sampler = new SegmenterSampler(prepared.pseudo, prepared.trusted, { repeat: config.trustedRepeat, scheme: config.trustedScheme, batchSize: config.batchSize, seed: config.seed });
     const byEpochs = sampler.stepsPerEpoch * config.epochs;
@@ -125,7 +132,7 @@ async function trainSegmenterSteps(s: SegmenterLoopState): Promise<TrainingResul
         const record = byId.get(id);
         if (!record) throw new TrainerFailure('BAD_DATA', `Image "${id}" is not in the dataset any more.`);
         const trusted = trustedIds.has(id);
-        return { image: await images.get(record), mask: await masks.get(trusted ? labels.trusted : labels.pseudo, id), trusted };
+        return { image: await images.get(record), mask: await masks.get(trusted ? labels.trusted : labels.pseudo, id), trusted, classes: record.labels };
       }),
     );
     const result = await engine.trainStep(items, step, polyFactor(step, budget.totalSteps));

@@ -2,7 +2,8 @@
  * Creating or reopening a segmenter run folder, before any training: a new run checks its label
  * folders and copies them into `labels/` (runs/segmenter-labels.ts), then writes its record; a
  * resumed one reads its record and its own copies. A bad label file, an empty label set or a
- * folder that already holds a run is refused with nothing left behind.
+ * folder that already holds a run is refused with nothing left behind. A warm start (`initFrom`, a
+ * localizer run) is opened here too, so a run that cannot have it is refused before its folder exists.
  */
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { errorText } from '@shared/envelope';
 import { checkSegmenterConfig } from '../engine/segmenter/settings';
 import { createSegmenterRun, readSegmenterRunRecord, runPaths, type SegmenterRunRecord } from '../runs/run-store';
 import { copyLabels, labelPaths, listMaskIds } from '../runs/segmenter-labels';
+import { localizerBackboneSource, type LocalizerBackbone } from '../weights/checkpoint-source';
 import { TrainerFailure } from './loop';
 import { runVersions } from './versions';
 
@@ -22,6 +24,20 @@ export interface PreparedSegmenterRun {
   /** Training images with a trusted mask (held-out ones excluded), and those with only a pseudo-mask. */
   trusted: string[];
   pseudo: string[];
+  /** A new run's backbone to start from (`initFrom`); a resumed run has its own weights (or record.init). */
+  init: LocalizerBackbone | null;
+}
+
+/** The localizer backbone a run starts from, checked against the segmenter's backbone. */
+export async function openInit(runDir: string, config: SegmenterConfig): Promise<LocalizerBackbone> {
+  let init: LocalizerBackbone;
+  try {
+    init = await localizerBackboneSource(runDir);
+  } catch (error) {
+    throw new TrainerFailure('BAD_DATA', `Cannot start from ${runDir}: ${errorText(error)}`);
+  }
+  if (init.backbone !== config.backbone) throw new TrainerFailure('BAD_DATA', `Cannot start from ${runDir}: its backbone is ${init.backbone}, the segmenter's ${config.backbone}.`);
+  return init;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -84,9 +100,10 @@ export async function prepareSegmenterRun(command: StartSegmenterCommand, index:
     const config = checkSegmenterConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps, timeBudget: command.config.timeBudget });
     const sets = await trainable(command.runDir, records, record.labels.heldOut);
     if (sets.trusted.length + sets.pseudo.length === 0) throw nothingToLearn(config.trainSplit, labelPaths(command.runDir).dir);
-    return { config, record, ...sets };
+    return { config, record, ...sets, init: null };
   }
   if (await exists(paths.config)) throw new TrainerFailure('BAD_DATA', `${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
+  const init = command.initFrom ? await openInit(command.initFrom, command.config) : null;
   const runExisted = await exists(paths.dir);
   const counts = await snapshot(command, index, records);
   const { labels } = command;
@@ -108,6 +125,7 @@ export async function prepareSegmenterRun(command: StartSegmenterCommand, index:
       heldOut,
       round: labels.round,
     },
+    init: init ? { runId: init.runId, runDir: command.initFrom!, checkpoint: init.source.file, step: init.step } : null,
   });
-  return { config: command.config, record, ...sets };
+  return { config: command.config, record, ...sets, init };
 }

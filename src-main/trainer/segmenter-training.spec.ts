@@ -1,7 +1,8 @@
 /**
  * The segmenter loop, in process, on the tiny shapes VOC set: a new run copies and checks its
  * labels, records its kind, trains, checkpoints and resumes from its checkpoint; a time budget ends
- * it cleanly with a checkpoint; bad labels are refused before a run exists.
+ * it cleanly with a checkpoint; bad labels are refused before a run exists; a warm start takes a
+ * localizer run's backbone, recorded with the run.
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +15,10 @@ import { encodeIndexedPng } from '../codecs/indexed-png';
 import { initBackend } from '../engine/backend';
 import { readAnyRunRecord, readMetrics, readRunRecord } from '../runs/run-store';
 import { listMaskIds } from '../runs/segmenter-labels';
+import { readCheckpoint } from '../runs/checkpoints';
 import { writeShapesVoc } from '../testing/shapes-fixture';
+import { makeTestRun } from '../testing/trained-run';
+import { localizerBackboneSource } from '../weights/checkpoint-source';
 import { RunControl } from './run-control';
 import { createSegmenterEngine } from './segmenter-engine';
 import { runSegmenterTraining } from './segmenter-loop';
@@ -104,6 +108,36 @@ describe('segmenter training', () => {
     expect(messages.some((m) => m.type === 'log' && /Time budget 0\.1 min at .* s\/step: \d+ steps planned/.test(m.message))).toBe(true);
     const last = messages.filter((m) => m.type === 'checkpoint').at(-1);
     expect(last?.type === 'checkpoint' ? last.step : null).toBe(result.step);
+  });
+
+  it('starts from a localizer run’s backbone (its weights exactly, the head untouched), recorded; refuses another backbone or a segmenter run before a run exists', async () => {
+    const locDir = await makeTestRun(join(root, 'runs'), 'loc-w', dataset);
+    const { source, step } = await localizerBackboneSource(locDir);
+    expect(step).toBe(10);
+    expect(source.tensors.every((t) => t.name.startsWith('localizer/'))).toBe(true); // no adversary, no optimizer moments
+    const engine = await createSegmenterEngine(config, 2);
+    const fresh = await engine.exportState(0);
+    const report = await engine.loadBackbone(source);
+    const loaded = await engine.exportState(0);
+    engine.dispose();
+    const loc = new Map((await readCheckpoint(join(locDir, 'checkpoints', 'step-000000010'))).tensors.map((t) => [t.name, t.data]));
+    const value = (state: typeof loaded, name: string) => Array.from(state.tensors.find((t) => t.name === name)!.data);
+    expect(report.loaded).toContain('block1.conv.weight');
+    expect(value(loaded, 'segmenter/block4.conv.weight')).toEqual(Array.from(loc.get('localizer/block4.conv.weight')!));
+    expect(value(loaded, 'segmenter/block2.bn.running_var')).toEqual(Array.from(loc.get('localizer/block2.bn.running_var')!));
+    expect(value(loaded, 'segmenter/classifier.4.weight')).toEqual(value(fresh, 'segmenter/classifier.4.weight'));
+
+    const dirs = await labelDirs('w', ids.train, []);
+    const runDir = join(root, 'runs', 'seg-w');
+    const { result, messages } = await train(command(runDir, { pseudoDir: dirs.pseudoDir, trustedDir: null }, { config: { ...config, maxSteps: 2 }, initFrom: locDir }));
+    expect(result.step).toBe(2);
+    expect(messages.some((m) => m.type === 'log' && /Backbone from localizer run loc-w \(step 10\): \d+ tensors/.test(m.message))).toBe(true);
+    expect((await readAnyRunRecord(runDir)) as unknown).toMatchObject({ init: { runId: 'loc-w', runDir: locDir, checkpoint: join(locDir, 'checkpoints', 'step-000000010'), step: 10 } });
+
+    const other = join(root, 'runs', 'seg-w2');
+    await expect(train(command(other, { pseudoDir: dirs.pseudoDir, trustedDir: null }, { config: { ...config, backbone: 'resnet18' }, initFrom: locDir }))).rejects.toThrow(/its backbone is tiny, the segmenter's resnet18/);
+    await expect(train(command(other, { pseudoDir: dirs.pseudoDir, trustedDir: null }, { initFrom: runDir }))).rejects.toThrow(/is a segmenter run: a segmenter starts from a localizer run's backbone/);
+    expect(existsSync(other)).toBe(false);
   });
 
   it('refuses a bad mask, naming the file, and leaves no run behind', async () => {

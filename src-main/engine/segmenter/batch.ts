@@ -4,6 +4,9 @@
  * torchvision-style box), the image resampled bilinearly and normalised, the mask by nearest
  * neighbour (labels are never blended), then a one-hot target and a per-pixel weight map:
  * 0 where the mask says 255 (ignore), `trustedWeight` on a trusted mask's pixels, 1 elsewhere.
+ * With `imageLabels`, each image's softmax is restricted to background, its image-level labels and
+ * whatever its mask holds (`allowed`): weak supervision comes with image labels for every image,
+ * so the network learns where a known class is rather than which class it is.
  * A mask may be smaller than its image (the trainer's image cache caps sizes): it is sampled at
  * the same relative position.
  */
@@ -18,6 +21,8 @@ export interface LabelledImage {
   mask: IndexMask;
   /** A corrected or accepted mask: weighs `trustedWeight`. */
   trusted: boolean;
+  /** The image's labels (dataset classes ≥ 1), for `imageLabels`. */
+  classes?: readonly number[];
 }
 
 export interface SegmenterBatchOptions {
@@ -27,6 +32,8 @@ export interface SegmenterBatchOptions {
   cropMinScale: number;
   hflip: boolean;
   trustedWeight: number;
+  /** Restrict each image's softmax to background, its labels and its mask's classes. */
+  imageLabels: boolean;
 }
 
 export interface SegmenterBatch {
@@ -38,6 +45,8 @@ export interface SegmenterBatch {
   weights: tf.Tensor3D;
   /** Per image: was its mask trusted. */
   trusted: boolean[];
+  /** [B,K+1] 1 where a class may be predicted, 0 where it may not (null: every class everywhere). */
+  allowed: tf.Tensor2D | null;
 }
 
 /** Nearest-neighbour crop of `mask` for `box` of an image `imageW`×`imageH`, to S×S, optionally mirrored. */
@@ -75,21 +84,26 @@ export function makeSegmenterBatch(items: readonly LabelledImage[], opts: Segmen
   const labels = new Uint8Array(n);
   const targets = new Float32Array(items.length * n * C);
   const weights = new Float32Array(items.length * n);
-  items.forEach(({ image, mask, trusted }, b) => {
+  const allowed = new Float32Array(items.length * C);
+  items.forEach(({ image, mask, trusted, classes }, b) => {
     const box = randomResizedCropBox(image.width, image.height, opts.cropMinScale, rng);
     const flip = opts.hflip && rng.next() < 0.5;
     resampleNormalized(image, box, S, S, flip, pixels, b * n * 3);
     resampleMask(mask, image.width, image.height, box, S, flip, labels, 0);
     targetsOf(labels, C, trusted ? opts.trustedWeight : 1, targets, weights, b * n);
+    allowed[b * C] = 1;
+    for (const c of classes ?? []) if (c >= 1 && c < C) allowed[b * C + c] = 1;
+    for (const v of mask.data) if (v < C) allowed[b * C + v] = 1;
   });
   return {
     images: tf.tensor4d(pixels, [items.length, S, S, 3]),
     targets: tf.tensor4d(targets, [items.length, S, S, C]),
     weights: tf.tensor3d(weights, [items.length, S, S]),
     trusted: items.map((it) => it.trusted),
+    allowed: opts.imageLabels ? tf.tensor2d(allowed, [items.length, C]) : null,
   };
 }
 
 export function disposeSegmenterBatch(batch: SegmenterBatch): void {
-  tf.dispose([batch.images, batch.targets, batch.weights]);
+  tf.dispose([batch.images, batch.targets, batch.weights, ...(batch.allowed ? [batch.allowed] : [])]);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../../testing/tf-backend';
 import { targetsOf } from './batch';
-import { weightedCrossEntropy } from './loss';
+import { allowedMatrix, restrictLogits, weightedCrossEntropy } from './loss';
 
 beforeAll(async () => useTestBackend('cpu'));
 
@@ -55,6 +55,24 @@ describe('weighted softmax cross-entropy', () => {
     const r = lossOf(logits, [255, 255, 255]);
     expect(r.loss).toBe(0);
     expect(r.grad.every((g) => g === 0)).toBe(true);
+  });
+
+  it('within image labels: the softmax over the allowed classes only (a forbidden class weighs nothing)', () => {
+    const z = tf.tensor4d([2, 0, -1, 0.3, 5, 1], [1, 1, 2, 3]);
+    const restricted = restrictLogits(z, tf.tensor2d([1, 0, 1], [1, 3]));
+    const p = tf.softmax(restricted).dataSync();
+    expect(p[1]).toBe(0);
+    expect(p[4]).toBe(0);
+    expect(p[0]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + Math.exp(-1)), 6);
+    expect(p[5]).toBeCloseTo(Math.exp(1) / (Math.exp(0.3) + Math.exp(1)), 6);
+    expect(restrictLogits(z, null)).toBe(z);
+  });
+
+  it('allowed classes per image: background and its classes; null allows all; a class out of range is refused', () => {
+    const m = allowedMatrix([[2], null, []], 3);
+    expect(Array.from(m.dataSync())).toEqual([1, 0, 1, 1, 1, 1, 1, 0, 0]);
+    m.dispose();
+    expect(() => allowedMatrix([[3]], 3)).toThrow(/image class 3 is not one of the segmenter's classes 1\.\.2/);
   });
 
   it('refuses a label that is no class nor 255', () => {

@@ -26,3 +26,30 @@ export function weightedCrossEntropy(logits: tf.Tensor4D, targets: tf.Tensor4D, 
     return { loss, perImage };
   });
 }
+
+/**
+ * Logits [B,H,W,C] with the classes `allowed` [B,C] (1/0) forbids pushed down by 10⁴, so their
+ * softmax weight is 0 and the rest renormalise: the softmax over an image's allowed classes only.
+ */
+export function restrictLogits(logits: tf.Tensor4D, allowed: tf.Tensor2D | null): tf.Tensor4D {
+  if (!allowed) return logits;
+  const [B, , , C] = logits.shape;
+  return tf.tidy(() => tf.add(logits, tf.mul(tf.sub(tf.reshape(allowed, [B, 1, 1, C]), 1), 1e4)) as tf.Tensor4D);
+}
+
+/**
+ * The `allowed` matrix [B,C] of restrictLogits for images whose classes are known: background and
+ * each image's classes (dataset indices 1..C−1); a null entry allows every class.
+ */
+export function allowedMatrix(classesPerImage: readonly (readonly number[] | null)[], C: number): tf.Tensor2D {
+  const allowed = new Float32Array(classesPerImage.length * C);
+  classesPerImage.forEach((classes, b) => {
+    if (!classes) return void allowed.fill(1, b * C, (b + 1) * C);
+    allowed[b * C] = 1;
+    for (const c of classes) {
+      if (!Number.isInteger(c) || c < 1 || c >= C) throw new Error(`image class ${c} is not one of the segmenter's classes 1..${C - 1}`);
+      allowed[b * C + c] = 1;
+    }
+  });
+  return tf.tensor2d(allowed, [classesPerImage.length, C]);
+}

@@ -8,7 +8,7 @@
  *   const batch = makeSegmenterBatch(items, model.batchOptions, rng);   // ./batch.ts
  *   const r = await model.step(batch, polyFactor(step, totalSteps));    // {step, losses, pixels}
  *   disposeSegmenterBatch(batch);
- *   const probs = await model.probabilities(x, { width, height });      // [B][K+1] planes
+ *   const probs = await model.probabilities(x, { width, height }, [[2]]); // [B][K+1] planes, within labels
  *   const state = await model.getState(); model.setState(state);        // checkpoints, resume
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,7 +19,7 @@ import { EngineOptimizer } from '../optimizers';
 import { makeRng } from '../rng';
 import type { EngineState } from '../types';
 import type { SegmenterBatch, SegmenterBatchOptions } from './batch';
-import { weightedCrossEntropy } from './loss';
+import { allowedMatrix, restrictLogits, weightedCrossEntropy } from './loss';
 import { SegmenterNetwork } from './network';
 import { checkSegmenterEngineConfig, segmenterOptimizerConfig, type SegmenterEngineConfig } from './settings';
 
@@ -80,8 +80,8 @@ export class SegmenterModel {
 
   /** What makeSegmenterBatch needs from the config. */
   get batchOptions(): SegmenterBatchOptions {
-    const { imageSize, numClasses, cropMinScale, hflip, trustedWeight } = this.config;
-    return { imageSize, numClasses, cropMinScale, hflip, trustedWeight };
+    const { imageSize, numClasses, cropMinScale, hflip, trustedWeight, imageLabels } = this.config;
+    return { imageSize, numClasses, cropMinScale, hflip, trustedWeight, imageLabels };
   }
 
   /**
@@ -99,7 +99,7 @@ export class SegmenterModel {
     if (weights.shape.join(',') !== [B, H, W].join(',') || trusted.length !== B) throw new Error(`weights must be [${[B, H, W].join(',')}] with ${B} trusted flags`);
     let perImage: tf.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
-      const out = weightedCrossEntropy(this.network.logits(images, true), targets, weights);
+      const out = weightedCrossEntropy(restrictLogits(this.network.logits(images, true), batch.allowed), targets, weights);
       perImage = tf.keep(out.perImage);
       return out.loss;
     }, this.network.trainableVariables());
@@ -142,13 +142,20 @@ export class SegmenterModel {
   /**
    * Softmax probabilities (inference mode) of images [B,H,W,3], upsampled to `size` (default the
    * input size): result[b] is K + 1 planes of size.width × size.height (plane 0 background).
+   * `classes[b]`, where given, restricts image b's softmax to background and those classes (the
+   * others get probability 0), as training within image labels does; null or absent: every class.
    */
-  async probabilities(images: tf.Tensor4D, size?: { width: number; height: number }): Promise<Float32Array[][]> {
+  async probabilities(images: tf.Tensor4D, size?: { width: number; height: number }, classes?: readonly (readonly number[] | null)[]): Promise<Float32Array[][]> {
     const [B, H, W] = images.shape;
     const height = size?.height ?? H;
     const width = size?.width ?? W;
     const C = this.network.outputs;
-    const planes = tf.tidy(() => tf.transpose(tf.softmax(this.network.logits(images, false, { width, height })), [0, 3, 1, 2])); // [B,C,H',W']
+    if (classes && classes.length !== B) throw new Error(`classes must give ${B} entries (one per image), got ${classes.length}`);
+    const planes = tf.tidy(() => {
+      const logits = this.network.logits(images, false, { width, height }); // [B,H',W',C]
+      const allowed = classes?.some((c) => c !== null) ? allowedMatrix(classes, C) : null; // [B,C]
+      return tf.transpose(tf.softmax(restrictLogits(logits, allowed)), [0, 3, 1, 2]); // [B,C,H',W']
+    });
     try {
       const data = (await planes.data()) as Float32Array;
       const n = width * height;

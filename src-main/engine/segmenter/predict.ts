@@ -9,8 +9,13 @@ import { imageToTensor } from '../augment';
 import { scaledSize, type MultiScaleOptions } from '../infer';
 import type { SegmenterModel } from './model';
 
+export interface SegmenterPredictOptions extends MultiScaleOptions {
+  /** Restrict the softmax to background and these classes (the image's labels); null or absent: every class. */
+  classes?: readonly number[] | null;
+}
+
 /** K + 1 planes (background first) of the image's averaged class probabilities, each summing to 1 per pixel. */
-export async function multiScaleProbabilities(model: SegmenterModel, image: RgbImage, opts: MultiScaleOptions = {}): Promise<Float32Array[]> {
+export async function multiScaleProbabilities(model: SegmenterModel, image: RgbImage, opts: SegmenterPredictOptions = {}): Promise<Float32Array[]> {
   const { width, height } = opts.outSize ?? image;
   const scales = opts.scales ?? [1];
   const baseScale = opts.baseScale ?? 1;
@@ -24,7 +29,7 @@ export async function multiScaleProbabilities(model: SegmenterModel, image: RgbI
     if (opts.flip) variants.push({ x: tf.reverse(input, 2), mirrored: true });
     try {
       for (const { x, mirrored } of variants) {
-        const planes = (await model.probabilities(x, { width, height }))[0] ?? [];
+        const planes = (await model.probabilities(x, { width, height }, [opts.classes ?? null]))[0] ?? [];
         planes.forEach((p, c) => {
           const sum = sums[c]!;
           for (let y = 0; y < height; y++) {

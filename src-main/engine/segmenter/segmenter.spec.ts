@@ -50,7 +50,7 @@ describe('segmenter batches', () => {
   it('crop and flip an image and its mask alike; 255 gets weight 0, trusted masks their weight', () => {
     const { images, masks } = syntheticSegmentation(4, 3, S);
     masks[1]!.data.fill(255, 0, S); // an ignored top row
-    const opts = { imageSize: S, numClasses: 2, cropMinScale: 0.5, hflip: true, trustedWeight: 4 };
+    const opts = { imageSize: S, numClasses: 2, cropMinScale: 0.5, hflip: true, trustedWeight: 4, imageLabels: true };
     const batch = makeSegmenterBatch(images.map((image, i) => ({ image, mask: masks[i]!, trusted: i === 2 })), opts, makeRng(9));
     const pixels = batch.images.dataSync();
     const targets = batch.targets.dataSync();
@@ -69,7 +69,27 @@ describe('segmenter batches', () => {
     }
     expect(checked).toBeGreaterThan(50);
     expect(batch.trusted).toEqual([false, false, true, false]);
+    // within image labels: background, and the classes each image's mask holds (these images' labels)
+    const allowed = Array.from(batch.allowed!.dataSync());
+    masks.forEach((m, b) => expect(allowed.slice(b * 3, b * 3 + 3), `image ${b}`).toEqual([0, 1, 2].map((c) => (c === 0 || m.data.includes(c) ? 1 : 0))));
     disposeSegmenterBatch(batch);
+  });
+
+  it('within image labels: an image label its mask misses is still allowed; off, no restriction at all', () => {
+    const { images, masks } = syntheticSegmentation(2, 3, S);
+    const opts = { imageSize: S, numClasses: 3, cropMinScale: 1, hflip: false, trustedWeight: 1, imageLabels: true };
+    masks[0]!.data.fill(0); // a pseudo-mask that found nothing, on an image labelled 3
+    const items = [
+      { image: images[0]!, mask: masks[0]!, trusted: false, classes: [3] },
+      { image: images[1]!, mask: masks[1]!, trusted: false, classes: [] },
+    ];
+    const batch = makeSegmenterBatch(items, opts, makeRng(1));
+    const inMask = (c: number) => (masks[1]!.data.includes(c) ? 1 : 0);
+    expect(Array.from(batch.allowed!.dataSync())).toEqual([1, 0, 0, 1, 1, inMask(1), inMask(2), inMask(3)]);
+    disposeSegmenterBatch(batch);
+    const off = makeSegmenterBatch(items, { ...opts, imageLabels: false }, makeRng(1));
+    expect(off.allowed).toBeNull();
+    disposeSegmenterBatch(off);
   });
 
   it('sample a smaller mask at the same relative position, by nearest neighbour', () => {
@@ -150,7 +170,18 @@ describe('SegmenterModel', () => {
     const b = await SegmenterModel.create({ ...config, seed: 99 });
     b.setState(await a.getState());
     const x = imageToTensor(images[0]!);
-    expect((await b.probabilities(x))[0]).toEqual((await a.probabilities(x))[0]);
+    const free = (await a.probabilities(x))[0]!;
+    expect((await b.probabilities(x))[0]).toEqual(free);
+    // within labels [1]: background and class 1 renormalised, class 2 at 0 (of 3 planes)
+    const within = (await a.probabilities(x, undefined, [[1]]))[0]!;
+    expect(within[2]!.every((v) => v === 0)).toBe(true);
+    for (const i of [0, 100, 517]) {
+      const total = free[0]![i]! + free[1]![i]!;
+      expect(within[0]![i]!).toBeCloseTo(free[0]![i]! / total, 5);
+      expect(within[1]![i]!).toBeCloseTo(free[1]![i]! / total, 5);
+    }
+    expect((await a.probabilities(x, undefined, [null]))[0]).toEqual(free);
+    await expect(a.probabilities(x, undefined, [[1], [2]])).rejects.toThrow(/classes must give 1 entries/);
     const batch = makeSegmenterBatch(items, a.batchOptions, makeRng(7));
     const [ra, rb] = [await a.step(batch), await b.step(batch)];
     expect(rb).toEqual(ra);
