@@ -1,12 +1,18 @@
-/** The text files of the demo's VOC layout: annotation XML, split lists, classes.txt. */
-import type { DemoSample } from './render';
+/** The text files of a generated VOC layout: annotation XML, split lists, classes.txt. */
 
 export const DATASET_NAME = 'EADER Workbench demo shapes';
 
-export function annotationXml(id: string, sample: DemoSample): string {
+/** One object of an annotation: its class name and visible box (0-based inclusive pixels). */
+export interface VocObject {
+  name: string;
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  truncated: boolean;
+}
+
+export function annotationXml(id: string, sample: { width: number; height: number; objects: readonly VocObject[] }, database: string): string {
   const objects = sample.objects.map(
     (o) => `\t<object>
-\t\t<name>${o.shape}</name>
+\t\t<name>${o.name}</name>
 \t\t<pose>Unspecified</pose>
 \t\t<truncated>${o.truncated ? 1 : 0}</truncated>
 \t\t<difficult>0</difficult>
@@ -23,7 +29,7 @@ export function annotationXml(id: string, sample: DemoSample): string {
 \t<folder>VOC2012</folder>
 \t<filename>${id}.jpg</filename>
 \t<source>
-\t\t<database>${DATASET_NAME}</database>
+\t\t<database>${database}</database>
 \t</source>
 \t<size>
 \t\t<width>${sample.width}</width>
