@@ -64,3 +64,30 @@ def masks_miou(masks, ds):
 
 def cam_miou_sweep(cams, ds, thresholds=THRESHOLDS):
     return {t: masks_miou([pseudo_mask(c, m, t) for c, m in cams], ds) for t in thresholds}
+
+
+PAR_THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]
+
+
+@torch.no_grad()
+def par_miou_sweep(cams, ds, thresholds=PAR_THRESHOLDS, softmax=False, iterations=10, dilations=(1, 2, 4, 8, 12, 24)):
+    """mIoU after PAR (src-shared/pseudo/par.ts's formula, par_ref.py) for each background value:
+    maps = [thr, cam_1..cam_P] (optionally a softmax over them first, as ToCo), refined, argmax."""
+    from par_ref import affinity, neighbours
+    n = ds.K + 1
+    confs = {t: np.zeros((n, n), np.int64) for t in thresholds}
+    for (classes, cam), img, gt in zip(cams, ds.images, ds.masks):
+        P, H, W = cam.shape
+        Wt = affinity(img.double(), dilations).float()  # [N,H,W]
+        c = torch.from_numpy(cam)
+        stack = torch.stack([torch.cat([torch.full((1, H, W), t), c]) for t in thresholds])  # [T,1+P,H,W]
+        if softmax:
+            stack = stack.softmax(1)
+        m = stack.reshape(-1, H, W)
+        for _ in range(iterations):
+            m = (neighbours(m, dilations) * Wt[None]).sum(1)
+        m = m.reshape(len(thresholds), 1 + P, H, W).argmax(1).numpy()
+        lut = np.asarray([0] + [k + 1 for k in classes], np.uint8)
+        for ti, t in enumerate(thresholds):
+            confs[t] += confusion(lut[m[ti]], gt, n)
+    return {t: miou_of(confs[t])[0] for t in thresholds}

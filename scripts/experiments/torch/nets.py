@@ -69,6 +69,11 @@ class SmallResnet(nn.Module):
 SPECS = {
     # engine tiny: 16,32,64,128 strides 2,2,2,1 (stride 8, receptive field 31 px)
     'tiny': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (128, 1)], nk),
+    # one more stride-1 conv at the end: receptive field 47 px
+    'tiny5': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (128, 1), (128, 1)], nk),
+    'tiny-wl': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (256, 1)], nk),
+    # stride 4 (finer cams), the same four convs
+    'tiny-s4': lambda nk: Plain([(16, 2), (32, 2), (64, 1), (128, 2)], nk),
     'tiny-w': lambda nk: Plain([(32, 2), (64, 2), (128, 2), (256, 1)], nk),
     # deeper plain nets, stride 8: two convs per stage
     'vgg8': lambda nk: Plain([(32, 2), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1), (256, 1)], nk),

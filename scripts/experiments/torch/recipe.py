@@ -16,7 +16,7 @@ from torchvision.transforms import RandomResizedCrop
 sys.path.insert(0, os.path.dirname(__file__))
 from nets import Localizer  # noqa: E402
 from vocdata import VocSplit  # noqa: E402
-from camtools import cam_miou_sweep, val_cams  # noqa: E402
+from camtools import cam_miou_sweep, par_miou_sweep, val_cams  # noqa: E402
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1) * 255
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1) * 255
@@ -109,6 +109,7 @@ def main():
     ap.add_argument('--out', default=None)
     ap.add_argument('--save', default=None, help='save model state and val cams here (.pt)')
     ap.add_argument('--tag', default='')
+    ap.add_argument('--par', action='store_true', help='also score PAR-refined masks (raw and softmax maps)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -157,6 +158,15 @@ def main():
                miou30=round(sweep[0.3], 4), miou_best=round(sweep[best_t], 4), best_thr=best_t,
                cpu_train=round(cpu_train, 1), wall_train=round(wall_train, 1), cam_ms=round(1000 * cpu_cam, 1),
                load=round(os.getloadavg()[0], 1))
+    if args.par:
+        c0 = time.process_time()
+        for mode in ('raw', 'softmax'):
+            ps = par_miou_sweep(cams, val, softmax=(mode == 'softmax'))
+            bt = max(ps, key=lambda t: ps[t])
+            row[f'par_{mode}30'] = round(ps[0.3], 4)
+            row[f'par_{mode}_best'] = round(ps[bt], 4)
+            row[f'par_{mode}_thr'] = bt
+        row['par_ms'] = round(1000 * (time.process_time() - c0) / len(val) / 2, 1)
     print(json.dumps(row), flush=True)
     if args.out:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
