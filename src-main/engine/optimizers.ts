@@ -21,6 +21,8 @@ const SLOTS: Record<OptimizerConfig['kind'], string[]> = { sgd: ['momentum'], ad
 export class EngineOptimizer {
   private readonly slots = new Map<string, tf.Variable[]>();
   iterations = 0;
+  /** The lr of the update about to be applied, from the iteration count (0-based); default: config.lr. */
+  lrAt: (iteration: number) => number = () => this.config.lr;
 
   constructor(
     readonly config: OptimizerConfig,
@@ -39,8 +41,9 @@ export class EngineOptimizer {
 
   /** Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). */
   apply(grads: tf.NamedTensorMap): void {
+    const lr = this.lrAt(this.iterations);
     this.iterations += 1;
-    const { kind, lr, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
+    const { kind, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
     const t = this.iterations;
     tf.tidy(() => {
       this.params.forEach(({ variable }, i) => {
