@@ -9,7 +9,7 @@ THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 19)]
 
 
 @torch.no_grad()
-def val_cams(model, ds, scales, normalise):
+def val_cams(model, ds, scales, normalise, flip=False):
     """Per image: (classes [P] engine indices, cams [P,H,W] float32 in [0,1])."""
     model.eval()
     out = []
@@ -20,11 +20,14 @@ def val_cams(model, ds, scales, normalise):
         for s in scales:
             h, w = max(8, round(H * s)), max(8, round(W * s))
             x = normalise(F.interpolate(img[None].float(), size=(h, w), mode='bilinear', align_corners=False))
-            cam = model.cams(x, classes)[None]  # [1,P,h',w']
-            cam = F.interpolate(cam, size=(H, W), mode='bilinear', align_corners=False)[0]
-            lo = cam.flatten(1).min(1)[0].view(-1, 1, 1)
-            hi = cam.flatten(1).max(1)[0].view(-1, 1, 1)
-            acc += (cam - lo) / (hi - lo).clamp_min(1e-8)
+            for mirrored in ([False, True] if flip else [False]):
+                cam = model.cams(x.flip(3) if mirrored else x, classes)[None]  # [1,P,h',w']
+                if mirrored:
+                    cam = cam.flip(3)
+                cam = F.interpolate(cam, size=(H, W), mode='bilinear', align_corners=False)[0]
+                lo = cam.flatten(1).min(1)[0].view(-1, 1, 1)
+                hi = cam.flatten(1).max(1)[0].view(-1, 1, 1)
+                acc += (cam - lo) / (hi - lo).clamp_min(1e-8)
         m = acc.flatten(1).max(1)[0].view(-1, 1, 1)
         acc = torch.where(m > 0, acc / m.clamp_min(1e-12), acc)
         out.append((classes, acc.numpy().astype(np.float32)))

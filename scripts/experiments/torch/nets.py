@@ -71,6 +71,9 @@ SPECS = {
     'tiny': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (128, 1)], nk),
     # one more stride-1 conv at the end: receptive field 47 px
     'tiny5': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (128, 1), (128, 1)], nk),
+    'tiny6': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (128, 1), (128, 1), (128, 1)], nk),
+    # tiny5 with a stride-1 conv in the 32-channel stage too (receptive field 55 px)
+    'tiny6b': lambda nk: Plain([(16, 2), (32, 2), (32, 1), (64, 2), (128, 1), (128, 1)], nk),
     'tiny-wl': lambda nk: Plain([(16, 2), (32, 2), (64, 2), (256, 1)], nk),
     # stride 4 (finer cams), the same four convs
     'tiny-s4': lambda nk: Plain([(16, 2), (32, 2), (64, 1), (128, 2)], nk),
