@@ -28,7 +28,7 @@ const OptimizerFields = z.object({
 export const OptimizerConfig = OptimizerFields.transform((o) => ({ ...o, weightDecay: o.weightDecay ?? (o.kind === 'sgd' ? 1e-4 : 0) }));
 export type OptimizerConfig = z.output<typeof OptimizerConfig>;
 
-export const BackboneKind = z.enum(['tiny', 'resnet18', 'resnet50', 'resnet101']);
+export const BackboneKind = z.enum(['tiny', 'tiny5', 'resnet18', 'resnet50', 'resnet101']);
 export type BackboneKind = z.infer<typeof BackboneKind>;
 export const AdversaryKind = z.enum(['none', 'tiny', 'resnet18', 'shared']);
 export type AdversaryKind = z.infer<typeof AdversaryKind>;

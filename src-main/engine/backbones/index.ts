@@ -3,6 +3,7 @@ import type { BnSettings } from '../layers';
 import type { ParamStore } from '../params';
 import type { Rng } from '../rng';
 import type { Backbone } from './backbone';
+import { createPlain } from './plain';
 import { createResnet } from './resnet';
 import { createTiny } from './tiny';
 
@@ -12,6 +13,8 @@ export function createBackbone(kind: BackboneKind, store: ParamStore, rng: Rng, 
   switch (kind) {
     case 'tiny':
       return createTiny(store, rng, bn);
+    case 'tiny5':
+      return createPlain('tiny5', store, rng, bn);
     case 'resnet18':
       return createResnet(18, store, rng, bn);
     case 'resnet50':
