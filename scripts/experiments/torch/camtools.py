@@ -10,7 +10,8 @@ THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 19)]
 
 @torch.no_grad()
 def val_cams(model, ds, scales, normalise, flip=False):
-    """Per image: (classes [P] engine indices, cams [P,H,W] float32 in [0,1])."""
+    """Per image: (classes [P] engine indices, cams [P,H,W] float32 in [0,1]). Restores the model's mode."""
+    was_training = model.training
     model.eval()
     out = []
     for img, lab in zip(ds.images, ds.labels):
@@ -31,7 +32,7 @@ def val_cams(model, ds, scales, normalise, flip=False):
         m = acc.flatten(1).max(1)[0].view(-1, 1, 1)
         acc = torch.where(m > 0, acc / m.clamp_min(1e-12), acc)
         out.append((classes, acc.numpy().astype(np.float32)))
-    model.train()
+    model.train(was_training)
     return out
 
 

@@ -104,6 +104,7 @@ def main():
     ap.add_argument('--train-limit', type=int, default=None)
     ap.add_argument('--val-limit', type=int, default=None)
     ap.add_argument('--eval-scales', default='1')
+    ap.add_argument('--eval-flip', action='store_true')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--out', default=None)
@@ -147,13 +148,13 @@ def main():
     vb = val_bce(model, val, args.size)
     scales = [float(s) for s in args.eval_scales.split(',')]
     cpu1 = time.process_time()
-    cams = val_cams(model, val, scales, normalise)
+    cams = val_cams(model, val, scales, normalise, args.eval_flip)
     cpu_cam = (time.process_time() - cpu1) / len(val)
     sweep = cam_miou_sweep(cams, val)
     best_t = max(sweep, key=lambda t: sweep[t])
     row = dict(tag=args.tag, data=os.path.basename(args.data.rstrip('/')), arch=args.arch, norm=args.norm, opt=args.opt, lr=args.lr,
                wd=args.wd, beta1=args.beta1, sched=args.sched, batch=args.batch, size=args.size, crop_min=args.crop_min,
-               budget=args.budget, seed=args.seed, params=nparams, steps=step, epochs=round(seen / len(train), 2),
+               budget=args.budget, seed=args.seed, eval_scales=scales, eval_flip=args.eval_flip, params=nparams, steps=step, epochs=round(seen / len(train), 2),
                train_bce=round(float(np.mean(last_bce)), 4), val_bce=round(vb, 4), prior=round(train.prior_bce(), 4),
                miou30=round(sweep[0.3], 4), miou_best=round(sweep[best_t], 4), best_thr=best_t,
                cpu_train=round(cpu_train, 1), wall_train=round(wall_train, 1), cam_ms=round(1000 * cpu_cam, 1),

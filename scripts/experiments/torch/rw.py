@@ -161,8 +161,16 @@ def main():
     steps, losses = 0, []
     while time.process_time() - c0 < args.budget:
         idx = torch.randint(0, len(train), (args.batch,)).tolist()
-        x = normalise(torch.stack([train.images[i] for i in idx]))
-        lab = torch.stack([seeds[i] for i in idx])
+        # Crops of S×S at multiples of the stride, so image and seed grid stay aligned.
+        xs, labs, g = [], [], S // args.stride
+        for i in idx:
+            img, sd = train.images[i], seeds[i]
+            ty = args.stride * int(torch.randint(0, (img.shape[1] - S) // args.stride + 1, (1,)))
+            tx = args.stride * int(torch.randint(0, (img.shape[2] - S) // args.stride + 1, (1,)))
+            xs.append(img[:, ty:ty + S, tx:tx + S])
+            labs.append(sd[ty // args.stride:ty // args.stride + g, tx // args.stride:tx // args.stride + g])
+        x = normalise(torch.stack(xs))
+        lab = torch.stack(labs)
         if torch.rand(1).item() < 0.5:
             x, lab = x.flip(3), lab.flip(2)
         with torch.no_grad():
@@ -178,7 +186,7 @@ def main():
 
     # Walk the val cams.
     vcams = val_cams(model, val, [1.0], normalise)
-    bgs = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
+    bgs = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8]
     n = val.K + 1
     confs = {b: np.zeros((n, n), np.int64) for b in bgs}
     c0 = time.process_time()
