@@ -128,6 +128,9 @@ def main():
     ap.add_argument('--val-limit', type=int, default=None)
     ap.add_argument('--out', default=None)
     ap.add_argument('--tag', default='')
+    ap.add_argument('--par-first', action='store_true', help='PAR-refine the val cams before the walk')
+    ap.add_argument('--scales', default='1')
+    ap.add_argument('--flip', action='store_true')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -185,7 +188,11 @@ def main():
     cpu_head = time.process_time() - c0
 
     # Walk the val cams.
-    vcams = val_cams(model, val, [1.0], normalise)
+    vcams = val_cams(model, val, [float(v) for v in args.scales.split(',')], normalise, args.flip)
+    if args.par_first:
+        from par_ref import par_refine
+        gain = 1.01 ** 10  # PAR scales every map by (1 + w2) per iteration
+        vcams = [(c, (par_refine(img.double(), torch.from_numpy(m)).float() / gain).numpy()) for (c, m), img in zip(vcams, val.images)]
     bgs = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8]
     n = val.K + 1
     confs = {b: np.zeros((n, n), np.int64) for b in bgs}
@@ -208,7 +215,7 @@ def main():
     cam_sweep = cam_miou_sweep(vcams, val)
     best_b = max(rw_miou, key=lambda b: rw_miou[b])
     best_t = max(cam_sweep, key=lambda t: cam_sweep[t])
-    row = dict(tag=args.tag, model=args.model, stride=args.stride, fg=args.fg, bg=args.bg, radius=args.radius, beta=args.beta,
+    row = dict(tag=args.tag, model=args.model, par_first=args.par_first, scales=args.scales, flip=args.flip, stride=args.stride, fg=args.fg, bg=args.bg, radius=args.radius, beta=args.beta,
                steps=args.steps, head_steps=steps, head_loss=round(float(np.mean(losses[-50:])), 4), cpu_seeds=round(cpu_seeds, 1),
                cpu_head=round(cpu_head, 1), walk_ms=round(1000 * cpu_walk, 1), cam_best=round(cam_sweep[best_t], 4), cam_thr=best_t,
                cam30=round(cam_sweep[0.3], 4), rw_best=rw_miou[best_b], rw_bg=best_b, rw25=rw_miou[0.25], rw_sweep=rw_miou,
