@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import reference from './par-reference.json';
-import { PAR_DEFAULTS, parAffinity, parPseudoMask, parRefine } from './par';
+import { PAR_DEFAULTS, parAffinity, parPseudoMask, parRefine, parRefineCams } from './par';
 
 interface Case {
   width: number;
@@ -83,5 +83,24 @@ describe('PAR', () => {
     expect(() => parRefine([new Float32Array(5)], guide, width, height)).toThrow('PAR: map 0 holds 5 values, expected 9×6');
     expect(() => parAffinity(new Uint8Array(10), width, height)).toThrow('PAR: the guide image holds 10 values, expected 9×6×3');
     expect(() => parPseudoMask({ classes: [0], cams: [cams[0]!], guide, width, height, threshold: 0.3 })).toThrow('PAR: class index 0 is not 1..254');
+  });
+
+  it('commutes with the threshold: refined cams thresholded like raw cams equal the refined-background argmax', () => {
+    const width = 20;
+    const height = 14;
+    const guide = Uint8Array.from({ length: width * height * 3 }, (_, i) => ((i % (width * 3)) < 30 ? 40 : 200) + ((i * 13) % 7));
+    const cams = [0, 1].map((k) => Float32Array.from({ length: width * height }, (_, i) => ((i % width) / width) * (Math.floor(i / width) < height / 2 === (k === 0) ? 0.9 : 0.3)));
+    const refined = parRefineCams(cams, guide, width, height);
+    for (const threshold of [0.2, 0.3, 0.45]) {
+      const { mask } = parPseudoMask({ classes: [1, 7], cams, guide, width, height, threshold });
+      const direct = refined[0]!.map((_, i) => {
+        const [a, b] = [refined[0]![i]!, refined[1]![i]!];
+        return Math.max(a, b) <= threshold ? 0 : a >= b ? 1 : 7;
+      });
+      let differ = 0;
+      mask.forEach((v, i) => (differ += v === direct[i] ? 0 : 1));
+      expect(differ, `threshold ${threshold}`).toBe(0);
+      expect(new Set(mask).size, `threshold ${threshold}: classes in the mask`).toBe(3);
+    }
   });
 });

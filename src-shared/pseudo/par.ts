@@ -13,7 +13,10 @@
  *   repeat:  M_i ← Σ_j W_ij M_j   for every map at once (iterations, default 10)
  *
  * w1 = 0.3, w2 = 0.01. Every map is scaled by the same (1 + w2) per iteration, so the argmax over
- * maps is what matters; refine the background map with the class maps (it is one of `maps`).
+ * maps is what matters. PAR is linear and a constant map stays constant (times (1 + w2)^iterations),
+ * so refining a constant background with the cams and taking the argmax equals thresholding the
+ * refined cams divided by that factor at the same threshold: `parRefineCams` does that, so the
+ * cams are refined once and any threshold (the preview's slider, the sweep) applies afterwards.
  * Outputs have the maps' own size: nothing is written outside width×height.
  */
 
@@ -164,6 +167,20 @@ export function parRefine(
     [current, next] = [next, current];
   }
   return current;
+}
+
+/** The factor every map is multiplied by: rows of W sum to 1 + w2, once per iteration. */
+export function parGain(options: ParOptions = PAR_DEFAULTS): number {
+  return (1 + options.w2) ** options.iterations;
+}
+
+/**
+ * Cams in [0,1] refined by PAR and divided by parGain, so they threshold exactly like raw cams:
+ * pixel i is foreground at threshold t iff max_c refined_c(i) ≥ t (the constant-background rule).
+ */
+export function parRefineCams(cams: readonly Float32Array[], guide: ArrayLike<number>, width: number, height: number, options: ParOptions = PAR_DEFAULTS): Float32Array[] {
+  const gain = parGain(options);
+  return parRefine(cams, guide, width, height, options).map((m) => m.map((v) => v / gain));
 }
 
 export interface ParMaskInput {
