@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetIndex, ImageRecord, RgbImage } from '@shared/domain/dataset';
-import { PAR_DEFAULTS, parRefine } from '@shared/pseudo/par';
+import { parRefineCams } from '@shared/pseudo/par';
 import { loadGtMask, loadImage } from '../../src-main/datasets/load';
 import { readVocDataset } from '../../src-main/datasets/voc';
 import { initBackend } from '../../src-main/engine/backend';
@@ -116,7 +116,6 @@ const prior = Array.from(freq).reduce((s, p) => s - (p * Math.log(Math.max(p, 1e
 const scales = a.scales!.split(',').map(Number);
 const camConf = THRESHOLDS.map(() => new ConfusionMatrix(K + 1));
 const parConf = THRESHOLDS.map(() => new ConfusionMatrix(K + 1));
-const parGain = (1 + PAR_DEFAULTS.w2) ** PAR_DEFAULTS.iterations; // a constant background map grows by this
 let bceSum = 0;
 let camCpu = 0;
 let parCpu = 0;
@@ -136,7 +135,7 @@ for (const r of val) {
   const cams = multiScaleCams(model, rgb, r.labels.map((c) => c - 1), { scales, flip: a.flip });
   camCpu += cpuSeconds() - c0;
   c0 = cpuSeconds();
-  const refined = parRefine(cams.map((c) => c.cam), rgb.data, rgb.width, rgb.height).map((m) => m.map((v) => v / parGain));
+  const refined = parRefineCams(cams.map((c) => c.cam), rgb.data, rgb.width, rgb.height);
   parCpu += cpuSeconds() - c0;
   THRESHOLDS.forEach((t, i) => {
     camConf[i]!.add(gt.data, pseudoMask(cams, rgb.width, rgb.height, t));
