@@ -16,13 +16,13 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetIndex, ImageRecord, RgbImage } from '@shared/domain/dataset';
-import { parRefineCams } from '@shared/pseudo/par';
-import { loadGtMask, loadImage } from '../../src-main/datasets/load';
+import { loadImage } from '../../src-main/datasets/load';
 import { readVocDataset } from '../../src-main/datasets/voc';
 import { initBackend } from '../../src-main/engine/backend';
-import { ConfusionMatrix, EaderModel, disposeBatch, imageToTensor, makeRng, makeTrainBatch, multiScaleCams, pseudoMask, type AdversaryKind, type BackboneKind } from '../../src-main/engine';
+import { EaderModel, disposeBatch, makeRng, makeTrainBatch, type AdversaryKind, type BackboneKind } from '../../src-main/engine';
 import { ONE_CYCLE, CONSTANT_LR, scheduledLr } from '../../src-main/engine/lr-schedule';
 import { epochOrder } from '../../src-main/trainer/loop';
+import { labelPrior, scoreCams, splitOf } from './score-cams';
 
 const { values: a } = parseArgs({
   options: {
@@ -47,7 +47,6 @@ const { values: a } = parseArgs({
   },
 });
 if (!a.dataset) throw new Error('--dataset is required');
-const THRESHOLDS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
 const cpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -56,9 +55,8 @@ const cpuSeconds = (): number => {
 const backend = await initBackend({ force: 'wasm' });
 const index: DatasetIndex = await readVocDataset(resolve(a.dataset));
 const K = index.classes.length - 1;
-const split = (name: string): ImageRecord[] => index.images.filter((r) => r.splits.includes(name) && r.labels.length > 0).sort((x, y) => (x.id < y.id ? -1 : 1));
-const train = split('train');
-const val = split('val').slice(0, a['val-limit'] ? Number(a['val-limit']) : undefined);
+const train = splitOf(index, 'train');
+const val = splitOf(index, 'val').slice(0, a['val-limit'] ? Number(a['val-limit']) : undefined);
 const decoded = new Map<string, RgbImage>();
 const image = async (r: ImageRecord): Promise<RgbImage> => decoded.get(r.id) ?? decoded.set(r.id, await loadImage(index, r.id)).get(r.id)!;
 for (const r of train) await image(r);
@@ -108,44 +106,7 @@ for (;;) {
 const cpuTrain = cpuSeconds() - cpu0;
 const wallTrain = (Date.now() - wall0) / 1000;
 
-// Label prior: BCE of predicting each class's training frequency.
-const freq = new Float64Array(K);
-for (const r of train) for (const c of r.labels) freq[c - 1]! += 1 / train.length;
-const prior = Array.from(freq).reduce((s, p) => s - (p * Math.log(Math.max(p, 1e-6)) + (1 - p) * Math.log(Math.max(1 - p, 1e-6))), 0) / K;
-
-const scales = a.scales!.split(',').map(Number);
-const camConf = THRESHOLDS.map(() => new ConfusionMatrix(K + 1));
-const parConf = THRESHOLDS.map(() => new ConfusionMatrix(K + 1));
-let bceSum = 0;
-let camCpu = 0;
-let parCpu = 0;
-for (const r of val) {
-  const rgb = await loadImage(index, r.id);
-  const gt = await loadGtMask(index, r.id);
-  const x = imageToTensor(rgb, { width: S, height: S });
-  const probs = model.predict(x);
-  x.dispose();
-  for (let k = 0; k < K; k++) {
-    const y = r.labels.includes(k + 1) ? 1 : 0;
-    const p = Math.min(1 - 1e-7, Math.max(1e-7, probs[k]!));
-    bceSum -= (y * Math.log(p) + (1 - y) * Math.log(1 - p)) / K;
-  }
-  if (!gt) continue;
-  let c0 = cpuSeconds();
-  const cams = multiScaleCams(model, rgb, r.labels.map((c) => c - 1), { scales, flip: a.flip });
-  camCpu += cpuSeconds() - c0;
-  c0 = cpuSeconds();
-  const refined = parRefineCams(cams.map((c) => c.cam), rgb.data, rgb.width, rgb.height);
-  parCpu += cpuSeconds() - c0;
-  THRESHOLDS.forEach((t, i) => {
-    camConf[i]!.add(gt.data, pseudoMask(cams, rgb.width, rgb.height, t));
-    parConf[i]!.add(gt.data, pseudoMask(cams.map((c, j) => ({ classIndex: c.classIndex, cam: refined[j]! })), rgb.width, rgb.height, t));
-  });
-}
-const miou = (m: ConfusionMatrix[]): number[] => m.map((c) => +(c.scores().miou ?? 0).toFixed(4));
-const cam = miou(camConf);
-const par = miou(parConf);
-const best = (xs: number[]): { value: number; threshold: number } => xs.reduce((b, v, i) => (v > b.value ? { value: v, threshold: THRESHOLDS[i]! } : b), { value: -1, threshold: 0 });
+const scores = await scoreCams(model, index, val, S, a.scales!.split(',').map(Number), a.flip ?? false);
 const row = {
   tag: a.tag,
   engine: `${backend.name}`,
@@ -163,24 +124,14 @@ const row = {
   steps: step,
   epochs: +((step * B) / train.length).toFixed(2),
   trainBce: +(recent.reduce((s, v) => s + v, 0) / Math.max(1, recent.length)).toFixed(4),
-  valBce: +(bceSum / val.length).toFixed(4),
-  prior: +prior.toFixed(4),
-  cam30: cam[THRESHOLDS.indexOf(0.3)],
-  camBest: best(cam).value,
-  camThreshold: best(cam).threshold,
-  par30: par[THRESHOLDS.indexOf(0.3)],
-  parBest: best(par).value,
-  parThreshold: best(par).threshold,
+  prior: +labelPrior(train, K).toFixed(4),
   cpuTrain: +cpuTrain.toFixed(1),
   wallTrain: +wallTrain.toFixed(1),
   cpuMsPerStep: +((1000 * cpuTrain) / step).toFixed(1),
-  camMsPerImage: +((1000 * camCpu) / val.length).toFixed(1),
-  parMsPerImage: +((1000 * parCpu) / val.length).toFixed(1),
-  scales,
+  scales: a.scales!.split(',').map(Number),
   flip: a.flip,
   load: +loadavg()[0]!.toFixed(1),
-  camSweep: cam,
-  parSweep: par,
+  ...scores,
 };
 console.log(JSON.stringify(row));
 if (a.out) {
