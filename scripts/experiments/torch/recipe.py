@@ -41,6 +41,22 @@ def batch_of(ds, idx, size, crop_min, flip, gen):
     return (out - MEAN) / STD, ds.labels[idx]
 
 
+def erase(model, feats, x, y, omega=100.0, sigma=0.5):
+    """EADER's erasing (DESIGN §1): per (image, positive class) pair, Grad-CAM of the GAP+linear head
+    (weights W_c as constants: relu(Σ_C W_c·F)), bilinear to the input size, min-max normalised,
+    soft mask sigmoid(ω(cam − σ)), erased = image·(1 − mask). Returns erased [P,3,S,S], pair
+    image and class indices, and the cams [P,S,S]."""
+    b_idx, c_idx = y.nonzero(as_tuple=True)
+    w = model.fc.weight[c_idx].detach()  # [P,C]
+    cam = torch.relu(torch.einsum('pc,pchw->phw', w, feats[b_idx]))
+    cam = F.interpolate(cam[:, None], size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
+    lo = cam.flatten(1).min(1)[0].view(-1, 1, 1)
+    hi = cam.flatten(1).max(1)[0].view(-1, 1, 1)
+    cam = (cam - lo) / (hi - lo).clamp_min(1e-8)
+    mask = torch.sigmoid(omega * (cam - sigma))
+    return x[b_idx] * (1 - mask[:, None]), b_idx, c_idx, cam
+
+
 def lr_at(progress, args):
     """Learning-rate factor at progress ∈ [0,1] of the planned budget."""
     p = min(max(progress, 0.0), 1.0)
@@ -110,6 +126,12 @@ def main():
     ap.add_argument('--out', default=None)
     ap.add_argument('--save', default=None, help='save model state and val cams here (.pt)')
     ap.add_argument('--tag', default='')
+    ap.add_argument('--adversary', default='none', help="none, or an arch name (EADER's adversary)")
+    ap.add_argument('--alpha', type=float, default=0.05)
+    ap.add_argument('--beta-cam', type=float, default=1e-5)
+    ap.add_argument('--t-loc', type=int, default=20)
+    ap.add_argument('--t-adv', type=int, default=20)
+    ap.add_argument('--alpha-start', type=float, default=0.0, help='fraction of the budget trained as localizer only before the adversary starts')
     ap.add_argument('--par', action='store_true', help='also score PAR-refined masks (raw and softmax maps)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -119,6 +141,9 @@ def main():
     val = VocSplit(args.data, 'val', args.val_limit)
     model = Localizer(args.arch, args.norm, train.K)
     opt = make_opt(model, args)
+    adversary = Localizer(args.adversary, args.norm, train.K) if args.adversary != 'none' else None
+    adv_opt = make_opt(adversary, args) if adversary else None
+    adv_step = 0
     nparams = sum(p.numel() for p in model.parameters())
 
     cpu0, wall0 = time.process_time(), time.time()
@@ -131,15 +156,38 @@ def main():
             if used >= args.budget:
                 done = True
                 break
-            for g in opt.param_groups:
-                g['lr'] = args.lr * lr_at(used / args.budget, args)
+            for o in (opt, adv_opt):
+                for g in (o.param_groups if o else []):
+                    g['lr'] = args.lr * lr_at(used / args.budget, args)
             x, y = batch_of(train, order[s:s + args.batch], args.size, args.crop_min, not args.no_flip, gen)
-            _, logits = model(x)
-            loss = F.binary_cross_entropy_with_logits(logits, y)
+            eader = adversary is not None and used >= args.alpha_start * args.budget
+            if eader and adv_step % (args.t_loc + args.t_adv) >= args.t_loc:
+                with torch.no_grad():
+                    feats, _ = model(x)
+                    erased, b_idx, _, _ = erase(model, feats, x, y)
+                _, adv_logits = adversary(erased)
+                adv_loss = F.binary_cross_entropy_with_logits(adv_logits, y[b_idx])
+                adv_opt.zero_grad(set_to_none=True)
+                adv_loss.backward()
+                adv_opt.step()
+                adv_step += 1
+                step += 1
+                continue
+            feats, logits = model(x)
+            bce = F.binary_cross_entropy_with_logits(logits, y)
+            loss = bce
+            if eader:
+                erased, b_idx, c_idx, cam = erase(model, feats, x, y)
+                _, adv_logits = adversary(erased)
+                adv_prob = torch.sigmoid(adv_logits)[torch.arange(len(c_idx)), c_idx]
+                loss = bce + args.beta_cam * cam.mean() + args.alpha * adv_prob.mean()
+                adv_step += 1
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if adv_opt:
+                adv_opt.zero_grad(set_to_none=True)  # the localizer step does not train the adversary
             opt.step()
-            last_bce.append(loss.item())
+            last_bce.append(bce.item())
             last_bce = last_bce[-50:]
             step += 1
             seen += args.batch
@@ -151,13 +199,16 @@ def main():
     cams = val_cams(model, val, scales, normalise, args.eval_flip)
     cpu_cam = (time.process_time() - cpu1) / len(val)
     sweep = cam_miou_sweep(cams, val)
+    # The paper's claim: the masked area (soft mask of the normalised cam, ω = 100, σ = 0.5) grows with α.
+    masked = float(np.mean([float(torch.sigmoid(100 * (torch.from_numpy(m) - 0.5)).mean()) for _, m in cams if m.shape[0] > 0]))
     best_t = max(sweep, key=lambda t: sweep[t])
     row = dict(tag=args.tag, data=os.path.basename(args.data.rstrip('/')), arch=args.arch, norm=args.norm, opt=args.opt, lr=args.lr,
                wd=args.wd, beta1=args.beta1, sched=args.sched, batch=args.batch, size=args.size, crop_min=args.crop_min,
-               budget=args.budget, seed=args.seed, eval_scales=scales, eval_flip=args.eval_flip, params=nparams, steps=step, epochs=round(seen / len(train), 2),
+               budget=args.budget, seed=args.seed, eval_scales=scales, eval_flip=args.eval_flip, adversary=args.adversary,
+               alpha=args.alpha if args.adversary != 'none' else 0, alpha_start=args.alpha_start, params=nparams, steps=step, epochs=round(seen / len(train), 2),
                train_bce=round(float(np.mean(last_bce)), 4), val_bce=round(vb, 4), prior=round(train.prior_bce(), 4),
                miou30=round(sweep[0.3], 4), miou_best=round(sweep[best_t], 4), best_thr=best_t,
-               cpu_train=round(cpu_train, 1), wall_train=round(wall_train, 1), cam_ms=round(1000 * cpu_cam, 1),
+               masked_area=round(masked, 4), cpu_train=round(cpu_train, 1), wall_train=round(wall_train, 1), cam_ms=round(1000 * cpu_cam, 1),
                load=round(os.getloadavg()[0], 1))
     if args.par:
         c0 = time.process_time()
