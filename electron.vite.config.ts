@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { PROCESS_ENTRIES } from './src-main/processes/entries';
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src-shared') };
 
@@ -15,10 +16,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/app/index.ts'),
           // The headless front: `eader` CLI and the WebSocket host (no electron).
           cli: resolve(import.meta.dirname, 'src-main/cli/index.ts'),
-          // The trainer process (utilityProcess or child_process.fork; no electron).
-          trainer: resolve(import.meta.dirname, 'src-main/trainer/entry.ts'),
-          // The trainer's second wasm replica (a worker_threads thread; data-parallel training).
-          'train-worker': resolve(import.meta.dirname, 'src-main/engine/parallel/worker-entry.ts'),
+          // Every child process and worker thread (trainer, train-worker, pseudo-worker), from the one table.
+          ...Object.fromEntries(Object.entries(PROCESS_ENTRIES).map(([name, { source }]) => [name, resolve(import.meta.dirname, source)])),
         },
       },
     },

@@ -21,7 +21,7 @@ const zone = (files, patterns, message) => ({
 const UP = {
   workbench: '**/workbench', api: '**/api/*', services: '**/services/*', trainer: '**/trainer/*', pseudo: '**/pseudo/*',
   cli: '**/cli/*', host: '**/host/*', app: '**/app/*', platform: '**/platform/*', runs: '**/runs/*', datasets: '**/datasets/*',
-  project: '**/project/*', export: '**/export/*',
+  project: '**/project/*', export: '**/export/*', processes: '**/processes/*', engine: '**/engine/*', weights: '**/weights/*',
 };
 const above = (...names) => names.map((n) => UP[n]);
 const APP_TOP = above('workbench', 'cli', 'host', 'app');
@@ -36,9 +36,13 @@ const MAIN_LAYERS = [
   { folder: 'pseudo', forbid: [...APP_TOP, ...above('api', 'services')] },
   { folder: 'export', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo')] },
   { folder: 'project', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export')] },
-  { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
-  { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs')] },
-  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },
+  // weights/ (formats, store, download, check) sits on runs/datasets/engine; only the rows above it use it.
+  { folder: 'weights', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project')] },
+  { folder: 'runs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'weights')] },
+  { folder: 'datasets', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'weights')] },
+  { folder: 'engine', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform', 'weights')] },
+  // The child-process toolkit: a leaf beside platform/ (which it uses for the app root); no electron.
+  { folder: 'processes', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'engine', 'weights')] },
   { folder: 'codecs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'fs', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets', 'platform')] },
   { folder: 'platform', forbid: [...APP_TOP, ...above('api', 'services', 'trainer', 'pseudo', 'export', 'project', 'runs', 'datasets')] },
@@ -93,6 +97,27 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', __dirname: 'readonly' } },
+  },
+  {
+    // Async bugs: a promise returned from inside try/finally must be awaited, or the finally block
+    // (e.g. disposing the batch) runs before the work is done.
+    files: ['src-main/**/*.ts'],
+    rules: { '@typescript-eslint/return-await': ['error', 'in-try-catch'] },
+  },
+  {
+    // The webgpu backend cannot read tensor data synchronously (DESIGN §3): dataSync() throws in
+    // Node and returns zeros in Chromium. Production code reads with `await t.data()` (engine/read.ts).
+    files: ['src-main/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'src-main/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',
+          message: 'No synchronous tensor reads on the main side (webgpu cannot do them): use `await t.data()` or the helpers in src-main/engine/read.ts.',
+        },
+      ],
+    },
   },
   zone(
     ['src-shared/**'],

@@ -3,6 +3,9 @@ import type { AppInfo } from '@shared/domain/app-info';
 import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
+import { forkedCamRunner } from './pseudo/cam-runner';
+import type { ProcessKind } from './processes/spawn';
+import { trainerLauncher } from './trainer/launch';
 import { createDatasetSession, type DatasetSession } from './services/dataset-session';
 import { TrainingControl, type TrainingControlOptions } from './services/training-control';
 import { runsRootsFor } from './runs/run-roots';
@@ -11,6 +14,7 @@ import { MaskService } from './services/mask-service';
 import { ProjectSession } from './services/project-session';
 import { PseudoAnalysis } from './services/pseudo-analysis';
 import { PseudoService } from './services/pseudo-service';
+import { WeightsService } from './services/weights-service';
 
 export interface Workbench {
   events: EventBus;
@@ -24,27 +28,32 @@ export interface WorkbenchOptions {
   transport: AppInfo['transport'];
   log: (line: string) => void;
   pickFolder?: (title: string, files: boolean) => Promise<string | null>;
-  /** The trainer launcher (Electron may pass a utilityProcess one); a Node child process by default. */
+  /** How the trainer and the pseudo-mask workers run: Node child processes by default; the app passes its utilityProcess. */
+  childProcesses?: ProcessKind;
+  /** The trainer launcher port (default: the toolkit's, of `childProcesses` kind); a scripted trainer in specs. */
   trainerLauncher?: TrainingControlOptions['launcher'];
 }
 
-export function createWorkbench({ transport, log, pickFolder, trainerLauncher }: WorkbenchOptions): Workbench {
+export function createWorkbench({ transport, log, pickFolder, childProcesses, trainerLauncher: launcher }: WorkbenchOptions): Workbench {
   const events = new EventBus();
+  // One store for the weights panel and for the runs' weights checks ($EADER_HOME/weights, as the trainer sees it).
+  const weights = new WeightsService({ emit: (job) => events.emit('weights:progress', job), ...(childProcesses ? { processes: childProcesses } : {}) });
   const datasets = createDatasetSession((progress) => events.emit('dataset:progress', progress));
   const projects = new ProjectSession(datasets, (progress) => events.emit('project:thumbs', progress));
   const training = new TrainingControl({
     dataset: () => {
       const index = datasets.dataset();
-      return { root: index.root, classes: index.classes };
+      return { root: index.root, ...datasets.source(), classes: index.classes };
     },
     // The open project's runs/, else $EADER_HOME/runs.
     runsRoots: () => runsRootsFor(projects.current()?.dir ?? null),
     events,
-    ...(trainerLauncher ? { launcher: trainerLauncher } : {}),
+    launcher: launcher ?? (() => trainerLauncher(childProcesses)),
     log,
+    weights: weights.store,
   });
-  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state) });
+  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
-  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo }), log);
+  const dispatcher = createDispatcher(createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, weights }), log);
   return { events, datasets, projects, training, dispatcher };
 }

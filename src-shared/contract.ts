@@ -10,10 +10,11 @@ import { ExportRequest, ExportResult } from './domain/export-view';
 import { MaskDocumentPayload, MaskImportResult, MaskRevisionInfo, MaskSaveInput, ReviewRecordPayload } from './domain/mask-view';
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
-import { PresetId, RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
+import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
 import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
-import { TrainConfig } from './trainer-protocol';
+import { PresetId, TrainConfig } from './domain/train-config';
+import { WeightsJob, WeightsListing, WeightsName } from './domain/weights';
 
 /** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */
 export const DEFAULT_MAX_INPUT_BYTES = 1 << 20;
@@ -89,6 +90,12 @@ export const contract = {
   'pseudo:evaluate': channel({ input: PseudoScopeInput, output: PseudoEvalResult, maxInputBytes: 8 << 20 }),
   'pseudo:queue': channel({ input: PseudoScopeInput, output: PseudoQueue, maxInputBytes: 8 << 20 }),
   'pseudo:accept': channel({ input: PseudoAcceptInput, output: PseudoAcceptResult, maxInputBytes: 8 << 20 }),
+  'weights:list': channel({ input: NoInput, output: WeightsListing }),
+  /** Starts a download in a weights worker; `weights:progress` events follow. */
+  'weights:download': channel({ input: z.object({ release: z.string().min(1).max(64), name: WeightsName.optional() }).strict(), output: WeightsJob }),
+  /** Starts an import of a file (a path field in the browser host, the native dialog in Electron). */
+  'weights:import': channel({ input: z.object({ path: FolderPath, name: WeightsName.optional() }).strict(), output: WeightsJob }),
+  'weights:cancel': channel({ input: NoInput, output: WeightsJob.nullable() }),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

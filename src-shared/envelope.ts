@@ -43,3 +43,17 @@ export function fail(code: ErrorCode, message: string): Envelope<never> {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Run `action` for a service: an ApiError passes through unchanged; anything else becomes an
+ * ApiError with `code` (or the code `code(error)` picks by the error's class, never its text) and
+ * the error's message after `prefix`. One helper for every try/catch → ApiError of the main side.
+ */
+export async function asApiError<T>(code: ErrorCode | ((error: unknown) => ErrorCode), action: () => T | Promise<T>, prefix = ''): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(typeof code === 'function' ? code(error) : code, `${prefix}${errorText(error)}`);
+  }
+}

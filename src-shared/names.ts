@@ -40,10 +40,14 @@ export const CHANNEL_NAMES = [
   'pseudo:evaluate',
   'pseudo:queue',
   'pseudo:accept',
+  'weights:list',
+  'weights:download',
+  'weights:import',
+  'weights:cancel',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state', 'pseudo:progress'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state', 'pseudo:progress', 'weights:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeOom, parseParentMessage, parseTrainerMessage, QUICK_PRESET, TrainConfig } from './trainer-protocol';
+import { QUICK_PRESET, TrainConfig } from './domain/train-config';
+import { looksLikeOom, parseParentMessage, parseTrainerMessage } from './trainer-protocol';
 
 const start = { type: 'start', config: QUICK_PRESET, datasetRoot: '/data/voc', runDir: '/runs/a', resume: false };
 
@@ -12,7 +13,7 @@ describe('trainer protocol', () => {
 
   it('rejects malformed commands with the failing path', () => {
     const bad = parseParentMessage({ ...start, config: { ...QUICK_PRESET, batchSize: 0 } });
-    expect(bad).toEqual({ ok: false, error: expect.stringContaining('config.batchSize') as unknown });
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining('config.batchSize') as unknown, path: ['config', 'batchSize'] });
     expect(parseParentMessage({ type: 'launch' }).ok).toBe(false);
     expect(parseParentMessage({ type: 'pause', extra: 1 }).ok).toBe(false);
     expect(parseParentMessage(null).ok).toBe(false);

@@ -3,117 +3,16 @@
  * (Electron utilityProcess or Node child process). Every message is checked against these zod
  * schemas on arrival, on both sides; a malformed one is rejected, never half-applied.
  * Binary payloads (PNG bytes) are Uint8Arrays: both transports use structured clone.
+ * The settings a run starts with (`TrainConfig`) are declared in domain/train-config.ts.
  */
 import { z } from 'zod';
+import { DatasetFormat } from './domain/dataset';
+import { LossTerms } from './domain/loss-terms';
+import { TrainConfig } from './domain/train-config';
 
 export const PROTOCOL_VERSION = 1;
 
-export const OptimizerName = z.enum(['sgd', 'adam', 'rmsprop']);
-export type OptimizerName = z.infer<typeof OptimizerName>;
-
-export const BackendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-export type BackendChoice = z.infer<typeof BackendChoice>;
-
 const positiveInt = z.number().int().positive();
-const finite = z.number().finite();
-
-/** Everything that decides a training run. Saved verbatim in runs/<id>/config.json. */
-export const TrainConfig = z
-  .object({
-    imageSize: positiveInt.max(1024),
-    batchSize: positiveInt.max(256),
-    epochs: positiveInt.max(10_000),
-    /** Stop after this many global steps (on top of epochs), or null. */
-    maxSteps: positiveInt.nullable(),
-    alpha: finite.nonnegative(),
-    beta: finite.nonnegative(),
-    omega: finite.positive(),
-    sigma: finite.min(0).max(1),
-    /** Localizer backbone name, as the engine lists them. */
-    backbone: z.string().min(1),
-    /** Adversary backbone name, or "shared" (the localizer classifies the erased image). */
-    adversary: z.string().min(1),
-    camMethod: z.enum(['gradcam', 'cam']),
-    optimizer: OptimizerName,
-    lr: finite.positive(),
-    momentum: finite.min(0).max(1),
-    weightDecay: finite.nonnegative(),
-    locSteps: positiveInt,
-    advSteps: positiveInt,
-    cropMinScale: finite.gt(0).max(1),
-    backend: BackendChoice,
-    seed: z.number().int().nonnegative(),
-    /** Split whose images are trained on. */
-    trainSplit: z.string().min(1),
-    /** Write a checkpoint every this many steps (and at the end of every epoch). */
-    checkpointEvery: positiveInt,
-    /** Number of most recent checkpoints kept (the best one is kept besides). */
-    keepCheckpoints: positiveInt.max(100),
-    /** Emit erasure-round samples every this many steps (0 = never). */
-    sampleEvery: z.number().int().nonnegative(),
-    /** Number of fixed training images shown in samples. */
-    sampleImages: z.number().int().nonnegative().max(16),
-    /** Decoded training images are cached at this longest side (px); bounds memory. */
-    cacheMaxSide: positiveInt.max(4096),
-    /**
-     * Training threads on the wasm backend: 1, or 2 (data-parallel: this thread and one worker
-     * thread, each on half of every batch). Absent: EADER_TRAIN_WORKERS, else 2 when 2 cores exist.
-     */
-    workers: positiveInt.max(2).optional(),
-  })
-  .strict();
-export type TrainConfig = z.infer<typeof TrainConfig>;
-
-/** The paper's settings (DESIGN.md §1); ResNet-50 stands in for the paper's ResNet-101 (as in the engine). */
-export const PAPER_PRESET: TrainConfig = {
-  imageSize: 448,
-  batchSize: 16,
-  epochs: 10,
-  maxSteps: null,
-  alpha: 0.05,
-  beta: 1e-5,
-  omega: 100,
-  sigma: 0.5,
-  backbone: 'resnet50',
-  adversary: 'resnet18',
-  camMethod: 'gradcam',
-  optimizer: 'sgd',
-  lr: 0.01,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-  locSteps: 200,
-  advSteps: 200,
-  cropMinScale: 0.08,
-  backend: 'auto',
-  seed: 0,
-  trainSplit: 'train',
-  checkpointEvery: 500,
-  keepCheckpoints: 3,
-  sampleEvery: 200,
-  sampleImages: 4,
-  cacheMaxSide: 512,
-};
-
-/** Small and fast (the engine's Quick preset): minutes on two CPU cores with wasm; the demo uses it. */
-export const QUICK_PRESET: TrainConfig = {
-  ...PAPER_PRESET,
-  imageSize: 80,
-  batchSize: 8,
-  epochs: 3,
-  backbone: 'tiny',
-  adversary: 'tiny',
-  optimizer: 'adam',
-  lr: 1e-3,
-  locSteps: 20,
-  advSteps: 20,
-  cropMinScale: 0.35,
-  checkpointEvery: 50,
-  sampleEvery: 25,
-  cacheMaxSide: 160,
-};
-
-export const PRESETS = { paper: PAPER_PRESET, quick: QUICK_PRESET } as const;
-export type PresetName = keyof typeof PRESETS;
 
 // ---------------------------------------------------------------------------------------------
 // parent → trainer
@@ -122,8 +21,13 @@ export const StartCommand = z
   .object({
     type: z.literal('start'),
     config: TrainConfig,
-    /** Absolute path of the dataset root (opened read-only). */
+    /**
+     * Where the dataset is opened from (read-only): a dataset folder, or a COCO instances file.
+     * The trainer opens it through the one dataset door (src-main/datasets/open-dataset.ts).
+     */
     datasetRoot: z.string().min(1),
+    /** Skip format detection (the app passes the format it opened the dataset with). */
+    datasetFormat: DatasetFormat.optional(),
     /** The run folder; created when missing. */
     runDir: z.string().min(1),
     /** Continue from the newest complete checkpoint in runDir. */
@@ -155,8 +59,7 @@ export const ProgressReport = z
     epoch: z.number().int().nonnegative(),
     epochs: positiveInt,
     phase: TrainingPhase,
-    /** Each loss term by name (classification, camMean, adversarial, adversary, total…). */
-    losses: z.record(z.string(), z.number()),
+    losses: LossTerms,
     imagesPerSecond: z.number().nonnegative(),
     etaSeconds: z.number().nonnegative().nullable(),
     numTensors: z.number().int().nonnegative(),
@@ -186,7 +89,11 @@ export const SampleReport = z
   .strict();
 export type SampleReport = z.infer<typeof SampleReport>;
 
-export const TrainerErrorCode = z.enum(['OOM', 'BAD_CONFIG', 'BAD_DATA', 'PROTOCOL', 'INTERNAL']);
+/**
+ * DIVERGED: a loss or a weight became NaN or infinite (no checkpoint of it is written). LOCKED: another process writes the run.
+ * DEVICE_LOST: the GPU device was lost (driver reset, another process); OOM: out of memory (host or GPU).
+ */
+export const TrainerErrorCode = z.enum(['OOM', 'DEVICE_LOST', 'BAD_CONFIG', 'BAD_DATA', 'DIVERGED', 'LOCKED', 'PROTOCOL', 'INTERNAL']);
 export type TrainerErrorCode = z.infer<typeof TrainerErrorCode>;
 
 export const TrainerMessage = z.discriminatedUnion('type', [
@@ -226,14 +133,15 @@ export const TrainerMessage = z.discriminatedUnion('type', [
 ]);
 export type TrainerMessage = z.infer<typeof TrainerMessage>;
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A failure names the first issue, and its path (e.g. ['config', 'imageSize']). */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string; path: PropertyKey[] };
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return { ok: false, error: `malformed message${where}: ${issue?.message ?? 'invalid'}` };
+  return { ok: false, error: `malformed message${where}: ${issue?.message ?? 'invalid'}`, path: issue?.path ?? [] };
 }
 
 export const parseParentMessage = (raw: unknown): ParseResult<ParentMessage> => parseWith(ParentMessage, raw);

@@ -12,7 +12,7 @@ describe('journey: open the app and visit every area', () => {
   it('shows the shell, the compute backend, and all four areas', async () => {
     const { page } = app;
     await page.getByTestId('status-backend').waitFor();
-    expect(await page.getByTestId('status-backend').textContent()).toMatch(/Compute: (wasm|cpu|tensorflow|tensorflow-gpu)/);
+    expect(await page.getByTestId('status-backend').textContent()).toMatch(/Compute: (webgpu|wasm|cpu|tensorflow|tensorflow-gpu)/);
     for (const [id, heading] of [
       ['datasets', 'Datasets'],
       ['training', 'Training'],

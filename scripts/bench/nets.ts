@@ -108,15 +108,15 @@ export function buildNet(kind: NetKind, numClasses: number): Net {
   };
 }
 
-/** One SGD-momentum step on sigmoid BCE. */
-export function trainStep(net: Net, opt: tf.Optimizer, images: tf.Tensor4D, labels: tf.Tensor2D): void {
+/** One SGD-momentum step on sigmoid BCE (the loss read back: async, as webgpu needs). */
+export async function trainStep(net: Net, opt: tf.Optimizer, images: tf.Tensor4D, labels: tf.Tensor2D): Promise<void> {
   const cost = opt.minimize(() => tf.losses.sigmoidCrossEntropy(labels, net.apply(images, true).logits) as tf.Scalar, true, net.variables);
-  cost?.dataSync();
+  await cost?.data();
   cost?.dispose();
 }
 
 /** CAM inference: forward, then cams = relu(F · W_dense) [B,h,w,K], read back. */
-export function camInference(net: Net, images: tf.Tensor4D): void {
+export async function camInference(net: Net, images: tf.Tensor4D): Promise<void> {
   const cams = tf.tidy(() => {
     const { logits, features } = net.apply(images, false);
     const [b, h, w, c] = features.shape;
@@ -124,6 +124,6 @@ export function camInference(net: Net, images: tf.Tensor4D): void {
     const cams = tf.relu(tf.matMul(features.reshape([b * h * w, c]), net.dense as tf.Tensor2D)).reshape([b, h, w, k]);
     return [cams, tf.sigmoid(logits)];
   });
-  for (const t of cams) t.dataSync();
+  await Promise.all(cams.map((t) => t.data()));
   tf.dispose(cams);
 }

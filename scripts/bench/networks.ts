@@ -30,10 +30,10 @@ function cpuMsNow(): number {
   return (u.user + u.system) / 1000;
 }
 
-function timeWithBudget(fn: () => void, repeats: number, budgetMs: number): Timed {
+async function timeWithBudget(fn: () => Promise<void>, repeats: number, budgetMs: number): Promise<Timed> {
   const w0 = performance.now();
   const c0 = cpuMsNow();
-  fn();
+  await fn();
   const warm = performance.now() - w0;
   // Too slow to repeat within the budget: report the cold run alone (the caller notes it).
   if (warm > budgetMs) return { ms: warm, cpuMs: cpuMsNow() - c0, runs: 0 };
@@ -44,31 +44,31 @@ function timeWithBudget(fn: () => void, repeats: number, budgetMs: number): Time
     if (i > 0 && performance.now() - start + warm > budgetMs) break;
     const t0 = performance.now();
     const c = cpuMsNow();
-    fn();
+    await fn();
     cpuTimes.push(cpuMsNow() - c);
     times.push(performance.now() - t0);
   }
   return { ms: median(times), cpuMs: median(cpuTimes), runs: times.length };
 }
 
-export function timeNetwork(
+export async function timeNetwork(
   net: NetKind,
   size: number,
   opts: { batch: number; classes: number; repeats: number; budgetMs: number; skipTrainAboveMs?: number },
-): NetTiming {
+): Promise<NetTiming> {
   const model = buildNet(net, opts.classes);
   const images = tf.randomNormal([opts.batch, size, size, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
   const labels = tf.tidy(() => tf.cast(tf.less(tf.randomUniform([opts.batch, opts.classes], 0, 1, 'float32', 8), 0.2), 'float32')) as tf.Tensor2D;
   const opt = tf.train.momentum(0.01, 0.9);
   const notes: string[] = [];
-  const infer = timeWithBudget(() => camInference(model, images), opts.repeats, opts.budgetMs);
+  const infer = await timeWithBudget(() => camInference(model, images), opts.repeats, opts.budgetMs);
   const runsNote = (what: string, runs: number) => (runs === 0 ? `${what}: one cold run` : `${what}: ${runs} timed runs`);
   if (infer.runs < opts.repeats) notes.push(runsNote('inference', infer.runs));
   let train: Timed | null = null;
   if (opts.skipTrainAboveMs !== undefined && infer.ms > opts.skipTrainAboveMs) {
     notes.push(`training skipped (inference alone takes ${(infer.ms / 1000).toFixed(1)} s per batch)`);
   } else {
-    train = timeWithBudget(() => trainStep(model, opt, images, labels), opts.repeats, opts.budgetMs);
+    train = await timeWithBudget(() => trainStep(model, opt, images, labels), opts.repeats, opts.budgetMs);
     if (train.runs < opts.repeats) notes.push(runsNote('training', train.runs));
   }
   opt.dispose();

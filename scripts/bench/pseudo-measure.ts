@@ -15,7 +15,8 @@ import { checkpointIdentity } from '../../src-main/pseudo/run-checkpoint';
 import { evaluateItems, thresholdSweep, type ScoredItem } from '../../src-main/pseudo/evaluate';
 import { QUEUE_SIGNALS, queueSignals } from '../../src-main/pseudo/queue';
 import { spearman } from '../../src-main/pseudo/stats';
-import { imagesOfSplit, loadGtMask, openDataset } from '../../src-main/trainer/dataset-access';
+import { openDataset, readGtMask } from '../../src-main/datasets/open-dataset';
+import { imagesOfSplit } from '../../src-main/datasets/select';
 
 const { values } = parseArgs({ options: { run: { type: 'string' }, dataset: { type: 'string', default: 'resources/demo' }, split: { type: 'string', default: 'val' }, out: { type: 'string', default: 'bench/pseudo-masks.json' } } });
 if (!values.run) throw new Error('--run RUN_DIR is required');
@@ -32,7 +33,7 @@ const cache = new CamCache(runDir, key);
 const items: ScoredItem[] = [];
 for (const r of records) {
   const cams = await cache.read(r.id);
-  const gt = await loadGtMask(index, r);
+  const gt = await readGtMask(index, r.id);
   if (cams && gt) items.push({ id: r.id, cams, gt });
 }
 const K = index.classes.length;
@@ -41,12 +42,12 @@ const time = <T>(fn: () => T): [T, number] => {
   const v = fn();
   return [v, performance.now() - t];
 };
-const base: RenderSettings = { threshold: 0.3, refine: false, keepLargest: false };
+const base: RenderSettings = { threshold: 0.3, refine: 'none', keepLargest: false };
 const variants: Record<string, RenderSettings> = {
   raw: base,
-  refine: { ...base, refine: true },
+  refine: { ...base, refine: 'bilateral' },
   largest: { ...base, keepLargest: true },
-  'refine+largest': { ...base, refine: true, keepLargest: true },
+  'refine+largest': { ...base, refine: 'bilateral', keepLargest: true },
 };
 const miou: Record<string, number | null> = {};
 const evalMs: Record<string, number> = {};
@@ -56,9 +57,9 @@ for (const [name, settings] of Object.entries(variants)) {
   evalMs[name] = ms;
 }
 const [, renderMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, threshold: 0.4 })));
-const [, refineMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, refine: true })));
+const [, refineMs] = time(() => items.forEach((it) => renderPseudoMask(it.cams, { ...base, refine: 'bilateral' })));
 const [sweepRaw, sweepMs] = time(() => thresholdSweep(items, base, K));
-const [sweepRefined, sweepRefineMs] = time(() => thresholdSweep(items, { ...base, refine: true }, K));
+const [sweepRefined, sweepRefineMs] = time(() => thresholdSweep(items, { ...base, refine: 'bilateral' }, K));
 const { perImage } = evaluateItems(items, base, K);
 const signals = queueSignals(items.map(({ id, cams }) => ({ id, cams })), base);
 const ids = items.map((it) => it.id).filter((id) => perImage.get(id) !== null);

@@ -23,7 +23,7 @@ export interface TorchLayer {
   dwMs: number;
 }
 export interface BackendResult {
-  backend: { name: string; device: string; reason: string };
+  backend: { name: string; device: string; reason: string; adapter?: { software: boolean; description: string; device: string } | null };
   leakedTensors: number;
   layers: LayerTiming[];
   nets: NetTiming[];
@@ -59,11 +59,12 @@ export function renderMarkdown(r: BenchResults): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const b of r.backends) {
+    const name = b.backend.adapter?.software ? `${b.backend.name} (software adapter: ${b.backend.adapter.description || b.backend.adapter.device}; says nothing about GPUs)` : b.backend.name;
     for (const n of b.nets) {
       const t = torch?.nets.find((x) => x.net === n.net && x.size === n.size);
       const t1 = torch1?.nets.find((x) => x.net === n.net && x.size === n.size);
       lines.push(
-        `| ${n.net} | ${n.size} | ${b.backend.name} | ${f1(n.trainImgPerS)} | ${f1(n.inferImgPerS)} | ${f1(t?.trainImgPerS)} | ${f1(t?.inferImgPerS)} | ${ratio(n.trainMs, t?.trainMs)} | ${ratio(n.inferMs, t?.inferMs)} | ${f1(t1?.trainImgPerS)} / ${f1(t1?.inferImgPerS)} | ${ratio(n.trainMs, t1?.trainMs)} / ${ratio(n.inferMs, t1?.inferMs)} | ${ratio(n.trainCpuMs, t1?.trainCpuMs)} / ${ratio(n.inferCpuMs, t1?.inferCpuMs)} | ${n.note ?? ''} |`,
+        `| ${n.net} | ${n.size} | ${name} | ${f1(n.trainImgPerS)} | ${f1(n.inferImgPerS)} | ${f1(t?.trainImgPerS)} | ${f1(t?.inferImgPerS)} | ${ratio(n.trainMs, t?.trainMs)} | ${ratio(n.inferMs, t?.inferMs)} | ${f1(t1?.trainImgPerS)} / ${f1(t1?.inferImgPerS)} | ${ratio(n.trainMs, t1?.trainMs)} / ${ratio(n.inferMs, t1?.inferMs)} | ${ratio(n.trainCpuMs, t1?.trainCpuMs)} / ${ratio(n.inferCpuMs, t1?.inferCpuMs)} | ${n.note ?? ''} |`,
       );
     }
   }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { initBackend } from '../../src-main/engine/backend/index';
+import { initBackend, releaseWebGpu } from '../../src-main/engine/backend/index';
 import { timeLayers } from './layers';
 import type { NetKind } from './nets';
 import { timeNetwork } from './networks';
@@ -25,9 +25,12 @@ const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 const originalDx = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc ?? null;
 const choice = await initBackend({ force: config.backend });
 const layers = config.layers && choice.tfBackend === 'wasm' ? timeLayers(originalDx, config.batch, config.repeats) : [];
-const nets = config.nets.map(({ net, size }) => {
-  const result = timeNetwork(net, size, config);
+const nets = [];
+for (const { net, size } of config.nets) {
+  const result = await timeNetwork(net, size, config);
   process.stderr.write(`  ${choice.name} ${net}@${size}: train ${result.trainImgPerS?.toFixed(1) ?? '-'} img/s, infer ${result.inferImgPerS?.toFixed(1)} img/s\n`);
-  return result;
-});
-process.stdout.write(JSON.stringify({ backend: choice, leakedTensors: tf.memory().numTensors, layers, nets }) + '\n');
+  nets.push(result);
+}
+const leakedTensors = tf.memory().numTensors;
+if (choice.name === 'webgpu') releaseWebGpu();
+process.stdout.write(JSON.stringify({ backend: choice, leakedTensors, layers, nets }) + '\n');

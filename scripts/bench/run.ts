@@ -50,13 +50,18 @@ function runJson(command: string, argv: string[], label: string): unknown {
   return JSON.parse(last) as unknown;
 }
 
-const installed = probeBackends({}).available.filter((b) => b !== 'tensorflow-gpu' || !quick);
+const probe = await probeBackends({});
+// webgpu needs an adapter; a software one (lavapipe, SwiftShader) is benched too, labelled as such.
+const installed = probe.available.filter((b) => (b !== 'tensorflow-gpu' || !quick) && (b !== 'webgpu' || probe.adapter !== null));
+const softwareGpu = probe.adapter?.software === true;
 const wanted = flag('backends')?.split(',') ?? installed;
 const loadBefore = loadavg();
 const backends: BackendResult[] = [];
 for (const backend of installed.filter((b) => wanted.includes(b))) {
   // The cpu backend is plain JS (a tiny@64 training step takes over a minute): first config only.
   const slow = backend === 'cpu';
+  // A software WebGPU adapter emulates the GPU on the CPU: the 64 px configs only.
+  const emulated = backend === 'webgpu' && softwareGpu;
   const config = {
     backend,
     batch,
@@ -64,7 +69,7 @@ for (const backend of installed.filter((b) => wanted.includes(b))) {
     repeats,
     budgetMs: slow ? 15_000 : 60_000,
     skipTrainAboveMs: slow ? 500 : undefined,
-    nets: slow ? allNets.slice(0, 1) : allNets,
+    nets: slow ? allNets.slice(0, 1) : emulated ? allNets.filter((n) => n.size <= 64) : allNets,
     layers: backend === 'wasm' && !quick,
   };
   backends.push(runJson(process.execPath, ['--import', 'tsx', join(here, 'run-backend.ts'), JSON.stringify(config)], `tfjs ${backend}`) as BackendResult);

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { QUICK_PRESET, type TrainConfig } from '../../src-shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '../../src-shared/domain/train-config';
 import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runTrain } from '../../src-main/cli/train-run';
@@ -17,8 +17,10 @@ import { initBackend } from '../../src-main/engine/backend';
 import { EaderModel, imageToTensor } from '../../src-main/engine';
 import { readCheckpoint, selectCheckpoint } from '../../src-main/runs/checkpoints';
 import { readRunRecord, runPaths } from '../../src-main/runs/run-store';
-import { engineConfig } from '../../src-main/trainer/engine-adapter';
-import { imagesOfSplit, loadRgb, openDataset } from '../../src-main/trainer/dataset-access';
+import { engineConfig } from '../../src-main/engine/settings';
+import { loadImage } from '../../src-main/datasets/load';
+import { openDataset } from '../../src-main/datasets/open-dataset';
+import { imagesOfSplit } from '../../src-main/datasets/select';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,10 +49,10 @@ async function meanMaskedArea(runDir: string, config: TrainConfig): Promise<numb
     let sum = 0;
     let pairs = 0;
     for (const rec of imagesOfSplit(index, 'val')) {
-      const image = await loadRgb(index, rec);
+      const image = await loadImage(index, rec.id);
       const x = imageToTensor(image, { width: config.imageSize, height: config.imageSize });
       const classes = rec.labels.map((c) => c - 1);
-      const cams = model.cams(x, [classes]);
+      const cams = await model.cams(x, [classes]);
       x.dispose();
       for (const cam of cams[0] ?? []) {
         let area = 0;

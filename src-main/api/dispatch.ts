@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { contract, isChannel, DEFAULT_MAX_INPUT_BYTES, type Channel, type ChannelInput, type ChannelOutput } from '@shared/contract';
-import { ApiError, fail, ok, type Envelope } from '@shared/envelope';
+import { ApiError, errorText, fail, ok, type Envelope } from '@shared/envelope';
 import { payloadSize } from './payload-size';
 
 export type Handler<C extends Channel> = (input: z.output<(typeof contract)[C]['input']>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
@@ -49,7 +49,7 @@ export function createDispatcher(handlers: Handlers, log: (msg: string) => void 
         return ok(checked.data as ChannelOutput<typeof channel>);
       } catch (error) {
         if (error instanceof ApiError) return fail(error.code, error.message);
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         log(`handler for ${channel} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
         return fail('INTERNAL', `"${channel}" failed: ${message}`);
       }

@@ -10,6 +10,7 @@ import type { ProjectSession } from '../services/project-session';
 import type { PseudoAnalysis } from '../services/pseudo-analysis';
 import type { PseudoService } from '../services/pseudo-service';
 import type { TrainingControl } from '../services/training-control';
+import type { WeightsService } from '../services/weights-service';
 
 export interface HandlerContext {
   transport: AppInfo['transport'];
@@ -23,12 +24,15 @@ export interface HandlerContext {
   training?: TrainingControl;
   /** Pseudo-masks (absent in some tests: its channels answer UNAVAILABLE). */
   pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
+  /** The weights store (absent in some tests: its channels answer UNAVAILABLE). */
+  weights?: WeightsService;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
+  const weights = (): WeightsService => ctx.weights ?? unavailable('The weights store is not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
     'app:ping': ({ sentAt }) => ({ sentAt, receivedAt: Date.now() }),
@@ -71,6 +75,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'pseudo:evaluate': (input) => pseudo().analysis.evaluate(input),
     'pseudo:queue': (input) => pseudo().analysis.queue(input),
     'pseudo:accept': (input) => pseudo().analysis.accept(input),
+    'weights:list': () => weights().list(),
+    'weights:download': ({ release, name }) => weights().download(release, name),
+    'weights:import': ({ path, name }) => weights().importFile(path, name),
+    'weights:cancel': () => weights().cancel(),
   };
 }
 

@@ -2,8 +2,6 @@
 import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
 import { attachWindowEvents, registerElectronIpc } from './register-electron';
 import { CONTENT_SECURITY_POLICY } from '../platform/content-security';
-import { electronLauncher } from '../trainer/electron-launcher';
-import { trainerEntry } from '../trainer/launch';
 import { createWorkbench } from '../workbench';
 import { hardenContents, isLocalUrl } from './security';
 import { createMainWindow, rendererEntry } from './window';
@@ -11,8 +9,9 @@ import { createMainWindow, rendererEntry } from './window';
 const { events, dispatcher, training } = createWorkbench({
   transport: 'electron',
   log: (line) => console.error(line),
-  // Training runs in an Electron utilityProcess: off the UI thread, and a crash (GPU OOM) leaves the app alive.
-  trainerLauncher: () => electronLauncher(utilityProcess, trainerEntry()),
+  // The trainer and the pseudo-mask workers run in Electron utilityProcesses: off the UI thread, and
+  // a crash (GPU OOM) leaves the app alive. The toolkit (src-main/processes) never imports electron.
+  childProcesses: { kind: 'utility', utilityProcess },
   pickFolder: async (title, files) => {
     const window = BrowserWindow.getFocusedWindow();
     const options: Electron.OpenDialogOptions = { title, properties: [files ? 'openFile' : 'openDirectory', 'createDirectory'] };

@@ -46,6 +46,9 @@ beforeAll(async () => {
   );
   await writeText(join(base, 'unusable/labels.csv'), 'image,labels\nnope.jpg,cat\n');
   await writeText(join(base, 'plain/notes.txt'), 'hi');
+  // Terminal escapes in a class name, a file name and (through it) a reason.
+  await writeImage(join(base, 'hostile/images/a.jpg'), 4, 4);
+  await writeText(join(base, 'hostile/labels.csv'), 'image,labels\na.jpg,"cat\u001b]2Xowned\u0007"\n"\u001b[2Jgone\u0000.jpg",dog\n');
 });
 afterAll(async () => {
   await rm(base, { recursive: true, force: true });
@@ -88,6 +91,24 @@ describe('eader dataset info', () => {
     const plain = await datasetInfo(join(base, 'plain'));
     expect(plain).toMatchObject({ exitCode: 1, opened: false });
     expect(plain.output).toMatch(/Looked for: .*labels\.csv/);
+  });
+
+  it('prints names from the dataset escaped: no OSC, CSI, BEL or NUL reaches the terminal', async () => {
+    const { output } = await datasetInfo(join(base, 'hostile'));
+    const raw = (text: string): string[] => [...text].filter((ch) => ch !== '\n' && (ch < ' ' || (ch >= '\u007f' && ch <= '\u009f')));
+    expect(raw(output)).toEqual([]);
+    expect(output).toMatch(/cat\\e\]2Xowned\\x07/);
+    expect(output).toMatch(/\\e\[2Jgone\\x00\.jpg/);
+    const json = await datasetInfo(join(base, 'hostile'), { json: true });
+    expect(raw(json.output)).toEqual([]);
+    expect((JSON.parse(json.output) as DatasetInfo).classes.map((c) => c.name)).toContain('cat\u001b]2Xowned\u0007');
+  });
+
+  it('refuses an unknown --format in one line, not a schema dump', async () => {
+    const program = new Command('eader').exitOverride().configureOutput({ writeErr: () => undefined });
+    registerDataset(program);
+    const failed = await program.parseAsync(['dataset', 'info', join(base, 'coco'), '--format', 'yolo'], { from: 'user' }).catch((e: unknown) => e);
+    expect(String((failed as Error).message)).toBe("error: option '--format <format>' argument 'yolo' is invalid. must be one of voc, coco, folder.");
   });
 
   it('is wired into the command line: prints and sets the exit code', async () => {

@@ -2,10 +2,14 @@
  * `eader dataset info DIR [--json]`: what a dataset holds and what is wrong with it — format, images
  * per split, classes with image counts, GT availability, and every bad file with its reason. Exit code
  * 0 when at least one image is usable, 1 otherwise (or when the dataset cannot be opened at all).
+ * Names from the dataset are printed escaped (print.ts): a file name cannot drive the terminal.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DatasetFormat, type DatasetIndex, type DatasetIssue } from '@shared/domain/dataset';
 import { openDataset } from '../datasets/open-dataset';
+import { errorText } from '@shared/envelope';
+import { summarizeDataset } from '../datasets/summary';
+import { terminalSafe, terminalSafeJson } from './print';
 
 export interface DatasetInfo {
   path: string;
@@ -16,29 +20,24 @@ export interface DatasetInfo {
   withGt: number;
   classes: { index: number; name: string; images: number }[];
   issues: DatasetIssue[];
+  /** Facts that decide what can be trained or scored (e.g. a labelled folder without splits). */
+  notes: string[];
   usable: boolean;
 }
 
 export function summariseDataset(path: string, index: DatasetIndex): DatasetInfo {
-  const splits: Record<string, number> = {};
-  const perClass = new Array<number>(index.classes.length).fill(0);
-  let withGt = 0;
-  for (const image of index.images) {
-    for (const split of image.splits) splits[split] = (splits[split] ?? 0) + 1;
-    for (const label of image.labels) perClass[label] = (perClass[label] ?? 0) + 1;
-    if (image.gt) withGt++;
-  }
+  const counts = summarizeDataset(index);
   return {
     path,
-    format: index.format,
-    root: index.root,
-    images: index.images.length,
-    splits,
-    withGt,
-    // Class 0 (background) is in every image by definition; its count is the number of images.
-    classes: index.classes.map((name, i) => ({ index: i, name, images: i === 0 ? index.images.length : (perClass[i] ?? 0) })),
-    issues: index.issues,
-    usable: index.images.length > 0,
+    format: counts.format,
+    root: counts.root,
+    images: counts.images,
+    splits: counts.splits,
+    withGt: counts.withGt,
+    classes: counts.classes.map((name, i) => ({ index: i, name, images: counts.perClass[i] ?? 0 })),
+    issues: counts.issues,
+    notes: counts.notes,
+    usable: counts.images > 0,
   };
 }
 
@@ -46,18 +45,20 @@ export function formatDatasetInfo(info: DatasetInfo): string {
   const lines: string[] = [];
   const splitText = Object.entries(info.splits)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, n]) => `${name} ${n}`)
+    .map(([name, n]) => `${terminalSafe(name)} ${n}`)
     .join(', ');
-  lines.push(`Dataset:  ${info.root}`, `Format:   ${info.format}`, `Images:   ${info.images} usable${splitText ? ` (${splitText})` : ''}`);
+  lines.push(`Dataset:  ${terminalSafe(info.root)}`, `Format:   ${info.format}`, `Images:   ${info.images} usable${splitText ? ` (${splitText})` : ''}`);
   lines.push(`GT masks: ${info.withGt} of ${info.images} images`);
   lines.push(`Classes:  ${info.classes.length - 1} + background (images per class)`);
-  const width = Math.max(...info.classes.map((c) => c.name.length));
-  for (const c of info.classes) lines.push(`  ${String(c.index).padStart(3)}  ${c.name.padEnd(width)}  ${c.images}`);
+  const names = info.classes.map((c) => terminalSafe(c.name));
+  const width = Math.max(...names.map((n) => n.length));
+  for (const [i, c] of info.classes.entries()) lines.push(`  ${String(c.index).padStart(3)}  ${names[i]!.padEnd(width)}  ${c.images}`);
   if (info.issues.length === 0) lines.push('Problems: none');
   else {
     lines.push(`Problems: ${info.issues.length}`);
-    for (const issue of info.issues) lines.push(`  ${issue.file}: ${issue.reason}`);
+    for (const issue of info.issues) lines.push(`  ${terminalSafe(issue.file)}: ${terminalSafe(issue.reason)}`);
   }
+  for (const note of info.notes) lines.push(`Note:     ${note}`);
   if (!info.usable) lines.push('No usable image: nothing can be trained or shown from this dataset.');
   return lines.join('\n');
 }
@@ -75,11 +76,18 @@ export async function datasetInfo(path: string, options: { json?: boolean; forma
   try {
     index = await openDataset(path, { format: options.format, verifyImages: !options.quick });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { output: options.json ? JSON.stringify({ path, error: message, usable: false }, null, 2) : `Cannot open ${path}: ${message}`, exitCode: 1, opened: false };
+    const message = errorText(err);
+    return { output: options.json ? terminalSafeJson({ path, error: message, usable: false }) : `Cannot open ${terminalSafe(path)}: ${terminalSafe(message)}`, exitCode: 1, opened: false };
   }
   const info = summariseDataset(path, index);
-  return { output: options.json ? JSON.stringify(info, null, 2) : formatDatasetInfo(info), exitCode: info.usable ? 0 : 1, opened: true };
+  return { output: options.json ? terminalSafeJson(info) : formatDatasetInfo(info), exitCode: info.usable ? 0 : 1, opened: true };
+}
+
+/** `--format`: one of the formats, or a one-line error (not the schema's dump). */
+function parseFormat(value: string): DatasetFormat {
+  const parsed = DatasetFormat.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`must be one of ${DatasetFormat.options.join(', ')}.`);
+  return parsed.data;
 }
 
 export function registerDataset(program: Command): void {
@@ -88,7 +96,7 @@ export function registerDataset(program: Command): void {
     .command('info')
     .argument('<path>', 'dataset folder (VOC root or year folder, COCO folder or instances .json, labelled folder)')
     .option('--json', 'print the summary as JSON')
-    .option('--format <format>', `skip detection: ${DatasetFormat.options.join(', ')}`, (v) => DatasetFormat.parse(v))
+    .option('--format <format>', `skip detection: ${DatasetFormat.options.join(', ')}`, parseFormat)
     .option('--quick', 'COCO: do not decode image headers (only check that the files exist)')
     .description('Format, images per split, classes with image counts, GT availability and every bad file. Exit 1 when no image is usable.')
     .action(async (path: string, opts: { json?: boolean; format?: DatasetFormat; quick?: boolean }) => {

@@ -11,8 +11,10 @@ import { ensureDemoDataset } from '../datasets/demo/cache';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { eaderHome } from '../runs/run-roots';
 import { formatReport } from './eval-report';
-import { addTrainConfigOptions, configFromFlags, type TrainFlags } from './train-options';
+import { WeightsStore } from '../weights/store';
+import { addTrainConfigOptions, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';
 import { runTrain } from './train-run';
+import { runPaths } from '../runs/run-layout';
 
 interface DemoFlags extends TrainFlags {
   out: string;
@@ -55,12 +57,15 @@ export function registerDemo(program: Command): void {
       : await ensureDemoDataset(join(eaderHome(), 'cache'), {}, (dir) => console.log(`Generating the demo dataset once into ${dir} …`));
     if (!existsSync(dataset)) throw new Error(`The dataset ${dataset} does not exist.`);
     const runDir = join(out, 'run');
-    if (existsSync(join(runDir, 'config.json'))) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
-    const recipe = Object.fromEntries(Object.entries(DEMO_RECIPE).filter(([k]) => flags[k as keyof TrainFlags] === undefined));
-    const config = configFromFlags({ ...flags, ...recipe });
+    if (existsSync(runPaths(runDir).config)) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
+    const recipe = Object.fromEntries(Object.entries(DEMO_RECIPE).filter(([k]) => flags[k] === undefined));
+    const store = new WeightsStore();
+    const flagged = trainConfigFromFlags({ ...flags, ...recipe }, (await store.list()).entries);
+    const config = flagged.config;
+    for (const line of presetWeightsLines(flagged)) console.log(line);
     const t0 = Date.now();
     console.log(`EADER demo: training on ${dataset}\n  run folder: ${runDir}`);
-    await runTrain({ dataset, out: runDir, config, resume: false, inProcess: flags.inProcess ?? false, handleSignals: true });
+    await runTrain({ dataset, out: runDir, config, resume: false, inProcess: flags.inProcess ?? false, handleSignals: true, weights: store });
     const trained = (Date.now() - t0) / 1000;
     const masks = join(out, 'masks-val');
     console.log(`Inferring val pseudo-masks into ${masks} …`);

@@ -1,16 +1,18 @@
 /**
- * Scores predicted masks (`<pred>/<imageId>.png`) against a dataset's ground truth: confusion
- * matrix over all pixels (void ignored) → per-class IoU, precision, recall, and mIoU with the
- * background included. Images without GT are skipped; a missing prediction is an error listing
- * the ids, unless `missingAsBackground`.
+ * Scores predicted masks (`<pred>/<imageId>.png`) against a dataset's ground truth, whatever its
+ * format (VOC and labelled-folder PNG masks, COCO polygons/RLE rasterised): confusion matrix over
+ * all pixels (void ignored) → per-class IoU, precision, recall, and mIoU with the background
+ * included. Images without GT are skipped; a missing prediction is an error listing the ids,
+ * unless `missingAsBackground`.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { ConfusionMatrix } from '../engine/metrics';
-import { imagesOfSplit, loadGtMask, openDataset } from '../trainer/dataset-access';
+import { openDataset, readGtMask } from '../datasets/open-dataset';
+import { imagesOfSplit } from '../datasets/select';
 import { buildReport, type EvalReport } from './eval-report';
+import { readRegular } from '../fs/read-regular';
 
 export interface EvalOptions {
   pred: string;
@@ -40,14 +42,14 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const matrix = new ConfusionMatrix(index.classes.length);
   let scored = 0;
   for (const record of records) {
-    const gt = await loadGtMask(index, record);
+    const gt = await readGtMask(index, record.id);
     if (!gt) continue;
     let pred: Uint8Array;
     if (absent.has(record.id)) pred = new Uint8Array(gt.width * gt.height);
     else {
       let mask;
       try {
-        mask = decodeIndexedPng(await readFile(predFile(record.id))).mask;
+        mask = decodeIndexedPng(await readRegular(predFile(record.id), { kind: 'mask' })).mask;
       } catch (error) {
         throw new Error(`${predFile(record.id)}: ${(error as Error).message}`);
       }

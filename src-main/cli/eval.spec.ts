@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 import { registerEval } from './eval';
 import { runEval } from './eval-run';
 
@@ -82,6 +82,14 @@ describe('eader eval', () => {
     const report = await runEval({ pred: dir, dataset: root, split: 'val', missingAsBackground: true });
     expect(report.missing).toEqual([val[1]]);
     expect(report.miou).toBeLessThan(1);
+  });
+
+  it('refuses a prediction that is a /dev/zero symlink at once, naming it, instead of reading without bound', async () => {
+    const dir = join(root, 'pred-zero');
+    await writePredictions(dir, (gt) => gt);
+    await rm(join(dir, `${val[0]}.png`));
+    await symlink('/dev/zero', join(dir, `${val[0]}.png`));
+    await expect(runEval({ pred: dir, dataset: root, split: 'val' })).rejects.toThrow(new RegExp(`${val[0]}\\.png: .*is a character device, not a regular file`));
   });
 
   it('prints JSON through the command', async () => {

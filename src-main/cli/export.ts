@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, ExportError, type ExportFormat, type ImageMode, exportMasks } from '../export';
 import { sourceFromProject } from '../export/project-source';
+import { terminalSafe } from './print';
 
 interface ExportCliOptions {
   project: string;
@@ -46,10 +47,10 @@ export async function runExportCommand(opts: ExportCliOptions, log: (line: strin
       log(`  ${p.done}/${p.total} images`);
     },
   });
-  log(`exported ${summary.exported} image(s) as ${format} to ${summary.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`exported ${summary.exported} image(s) as ${format} to ${terminalSafe(summary.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (summary.skipped > 0) log(`  ${summary.skipped} image(s) left out by --only ${only}`);
   if (source.withoutMask.length > 0) log(`  ${source.withoutMask.length} image(s) have no saved mask and were not exported`);
-  for (const warning of summary.warnings) log(`  warning: ${warning}`);
+  for (const warning of summary.warnings) log(`  warning: ${terminalSafe(warning)}`);
 }
 
 export function registerExport(program: Command): void {

@@ -7,6 +7,9 @@ import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
 import { registerExport } from './export';
+import { errorText } from '@shared/envelope';
+import { registerWeights } from './weights';
+import { terminalSafe } from './print';
 
 export function buildCli(): Command {
   const program = new Command('eader')
@@ -20,6 +23,7 @@ export function buildCli(): Command {
   registerDemo(program);
   registerDataset(program);
   registerExport(program);
+  registerWeights(program);
   return program;
 }
 
@@ -30,7 +34,8 @@ export async function runCli(argv: string[]): Promise<void> {
 const isEntry = process.argv[1] !== undefined && /cli\.(js|ts|mjs)$/.test(process.argv[1]);
 if (isEntry) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`eader: ${error instanceof Error ? error.message : String(error)}`);
+    // Messages name files and classes from datasets: printed escaped, line breaks kept.
+    console.error(`eader: ${errorText(error).split('\n').map(terminalSafe).join('\n')}`);
     process.exit(1);
   });
 }

@@ -1,27 +1,38 @@
 /**
- * Pseudo-masks from a trained run (DESIGN.md §1): per image, the cams of its classes (GT labels, or
- * predicted ones above a probability) at full image size, averaged over scales and a horizontal
- * flip, then the pseudo-mask rule (cams below the threshold → 0, background 1e-5, argmax).
- * Writes `<out>/<imageId>.png` (8-bit indexed, VOC palette) and `<out>/infer.json`.
+ * `eader infer`: pseudo-masks of a dataset split from a trained run, through the one inference
+ * pipeline the app uses (docs/pseudo-masks.md):
+ *   cams (pseudo/cam-compute.ts: the engine's multi-scale + flip cams at the grid size, quantised —
+ *   the cam cache's record, read from or written to the run's cache with `camCache`)
+ *   → refinement → the pseudo-mask rule → keep-largest → ignore band (src-shared/pseudo/render.ts),
+ *   rendered at the image's own size.
+ * Same run, checkpoint and settings → the same bytes as the app's accepted masks. Images are taken
+ * in id order and everything written is keyed by id: `<out>/<imageId>.png` (8-bit indexed, VOC
+ * palette, values = class index, 255 = ignore) and `<out>/infer.json` (the settings).
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import type { RgbImage } from '@shared/domain/dataset';
+import { dirname, join, resolve } from 'node:path';
+import { PseudoCamSettings, PseudoRenderSettings } from '@shared/domain/pseudo-view';
+import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import type { IgnoreBand, RenderSettings } from '@shared/pseudo/render';
+import { renderPseudoMask } from '@shared/pseudo/render';
+import type { RefinerName } from '@shared/pseudo/refiners';
 import { encodeIndexedPng } from '../codecs/indexed-png';
-import { initBackend } from '../engine/backend';
-import { EaderModel, imageToTensor, pseudoMask, type PseudoMaskCam } from '../engine';
-import { readCheckpoint, selectCheckpoint } from '../runs/checkpoints';
-import { readRunRecord, runPaths } from '../runs/run-store';
+import { readImage } from '../datasets/load';
+import { openDataset } from '../datasets/open-dataset';
+import { imagesOfSplit } from '../datasets/select';
+import { initBackend, releaseWebGpu } from '../engine/backend';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
-import { engineConfig } from '../trainer/engine-adapter';
-import { imagesOfSplit, loadRgb, openDataset } from '../trainer/dataset-access';
+import { isInside } from '../fs/confine';
+import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
+import { computeImageCams } from '../pseudo/cam-compute';
+import { checkpointIdentity } from '../pseudo/run-checkpoint';
+import { loadRunModel, type RunModel } from '../pseudo/run-model';
+import { readRunRecord, runPaths } from '../runs/run-store';
+import { refuseInsideDataset } from '../fs/output-guard';
 
-export interface InferOptions {
-  run: string;
-  dataset: string;
+/** What decides the masks; every field defaults to the app's own default (INFER_DEFAULTS). */
+export interface InferSettings {
   split: string;
-  out: string;
   threshold: number;
   labels: 'gt' | 'predicted';
   /** Probability above which a class counts as present (labels = predicted). */
@@ -29,8 +40,32 @@ export interface InferOptions {
   scales: number[];
   flip: boolean;
   checkpoint: 'best' | 'last';
-  /** Compute cams on the image scaled so its longest side is at most this (then upsample); null = full size. */
+  /** Compute cams on the image scaled so its longest side is at most this; null = full size. */
   maxSide: number | null;
+  /** Longest side of the cam grid masks are rendered from (the app's cache uses DEFAULT_GRID_SIDE). */
+  gridSide: number;
+  refine: RefinerName;
+  keepLargest: boolean;
+  /** 255 where the best cam lies in [low, high); null = no ignore band. */
+  ignoreBand: IgnoreBand | null;
+  /** Read cams from the run's cam cache and write the missing ones there (replacing a cache made with other settings). */
+  camCache: boolean;
+}
+
+/** The app's defaults (the pseudo-mask panel's cam and render settings), declared once in src-shared. */
+export const INFER_DEFAULTS: InferSettings = {
+  split: 'val',
+  ...PseudoCamSettings.parse({}),
+  ...PseudoRenderSettings.parse({}),
+  maxSide: null,
+  gridSide: DEFAULT_GRID_SIDE,
+  camCache: false,
+};
+
+export interface InferOptions extends Partial<InferSettings> {
+  run: string;
+  dataset: string;
+  out: string;
   backend?: string;
   onProgress?: (done: number, total: number, id: string) => void;
 }
@@ -38,116 +73,83 @@ export interface InferOptions {
 export interface InferSummary {
   out: string;
   images: number;
+  /** Images whose cams came from the run's cam cache. */
+  cached: number;
   checkpointStep: number;
   backend: string;
   seconds: number;
 }
 
-/** Cams of `classes` (engine indices) for one image, averaged over scales × flips, in [0,1], full size. */
-export function multiScaleCams(model: EaderModel, image: RgbImage, classes: number[], scales: number[], flip: boolean, baseScale: number): Float32Array[] {
-  const { width: W, height: H } = image;
-  const sums = classes.map(() => new Float32Array(W * H));
-  let passes = 0;
-  for (const scale of scales) {
-    const s = scale * baseScale;
-    const size = { width: Math.max(8, Math.round(W * s)), height: Math.max(8, Math.round(H * s)) };
-    const x = imageToTensor(image, size); // [1,h,w,3]
-    try {
-      for (const mirrored of flip ? [false, true] : [false]) {
-        const input = mirrored ? tf.reverse(x, 2) : x;
-        try {
-          const cams = model.cams(input as tf.Tensor4D, [classes], { width: W, height: H })[0] ?? [];
-          cams.forEach((c, k) => {
-            const sum = sums[k]!;
-            for (let y = 0; y < H; y++) {
-              const row = y * W;
-              for (let i = 0; i < W; i++) sum[row + i]! += c.cam[row + (mirrored ? W - 1 - i : i)]!;
-            }
-          });
-          passes += 1;
-        } finally {
-          if (mirrored) input.dispose();
-        }
-      }
-    } finally {
-      x.dispose();
-    }
-  }
-  // Mean over passes, then re-normalised to a max of 1 (each pass is already min-max normalised).
-  return sums.map((sum) => {
-    let max = 0;
-    for (let i = 0; i < sum.length; i++) max = Math.max(max, (sum[i]! /= passes));
-    if (max > 0) for (let i = 0; i < sum.length; i++) sum[i]! /= max;
-    return sum;
-  });
+/** `<out>/<id>.png`, refusing an id that would leave the output folder. */
+function maskFile(out: string, id: string): string {
+  const file = resolve(out, `${id}.png`);
+  if (!isInside(out, file)) throw new Error(`image id "${id}" would write outside ${out}`);
+  return file;
 }
 
-export async function runInfer(options: InferOptions): Promise<InferSummary> {
+export async function runInfer(given: InferOptions): Promise<InferSummary> {
   const started = Date.now();
-  const record = await readRunRecord(options.run);
-  const checkpoint = await selectCheckpoint(runPaths(options.run).checkpoints, options.checkpoint);
-  if (!checkpoint) throw new Error(`${resolve(options.run)} has no complete checkpoint yet.`);
+  const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
+  const runDir = resolve(options.run);
+  const record = await readRunRecord(runDir);
+  const checkpoint = await checkpointIdentity(runDir, options.checkpoint);
   const backend = await initBackend(options.backend ? { force: options.backend } : {});
   const index = await openDataset(options.dataset);
   if (index.classes.join('\n') !== record.dataset.classes.join('\n')) {
     throw new Error(`The dataset's classes (${index.classes.length}) differ from the run's (${record.dataset.classes.length}).`);
   }
   const records = imagesOfSplit(index, options.split);
-  const K = index.classes.length - 1;
-  const model = await EaderModel.create(engineConfig(record.config, K));
+  const key: CamCacheKey = {
+    runId: runPaths(runDir).runId,
+    ...checkpoint.key,
+    scales: options.scales,
+    flip: options.flip,
+    labels: options.labels,
+    labelThreshold: options.labelThreshold,
+    gridSide: options.gridSide,
+    inputMaxSide: options.maxSide,
+  };
+  const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
+  const cache = options.camCache ? new CamCache(runDir, key) : null;
+  await cache?.prepare();
   const out = resolve(options.out);
+  await refuseInsideDataset(out, index.root, '--out', options.dataset);
   await mkdir(out, { recursive: true });
+  let net: RunModel | null = null; // loaded on the first image the cache lacks
+  let cached = 0;
   try {
-    const state = await readCheckpoint(checkpoint.dir);
-    model.setState({ step: state.step, tensors: state.tensors, extra: state.extra ?? {} });
     let done = 0;
     for (const rec of records) {
-      const image = await loadRgb(index, rec);
-      const baseScale = options.maxSide ? Math.min(1, options.maxSide / Math.max(image.width, image.height)) : 1;
-      const classes = options.labels === 'gt' ? rec.labels.map((c) => c - 1) : predictClasses(model, image, baseScale, options.labelThreshold);
-      let mask: Uint8Array;
-      if (classes.length === 0) mask = new Uint8Array(image.width * image.height);
+      let cams: CachedCams | null = (await cache?.read(rec.id)) ?? null;
+      if (cams) cached++;
       else {
-        const cams = multiScaleCams(model, image, classes, options.scales, options.flip, baseScale);
-        const input: PseudoMaskCam[] = classes.map((classIndex, k) => ({ classIndex, cam: cams[k]! }));
-        mask = pseudoMask(input, image.width, image.height, options.threshold);
+        net ??= await loadRunModel(runDir, checkpoint.dir);
+        cams = await computeImageCams(net.model, await readImage(index.root, rec), rec.labels, key);
+        await cache?.write(rec.id, cams);
       }
-      await writeFileAtomic(join(out, `${rec.id}.png`), encodeIndexedPng({ width: image.width, height: image.height, data: mask }));
+      const size = { width: cams.imageWidth, height: cams.imageHeight };
+      const file = maskFile(out, rec.id);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFileAtomic(file, encodeIndexedPng({ ...size, data: renderPseudoMask(cams, settings, size) }));
       done += 1;
       options.onProgress?.(done, records.length, rec.id);
     }
   } finally {
-    model.dispose();
+    net?.model.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
   }
-  const summary: InferSummary = { out, images: records.length, checkpointStep: checkpoint.step, backend: backend.name, seconds: (Date.now() - started) / 1000 };
+  const summary: InferSummary = { out, images: records.length, cached, checkpointStep: checkpoint.key.checkpointStep, backend: backend.name, seconds: (Date.now() - started) / 1000 };
   await writeJsonAtomic(join(out, 'infer.json'), {
+    format: 'eader-infer/2',
     ...summary,
-    run: resolve(options.run),
+    run: runDir,
     checkpoint: checkpoint.dir,
+    checkpointSha256: checkpoint.key.checkpointSha256,
     dataset: index.root,
     split: options.split,
-    threshold: options.threshold,
-    labels: options.labels,
-    labelThreshold: options.labelThreshold,
-    scales: options.scales,
-    flip: options.flip,
-    maxSide: options.maxSide,
+    cam: { scales: options.scales, flip: options.flip, labels: options.labels, labelThreshold: options.labelThreshold, gridSide: options.gridSide, maxSide: options.maxSide, camCache: options.camCache },
+    render: settings,
     classes: index.classes,
   });
   return summary;
-}
-
-function predictClasses(model: EaderModel, image: RgbImage, baseScale: number, threshold: number): number[] {
-  const size = { width: Math.max(8, Math.round(image.width * baseScale)), height: Math.max(8, Math.round(image.height * baseScale)) };
-  const x = imageToTensor(image, size);
-  try {
-    const probs = model.predict(x);
-    const classes: number[] = [];
-    probs.forEach((p, c) => {
-      if (p > threshold) classes.push(c);
-    });
-    return classes;
-  } finally {
-    x.dispose();
-  }
 }

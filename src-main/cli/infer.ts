@@ -1,5 +1,9 @@
-/** `eader infer`: pseudo-masks of a dataset split from a trained run. */
+/** `eader infer`: pseudo-masks of a dataset split from a trained run (defaults: the app's own). */
 import { Command, Option } from 'commander';
+import type { IgnoreBand } from '@shared/pseudo/render';
+import { REFINER_NAMES, REFINERS, type RefinerName } from '@shared/pseudo/refiners';
+import { INFER_DEFAULTS } from './infer-run';
+import { terminalSafe } from './print';
 
 interface InferFlags {
   run: string;
@@ -13,6 +17,11 @@ interface InferFlags {
   flip: boolean;
   checkpoint: 'best' | 'last';
   maxSide?: string;
+  gridSide: string;
+  refine: RefinerName;
+  keepLargest?: boolean;
+  ignoreBand?: string;
+  camCache?: boolean;
   backend?: string;
 }
 
@@ -30,26 +39,50 @@ export function parseScales(text: string): number[] {
   return scales;
 }
 
+/** `low,high` with 0 ≤ low < high ≤ 1. */
+export function parseIgnoreBand(text: string): IgnoreBand {
+  const parts = text.split(',').map((s) => s.trim());
+  const [low, high] = parts.map(Number);
+  if (parts.length !== 2 || parts.some((p) => p === '') || !(low! >= 0 && low! < high! && high! <= 1)) {
+    throw new Error(`--ignore-band must be "low,high" with 0 ≤ low < high ≤ 1, got "${text}".`);
+  }
+  return { low: low!, high: high! };
+}
+
+function parseSide(name: string, text: string, min: number): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${text}".`);
+  return v;
+}
+
+const d = INFER_DEFAULTS;
+
 export function registerInfer(program: Command): void {
   program.addCommand(
     new Command('infer')
-      .description('Write one pseudo-mask per image (<imageId>.png, 8-bit indexed with the VOC palette, values = class index) from a trained run.')
-      .requiredOption('--run <run_dir>', 'a run folder written by `eader train`')
-      .requiredOption('--dataset <dir>', 'dataset root')
+      .description(
+        'Write one pseudo-mask per image (<imageId>.png, 8-bit indexed with the VOC palette, values = class index, 255 = ignore) from a trained run, ' +
+          'through the pipeline the app uses: the same run, checkpoint and settings give the same bytes as the app’s accepted masks.',
+      )
+      .requiredOption('--run <run_dir>', 'a run folder written by `eader train` (or the app)')
+      .requiredOption('--dataset <path>', 'the dataset: VOC root, COCO folder or instances .json, labelled folder')
       .requiredOption('--out <mask_dir>', 'folder for the masks (created)')
-      .option('--split <name>', 'split to infer', 'val')
-      .option('--threshold <x>', 'cam threshold: pixels whose best cam is below it are background', '0.3')
-      .addOption(new Option('--labels <source>', 'image labels: ground truth, or predicted by the localizer').choices(['gt', 'predicted']).default('gt'))
-      .option('--label-threshold <p>', 'with --labels predicted: probability above which a class is present', '0.5')
-      .option('--scales <list>', 'image scales whose cams are averaged', '1,0.75,1.25')
-      .option('--flip', 'also average the cams of the mirrored image', true)
+      .option('--split <name>', 'split to infer', d.split)
+      .option('--threshold <x>', 'cam threshold: pixels whose best cam is below it are background', String(d.threshold))
+      .addOption(new Option('--refine <refiner>', REFINER_NAMES.map((n) => `${n}: ${REFINERS[n].summary}`).join('; ')).choices(REFINER_NAMES).default(d.refine))
+      .option('--keep-largest', 'keep only the largest connected component of each class')
+      .option('--ignore-band <low,high>', '255 (ignore) where the best cam lies in [low, high), e.g. 0.05,0.3 for training labels')
+      .addOption(new Option('--labels <source>', 'image labels: ground truth, or predicted by the localizer').choices(['gt', 'predicted']).default(d.labels))
+      .option('--label-threshold <p>', 'with --labels predicted: probability above which a class is present', String(d.labelThreshold))
+      .option('--scales <list>', 'image scales whose cams are averaged', d.scales.join(','))
+      .option('--flip', 'also average the cams of the mirrored image', d.flip)
       .option('--no-flip', 'no flip averaging')
-      .addOption(new Option('--checkpoint <which>', 'checkpoint to load').choices(['best', 'last']).default('best'))
-      .option('--max-side <px>', 'cap the longest side at scale 1 (cams are still upsampled to full size)')
-      .option('--backend <name>', 'compute backend (auto by default)')
+      .addOption(new Option('--checkpoint <which>', 'checkpoint to load').choices(['best', 'last']).default(d.checkpoint))
+      .option('--max-side <px>', 'cap the network input’s longest side at scale 1 (masks are still written at full size)')
+      .option('--grid-side <px>', 'longest side of the cam grid masks are rendered from (the app caches at this size)', String(d.gridSide))
+      .option('--cam-cache', "read cams from the run's cam cache and add the missing ones (as the app's Generate does; replaces a cache made with other settings)")
+      .option('--backend <name>', 'compute backend: auto (default), webgpu, tensorflow-gpu, tensorflow, wasm or cpu')
       .action(async (flags: InferFlags) => {
-        const maxSide = flags.maxSide === undefined ? null : Number(flags.maxSide);
-        if (maxSide !== null && (!Number.isInteger(maxSide) || maxSide < 16)) throw new Error(`--max-side must be an integer ≥ 16, got "${flags.maxSide}".`);
         const { runInfer } = await import('./infer-run');
         const tty = process.stderr.isTTY;
         const summary = await runInfer({
@@ -58,20 +91,26 @@ export function registerInfer(program: Command): void {
           split: flags.split,
           out: flags.out,
           threshold: parseFraction('threshold', flags.threshold),
+          refine: flags.refine,
+          keepLargest: flags.keepLargest ?? false,
+          ignoreBand: flags.ignoreBand === undefined ? null : parseIgnoreBand(flags.ignoreBand),
           labels: flags.labels,
           labelThreshold: parseFraction('label-threshold', flags.labelThreshold),
           scales: parseScales(flags.scales),
           flip: flags.flip,
           checkpoint: flags.checkpoint,
-          maxSide,
+          maxSide: flags.maxSide === undefined ? null : parseSide('max-side', flags.maxSide, 16),
+          gridSide: parseSide('grid-side', flags.gridSide, 8),
+          camCache: flags.camCache ?? false,
           ...(flags.backend ? { backend: flags.backend } : {}),
           onProgress: (done, total, id) => {
-            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${id}`);
+            if (tty) process.stderr.write(`\r\x1b[2Kinfer ${done}/${total} ${terminalSafe(id)}`);
             else if (done === total || done % 100 === 0) process.stderr.write(`infer ${done}/${total}\n`);
           },
         });
         if (tty) process.stderr.write('\n');
-        console.log(`Wrote ${summary.images} masks to ${summary.out} (checkpoint step ${summary.checkpointStep}, ${summary.backend}, ${summary.seconds.toFixed(1)} s).`);
+        const fromCache = summary.cached > 0 ? `, ${summary.cached} from the cam cache` : '';
+        console.log(`Wrote ${summary.images} masks to ${summary.out} (checkpoint step ${summary.checkpointStep}, ${summary.backend}${fromCache}, ${summary.seconds.toFixed(1)} s).`);
       }),
   );
 }

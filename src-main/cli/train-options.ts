@@ -1,127 +1,161 @@
-/** `eader train` flags → a checked TrainConfig (a preset, then the flags given on top). */
+/**
+ * `eader train` / `eader demo` flags → a checked TrainConfig: a preset, then the flags given on
+ * top. One flag per setting of the table (src-shared/domain/train-config.ts), made in a loop: a new
+ * setting gets its flag, its parsing and its help line from its table entry.
+ */
 import { Option, type Command } from 'commander';
-import { PRESETS, TrainConfig, type PresetName } from '@shared/trainer-protocol';
-import { AdversaryKind, BackboneKind } from '../engine/config';
+import { flagOf, type Setting } from '@shared/domain/setting-kinds';
+import { BackendChoice, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
+import { applyPreset, presetPreferences, type PresetWeights } from '@shared/domain/preset-weights';
+import { IMAGENET_RELEASES, type ReleaseKey, type WeightsEntry } from '@shared/domain/weights';
+import { parseBackendChoice } from '../engine/backend/backend-names';
+import { ConfigError } from '../engine/settings';
 
-export interface TrainFlags {
-  preset: string;
-  epochs?: string;
-  imageSize?: string;
-  batchSize?: string;
-  alpha?: string;
-  beta?: string;
-  omega?: string;
-  sigma?: string;
-  backbone?: string;
-  adversary?: string;
-  cam?: string;
-  optimizer?: string;
-  lr?: string;
-  momentum?: string;
-  weightDecay?: string;
-  locSteps?: string;
-  advSteps?: string;
-  cropMinScale?: string;
-  backend?: string;
-  seed?: string;
-  maxSteps?: string;
-  trainSplit?: string;
-  checkpointEvery?: string;
-  keepCheckpoints?: string;
-  sampleEvery?: string;
+/** Commander's options object: `preset`, and each setting's flag under its camel-case name (`--cam` → `cam`). */
+export type TrainFlags = { preset: string } & { [attribute: string]: string | boolean | undefined };
+
+/** The options-object name commander gives a flag: `image-size` → `imageSize`. */
+function attributeOf(key: SettingKey): string {
+  return flagOf(key, SETTINGS[key]).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Adds the training-config flags (shared by `train` and `demo`). */
-export function addTrainConfigOptions(cmd: Command, defaultPreset: PresetName): Command {
-  return cmd
-    .addOption(new Option('--preset <name>', 'starting point for every setting').choices(Object.keys(PRESETS)).default(defaultPreset))
-    .option('--epochs <n>', 'epochs over the training split')
-    .option('--max-steps <n>', 'stop after this many global steps')
-    .option('--image-size <px>', 'square training crop size')
-    .option('--batch-size <n>', 'images per step')
-    .option('--alpha <x>', 'weight of the adversarial loss (paper: 0.05)')
-    .option('--beta <x>', 'weight of the mean-cam regulariser (paper: 1e-5)')
-    .option('--omega <x>', 'soft-mask sharpness ω (paper: 100)')
-    .option('--sigma <x>', 'soft-mask threshold σ (paper: 0.5)')
-    .addOption(new Option('--backbone <name>', 'localizer backbone').choices(BackboneKind.options))
-    .addOption(
-      new Option('--adversary <name>', 'adversary network; "shared": the localizer classifies the erased image; "none": no erasing loss').choices(
-        AdversaryKind.options,
-      ),
-    )
-    .addOption(new Option('--cam <method>', 'attention maps').choices(['gradcam', 'cam']))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'rmsprop']))
-    .option('--lr <x>', 'learning rate')
-    .option('--momentum <x>', 'SGD/RMSprop momentum')
-    .option('--weight-decay <x>', 'L2 weight decay')
-    .option('--loc-steps <n>', 'T_loc: localizer steps per block')
-    .option('--adv-steps <n>', 'T_adv: adversary steps per block')
-    .option('--crop-min-scale <x>', 'random-resized-crop minimum area fraction')
-    .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (EADER_BACKEND also works)')
-    .option('--seed <n>', 'seed of shuffling, augmentation and initialisation')
-    .option('--train-split <name>', 'split to train on')
-    .option('--checkpoint-every <n>', 'steps between checkpoints')
-    .option('--keep-checkpoints <n>', 'recent checkpoints kept (the best is kept besides)')
-    .option('--sample-every <n>', 'steps between erasure-round samples (0 = none)');
+/** Settings whose text is not just the table's value (aliases). */
+const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
+  backend: (text) => {
+    try {
+      return parseBackendChoice(text);
+    } catch {
+      throw new ConfigError(`--backend must be one of ${BackendChoice.options.join(', ')} (or an alias such as gpu, node or dawn); got "${text}".`);
+    }
+  },
+};
+
+/** A setting's value as the CLI and the docs spell it (null → its null word, booleans → on/off). */
+export function shown(value: unknown, setting: Setting): string {
+  if (value === null && (setting.kind === 'int-or-null' || setting.kind === 'text-or-null')) return setting.nullWord;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
 }
 
-function num(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${name} must be a number, got "${text}".`);
+/**
+ * A preset's value of a setting as the help and the docs show it: its own value, and what its
+ * weight preferences make of it when the store holds them (`resnet101 / resnet50 if stored, else none`).
+ */
+export function presetShown(id: PresetId, key: SettingKey): string {
+  const own = shown(PRESETS[id][key], settingOf(key));
+  const preferences = Object.entries(presetPreferences(id)) as [SettingKey, readonly ReleaseKey[]][];
+  const direct = preferences.find(([setting]) => setting === key)?.[1];
+  if (direct?.length) return `ImageNet ${direct.join(' / ')} if stored, else ${own}`;
+  const alternatives = preferences
+    .filter(([setting]) => (SETTINGS[setting] as { weightsFor?: string }).weightsFor === key)
+    .flatMap(([, releases]) => releases.map((r) => IMAGENET_RELEASES[r].backbone))
+    .filter((backbone, i, all) => backbone !== own && all.indexOf(backbone) === i);
+  return alternatives.length ? `${own} (${alternatives.join(' / ')} with its ImageNet weights stored)` : own;
+}
+
+/** The help line: the table's help, then each preset's value. */
+function description(key: SettingKey): string {
+  const setting = settingOf(key);
+  const values = PresetId.options.map((id) => [id, presetShown(id, key)] as const);
+  const same = values.every(([, v]) => v === values[0]?.[1]);
+  const defaults = same ? `default ${values[0]?.[1] ?? ''}` : values.map(([id, v]) => `${id}: ${v}`).join(', ');
+  return `${setting.help} [${defaults}]`;
+}
+
+/** The value placeholder after a flag: `<n>`, `<x>`, `<name>`, `<n|none>`. */
+export function placeholder(setting: Setting): string {
+  if (setting.kind === 'int-or-null') return `<n|${setting.nullWord}>`;
+  if (setting.kind === 'text-or-null') return setting.weightsFor ? `<name|file|${setting.nullWord}>` : `<text|${setting.nullWord}>`;
+  if (setting.kind === 'int') return '<n>';
+  if (setting.kind === 'float') return '<x>';
+  return '<name>';
+}
+
+/** Adds the preset and every setting's flag (shared by `train` and `demo`). */
+export function addTrainConfigOptions(cmd: Command, defaultPreset: PresetId): Command {
+  cmd.addOption(new Option('--preset <name>', 'starting point for every setting').choices(PresetId.options).default(defaultPreset));
+  for (const key of SETTING_KEYS) {
+    const setting = settingOf(key);
+    const flag = flagOf(key, setting);
+    if (setting.kind === 'bool') {
+      cmd.addOption(new Option(`--${flag}`, description(key)));
+      cmd.addOption(new Option(`--no-${flag}`, `turn ${flag} off`));
+      continue;
+    }
+    const option = new Option(`--${flag} ${placeholder(setting)}`, description(key));
+    if (setting.kind === 'choice' && !PARSERS[key]) option.choices(setting.options.map(String));
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+/** One flag's text → the setting's value (bounds are checked afterwards, with the whole config). */
+function parseFlag(key: SettingKey, raw: string | boolean): unknown {
+  const setting = settingOf(key);
+  const flag = `--${flagOf(key, setting)}`;
+  if (typeof raw === 'boolean') {
+    if (setting.kind !== 'bool') throw new ConfigError(`${flag} needs a value.`);
+    return raw;
+  }
+  const custom = PARSERS[key];
+  if (custom) return custom(raw);
+  if (setting.kind === 'bool') throw new ConfigError(`${flag} takes no value (use --no-${flagOf(key, setting)} to turn it off).`);
+  if (setting.kind === 'choice' || setting.kind === 'text') return raw;
+  if (setting.kind === 'text-or-null') return raw.trim().toLowerCase() === setting.nullWord ? null : raw;
+  if (setting.kind === 'int-or-null' && raw.trim().toLowerCase() === setting.nullWord) return null;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    const also = setting.kind === 'int-or-null' ? ` or "${setting.nullWord}"` : '';
+    throw new ConfigError(`${flag} must be a number${also}, got "${raw}".`);
+  }
   return value;
 }
 
-const BACKENDS: Record<string, TrainConfig['backend']> = {
-  auto: 'auto',
-  gpu: 'tensorflow-gpu',
-  'tensorflow-gpu': 'tensorflow-gpu',
-  tensorflow: 'tensorflow',
-  node: 'tensorflow',
-  wasm: 'wasm',
-  cpu: 'cpu',
-};
+/** The config of a preset and flags (`configFromFlags`), with what the preset took from the weights store. */
+export interface FlagsConfig {
+  config: TrainConfig;
+  preset: PresetId;
+  weights: PresetWeights;
+}
 
-export function configFromFlags(flags: TrainFlags): TrainConfig {
-  const preset = PRESETS[flags.preset as PresetName];
-  if (!preset) throw new Error(`Unknown preset "${flags.preset}".`);
-  let backend: TrainConfig['backend'] | undefined;
-  if (flags.backend !== undefined) {
-    backend = BACKENDS[flags.backend.toLowerCase()];
-    if (!backend) throw new Error(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}; got "${flags.backend}".`);
+/**
+ * The preset applied against the weights store's `entries` (its preferred ImageNet weights, when
+ * stored: src-shared/domain/preset-weights.ts), then every flag given on top.
+ */
+export function trainConfigFromFlags(flags: TrainFlags, entries: readonly WeightsEntry[] = []): FlagsConfig {
+  const parsedPreset = PresetId.safeParse(flags.preset);
+  if (!parsedPreset.success) throw new ConfigError(`Unknown preset "${flags.preset}"; use one of ${PresetId.options.join(', ')}.`);
+  const preset = parsedPreset.data;
+  const values: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of SETTING_KEYS) {
+    const raw = flags[attributeOf(key)];
+    if (raw !== undefined) values[key] = parseFlag(key, raw);
   }
-  const overrides: Record<string, unknown> = {
-    epochs: num('epochs', flags.epochs),
-    maxSteps: num('max-steps', flags.maxSteps),
-    imageSize: num('image-size', flags.imageSize),
-    batchSize: num('batch-size', flags.batchSize),
-    alpha: num('alpha', flags.alpha),
-    beta: num('beta', flags.beta),
-    omega: num('omega', flags.omega),
-    sigma: num('sigma', flags.sigma),
-    backbone: flags.backbone,
-    adversary: flags.adversary,
-    camMethod: flags.cam,
-    optimizer: flags.optimizer,
-    lr: num('lr', flags.lr),
-    momentum: num('momentum', flags.momentum),
-    weightDecay: num('weight-decay', flags.weightDecay),
-    locSteps: num('loc-steps', flags.locSteps),
-    advSteps: num('adv-steps', flags.advSteps),
-    cropMinScale: num('crop-min-scale', flags.cropMinScale),
-    backend,
-    seed: num('seed', flags.seed),
-    trainSplit: flags.trainSplit,
-    checkpointEvery: num('checkpoint-every', flags.checkpointEvery),
-    keepCheckpoints: num('keep-checkpoints', flags.keepCheckpoints),
-    sampleEvery: num('sample-every', flags.sampleEvery),
-  };
-  const merged: Record<string, unknown> = { ...preset };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  const applied = applyPreset(preset, entries, values);
+  const merged: Record<string, unknown> = { ...applied.config, ...values };
+  const given = new Set(Object.keys(values) as SettingKey[]);
   const parsed = TrainConfig.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid training setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
-  }
-  return parsed.data;
+  if (parsed.success) return { config: parsed.data, preset, weights: applied.weights };
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0] as SettingKey | undefined;
+  if (!issue || key === undefined || !(key in SETTINGS)) throw new ConfigError(`Invalid training settings: ${issue?.message ?? 'invalid'}.`);
+  const value = shown(merged[key], settingOf(key));
+  const origin = given.has(key) ? value : `${value}, the ${preset} preset's`;
+  throw new ConfigError(`Invalid --${flagOf(key, SETTINGS[key])} (${origin}): ${issue.message}.`);
+}
+
+/** A preset and flags → a checked TrainConfig (see trainConfigFromFlags). */
+export function configFromFlags(flags: TrainFlags, entries: readonly WeightsEntry[] = []): TrainConfig {
+  return trainConfigFromFlags(flags, entries).config;
+}
+
+/** What the preset did with the weights store, one line each (the CLI prints them before training). */
+export function presetWeightsLines({ preset, weights }: Pick<FlagsConfig, 'preset' | 'weights'>): string[] {
+  const network = (setting: string): string => (setting === 'pretrained' ? 'localizer' : 'adversary');
+  return [
+    ...weights.used.map((u) => `The ${preset} preset starts the ${network(u.setting)} from ImageNet weights ${u.entry} (release ${u.release}, from the weights store).`),
+    ...weights.missing.map(
+      (m) => `The ${preset} preset trains the ${network(m.setting)} from scratch: the weights store has no ImageNet ${m.release} weights (eader weights download ${m.release}).`,
+    ),
+  ];
 }

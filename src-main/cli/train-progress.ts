@@ -2,7 +2,9 @@
  * The training progress line on stderr: redrawn in place on a TTY, plain lines (at most one every
  * few seconds, plus every checkpoint) when piped into a log file.
  */
+import { LOSS_TERMS } from '@shared/domain/loss-terms';
 import type { TrainerMessage } from '@shared/trainer-protocol';
+import { terminalSafe } from './print';
 
 export interface ProgressWriter {
   isTTY?: boolean;
@@ -19,15 +21,11 @@ function duration(seconds: number | null): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-const LOSS_LABELS: Record<string, string> = { classification: 'cls', adversarial: 'adv', camMean: 'cam', adversary: 'advNet', total: 'tot' };
-
 export function formatProgress(p: Extract<TrainerMessage, { type: 'progress' }>, width = 30): string {
   const frac = Math.min(1, p.step / p.totalSteps);
   const filled = Math.round(frac * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  const losses = Object.entries(p.losses)
-    .map(([k, v]) => `${LOSS_LABELS[k] ?? k} ${v.toFixed(3)}`)
-    .join(' ');
+  const losses = LOSS_TERMS.map((term) => `${term} ${p.losses[term].toFixed(3)}`).join(' ');
   return (
     `${bar} ${String(p.step).padStart(String(p.totalSteps).length)}/${p.totalSteps} ` +
     `ep ${p.epoch + 1}/${p.epochs} ${p.phase === 'localizer' ? 'loc' : 'adv'} | ${losses} | ` +
@@ -94,7 +92,7 @@ export class ProgressPrinter {
   private line(text: string): void {
     if (this.lineOpen) this.out.write('\r\x1b[2K');
     this.lineOpen = false;
-    this.out.write(`${text}\n`);
+    this.out.write(`${text.split('\n').map(terminalSafe).join('\n')}\n`);
   }
 
   /** End an open TTY line. */

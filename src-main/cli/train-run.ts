@@ -5,8 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import { checkTrainConfig } from '../engine/settings';
 import { readRunRecord } from '../runs/run-store';
+import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 import type { TrainerOutcome } from '../trainer/supervisor';
 import { ProgressPrinter, type ProgressWriter } from './train-progress';
 
@@ -25,6 +29,8 @@ export interface TrainRunOptions {
   onMessage?: (message: TrainerMessage) => void;
   /** Install SIGINT handling (the CLI does; tests don't). */
   handleSignals?: boolean;
+  /** Where weights names are looked up (default: $EADER_HOME/weights, as the trainer does). */
+  weights?: WeightsStore;
 }
 
 export class TrainRunError extends Error {
@@ -39,17 +45,23 @@ export class TrainRunError extends Error {
 /** The command a run starts with; on resume the run's saved config is used, with the new length. */
 export async function startCommandFor(options: TrainRunOptions): Promise<StartCommand> {
   const datasetRoot = resolve(options.dataset);
-  if (!existsSync(datasetRoot)) throw new Error(`Dataset folder ${datasetRoot} does not exist.`);
+  if (!existsSync(datasetRoot)) throw new Error(`Dataset ${datasetRoot} does not exist (give a dataset folder or a COCO instances .json).`);
   const runDir = resolve(options.out);
-  let config = options.config;
+  let config = checkTrainConfig(options.config);
+  if (!options.resume) {
+    // Weight files are named relative to here; the trainer runs elsewhere. Every reference is
+    // checked now (found, the right backbone), before a trainer starts or a folder exists.
+    config = await absoluteWeightRefs(config);
+    await resolveRunWeights(config, options.weights ?? new WeightsStore());
+  }
   if (options.resume) {
     const record = await readRunRecord(runDir);
     const length = options.resumeLength ?? {};
-    config = {
+    config = checkTrainConfig({
       ...record.config,
       ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
       ...(length.maxSteps !== undefined ? { maxSteps: length.maxSteps } : {}),
-    };
+    });
   }
   return { type: 'start', config, datasetRoot, runDir, resume: options.resume };
 }
@@ -69,6 +81,8 @@ export async function runTrain(options: TrainRunOptions): Promise<Extract<Traine
   }
   if (outcome.kind === 'finished') return outcome;
   const hint = `Resume with: eader train --dataset ${command.datasetRoot} --out ${command.runDir} --resume`;
+  // A diverged run would diverge again from its last checkpoint, a locked one is another process's.
+  if (outcome.kind === 'error' && (outcome.code === 'DIVERGED' || outcome.code === 'LOCKED')) throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}`);
   if (outcome.kind === 'error') throw new TrainRunError(outcome, `Training failed [${outcome.code}]: ${outcome.message}\n${hint}`);
   throw new TrainRunError(outcome, `${outcome.message}\n${hint}`);
 }

@@ -1,9 +1,8 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from './crc32';
+import { PNG_SIGNATURE, crc32, encodeIhdr, writeChunk } from '../testing/png-builder';
 import { decodeIndexedPng, encodeIndexedPng, readPngHeader } from './indexed-png';
-import { PNG_SIGNATURE, encodeIhdr, writeChunk } from './png-chunks';
 import { VOC_PALETTE, vocPalette } from './voc-palette';
 
 function randomMask(width: number, height: number, seed: number, values: number[]): Uint8Array {
@@ -169,6 +168,11 @@ describe('bad input', () => {
     expect(() => decodeIndexedPng(rgb)).toThrow(/mask PNG is RGB/);
     const gray16 = buildPng(2, 1, 16, 0, Uint8Array.of(0, 0, 1, 0, 2));
     expect(() => decodeIndexedPng(gray16)).toThrow(/16-bit grayscale/);
+  });
+
+  it('refuses a header that claims more pixels than a mask may have, before inflating anything', () => {
+    const huge = buildPng(100_000, 100_000, 8, 3, Uint8Array.of(0), Uint8Array.of(0, 0, 0));
+    expect(() => decodeIndexedPng(huge)).toThrow(/mask PNG says it is 100000×100000, more than 268435456 pixels/);
   });
 
   it('rejects image data shorter than the header promises', () => {

@@ -4,9 +4,14 @@
  * reduced to 8 bits, and an alpha channel is dropped (not composited) — the same pixels PIL's
  * `Image.open(f).convert('RGB')` gives, which is what the PyTorch reference feeds its networks.
  * Ground-truth masks never pass through here: they use the indexed-PNG codec, bit-exact.
+ * A file path is checked before the decoder opens it (fs/read-regular.ts): a regular file, within
+ * the image size bound, and, given a root, inside it by real path. A FIFO or a device never reaches
+ * libvips, whose blocking open would hang a thread of the I/O pool.
  */
 import sharp from 'sharp';
 import type { RgbImage } from '@shared/domain/dataset';
+import { errorText } from '@shared/envelope';
+import { checkRegular, MAX_IMAGE_PIXELS, UnreadableFileError } from '../fs/read-regular';
 
 export class ImageDecodeError extends Error {
   constructor(
@@ -24,7 +29,10 @@ export interface DecodeImageOptions {
    * ratio. For display and training inputs only; never for anything compared with GT.
    */
   maxSide?: number;
+  /** A file source must lie inside this folder (symlinks are followed only inside it). */
+  root?: string;
 }
+
 
 export interface ImageSize {
   /** Width and height as displayed, i.e. after EXIF orientation. */
@@ -41,13 +49,24 @@ function label(source: Source, name?: string): string {
 }
 
 function reasonOf(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   return message.replace(/^Input (file|buffer) /, '').trim();
 }
 
 function open(source: Source): sharp.Sharp {
   // failOn 'warning' makes a truncated JPEG ("premature end of data") an error, not grey pixels.
-  return sharp(source, { failOn: 'warning', limitInputPixels: 16384 * 16384 });
+  return sharp(source, { failOn: 'warning', limitInputPixels: MAX_IMAGE_PIXELS });
+}
+
+/** A path source must be a regular file of bounded size (inside `root` when given). */
+async function checkSource(source: Source, root: string | undefined): Promise<void> {
+  if (typeof source !== 'string') return;
+  try {
+    await checkRegular(source, { kind: 'image', ...(root !== undefined ? { root } : {}) });
+  } catch (err) {
+    if (err instanceof UnreadableFileError) throw new ImageDecodeError(source, err.reason);
+    throw err;
+  }
 }
 
 /** Decode a file (or its bytes) to 8-bit RGB. `name` labels errors when decoding a buffer. */
@@ -56,6 +75,7 @@ export async function decodeImage(source: Source, options: DecodeImageOptions = 
   if (maxSide !== undefined && (!Number.isInteger(maxSide) || maxSide < 1)) {
     throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
   }
+  await checkSource(source, options.root);
   try {
     let pipeline = open(source).rotate().removeAlpha().toColourspace('srgb');
     if (maxSide !== undefined) {
@@ -74,7 +94,8 @@ export async function decodeImage(source: Source, options: DecodeImageOptions = 
  * validate a whole dataset during a scan. A file truncated after its header passes here and
  * fails later in `decodeImage`.
  */
-export async function readImageSize(source: Source, name?: string): Promise<ImageSize> {
+export async function readImageSize(source: Source, name?: string, options: { root?: string } = {}): Promise<ImageSize> {
+  await checkSource(source, options.root);
   try {
     const meta = await open(source).metadata();
     const width = meta.autoOrient?.width ?? meta.width;

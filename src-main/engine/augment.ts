@@ -114,13 +114,13 @@ export interface AugmentOptions {
   hflip: boolean;
 }
 
-/** Augmented training batch: images [B,S,S,3] and multi-hot labels [B,K]. Caller disposes. */
+/** Augmented training batch: images [B,S,S,3], multi-hot labels [B,K] (and as plain data). Caller disposes. */
 export function makeTrainBatch(
   images: readonly RgbImage[],
   datasetLabels: readonly (readonly number[])[],
   opts: AugmentOptions,
   rng: Rng,
-): { images: tf.Tensor4D; labels: tf.Tensor2D } {
+): { images: tf.Tensor4D; labels: tf.Tensor2D; labelValues: Float32Array } {
   if (images.length === 0) throw new Error('makeTrainBatch: empty batch');
   if (images.length !== datasetLabels.length) throw new Error(`${images.length} images but ${datasetLabels.length} label lists`);
   const S = opts.imageSize;
@@ -134,6 +134,7 @@ export function makeTrainBatch(
   return {
     images: tf.tensor4d(pixels, [images.length, S, S, 3]),
     labels: tf.tensor2d(labels, [images.length, opts.numClasses]),
+    labelValues: labels,
   };
 }
 

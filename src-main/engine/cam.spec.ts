@@ -73,6 +73,17 @@ describe('Grad-CAM', () => {
     expect(Array.from(out.slice(4))).toEqual([0, 0.5, 0.25, 1]);
   });
 
+  it('gives a constant map zeros and a zero gradient (no 1/ε blow-up), a varying map its usual gradient', () => {
+    const maps = tf.stack([tf.fill([2, 2], 0.7), tf.tensor2d([[1, 3], [2, 5]])]) as tf.Tensor3D; // a 1×1 feature map resized is constant
+    expect(Array.from(minMaxNormalize(maps).dataSync())).toEqual([0, 0, 0, 0, 0, 0.5, 0.25, 1]);
+    const weights = tf.tensor3d([1, 2, 3, 4, 1, 2, 3, 4], [2, 2, 2]);
+    const grad = tf.grad((m: tf.Tensor) => tf.sum(tf.mul(minMaxNormalize(m as tf.Tensor3D), weights)))(maps).dataSync();
+    expect(Array.from(grad.slice(0, 4))).toEqual([0, 0, 0, 0]);
+    // d/dm of (m − lo)/(hi − lo) for the middle values 3 and 2 (neither min nor max): w/(hi − lo) = w/4
+    expect(grad[5]).toBeCloseTo(2 / 4, 5);
+    expect(grad[6]).toBeCloseTo(3 / 4, 5);
+  });
+
   it('lets gradients flow through F into the localizer, but not through the Grad-CAM weights', () => {
     const net = new Classifier('tiny', K, makeRng(1), { momentum: 0.1, epsilon: 1e-5 });
     const images = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor4D;

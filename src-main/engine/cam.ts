@@ -10,7 +10,7 @@
  * map with a divide-by-zero guard. Gradients still flow through F into the localizer.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CamMode } from './config';
+import type { CamMethod } from '@shared/domain/train-config';
 import { resizeBilinear3d } from './resize';
 import { gatherRows } from './select';
 
@@ -79,7 +79,7 @@ export function gradCamWeights(source: CamSource, pairFeatures: tf.Tensor4D, cla
 }
 
 /** Raw (un-resized, un-normalised) cams [P,h,w] from F [B,h,w,C]. */
-export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, mode: CamMode): tf.Tensor3D {
+export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, mode: CamMethod): tf.Tensor3D {
   return tf.tidy(() => {
     const [, h, w, C] = features.shape;
     const classIndex = tf.tensor1d(pairs.classIndex, 'int32');
@@ -95,12 +95,21 @@ export function rawCams(source: CamSource, features: tf.Tensor4D, pairs: Pairs, 
   });
 }
 
-/** Per-map min-max normalisation to [0,1]; a constant (e.g. all-zero) map becomes all zeros. */
+/** Below this range a map counts as constant. */
+const FLAT_RANGE = 1e-6;
+
+/**
+ * Per-map min-max normalisation to [0,1]; a constant (e.g. all-zero) map becomes all zeros, with
+ * a zero gradient. (Dividing by a clamped range instead gives a constant map a gradient of 1/clamp:
+ * a 1×1 feature map, e.g. ResNet-18 at 32 px, made a CAM-mode step's gradients 1e9 and diverge.)
+ */
 export function minMaxNormalize(cams: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
-    const lo = tf.min(cams, [1, 2], true);
-    const hi = tf.max(cams, [1, 2], true);
-    return tf.div(tf.sub(cams, lo), tf.maximum(tf.sub(hi, lo), 1e-8)) as tf.Tensor3D;
+    const lo = tf.min(cams, [1, 2], true); // [P,1,1]
+    const range = tf.sub(tf.max(cams, [1, 2], true), lo); // [P,1,1]
+    const varies = tf.step(tf.sub(range, FLAT_RANGE)); // [P,1,1] 1 or 0, zero gradient
+    const safe = tf.add(range, tf.sub(1, varies)); // the range, or ≥ 1 for a constant map
+    return tf.mul(tf.div(tf.sub(cams, lo), safe), varies) as tf.Tensor3D;
   });
 }
 
@@ -109,7 +118,7 @@ export function computeCams(
   source: CamSource,
   features: tf.Tensor4D,
   pairs: Pairs,
-  mode: CamMode,
+  mode: CamMethod,
   height: number,
   width: number,
 ): tf.Tensor3D {

@@ -4,10 +4,13 @@
  * own because Grad-CAM differentiates the logits with respect to the feature map F.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AdversaryKind, BackboneKind, EaderConfig } from './config';
+import type { AdversaryName, BackboneName } from '@shared/domain/train-config';
+import type { EaderConfig } from './settings';
 import { createBackbone, type Backbone } from './backbones';
-import { loadPretrained, type PretrainedReport } from './backbones/pretrained';
-import { dense, type Dense } from './layers';
+import { loadPretrained, type LoadPretrainedOptions, type PretrainedReport } from './backbones/pretrained';
+import type { WeightSource } from './backbones/weight-source';
+import { dense, type BnSettings, type Dense } from './layers';
+import type { OptimizerParam } from './optimizers';
 import { ParamStore } from './params';
 import type { Rng } from './rng';
 
@@ -17,10 +20,10 @@ export class Classifier {
   private readonly fc: Dense;
 
   constructor(
-    kind: BackboneKind,
+    kind: BackboneName,
     readonly numClasses: number,
     rng: Rng,
-    bn: { momentum: number; epsilon: number },
+    bn: BnSettings,
   ) {
     this.backbone = createBackbone(kind, this.store, rng, bn);
     this.fc = dense(this.store, 'fc', this.backbone.channels, numClasses, rng);
@@ -51,8 +54,17 @@ export class Classifier {
     return this.store.trainable().map((t) => t.variable);
   }
 
-  loadPretrained(file: string): Promise<PretrainedReport> {
-    return loadPretrained(file, this.store);
+  /**
+   * Trainable parameters for the optimizer: the head `fc` at the base rate, the backbone at
+   * lr·backboneLrScale (PyTorch's two parameter groups).
+   */
+  optimizerParams(backboneLrScale: number): OptimizerParam[] {
+    return this.store.trainable().map((p) => ({ ...p, lrScale: p.name.startsWith('fc.') ? 1 : backboneLrScale }));
+  }
+
+  /** Pretrained weights into the backbone (with `head`, into `fc` too); see ./backbones/pretrained. */
+  loadPretrained(source: WeightSource, options?: LoadPretrainedOptions): Promise<PretrainedReport> {
+    return loadPretrained(source, this.store, options);
   }
 
   dispose(): void {
@@ -62,7 +74,12 @@ export class Classifier {
 
 /** The adversary's network: its own classifier, or null for 'none' and 'shared'. */
 export function createAdversary(config: EaderConfig, rng: Rng): Classifier | null {
-  const kind: AdversaryKind = config.adversary;
+  const kind: AdversaryName = config.adversary;
   if (kind === 'none' || kind === 'shared') return null;
-  return new Classifier(kind, config.numClasses, rng, { momentum: config.bnMomentum, epsilon: config.bnEpsilon });
+  return new Classifier(kind, config.numClasses, rng, bnSettings(config));
+}
+
+/** The BatchNorm settings both networks use. */
+export function bnSettings(config: EaderConfig): BnSettings {
+  return { momentum: config.bnMomentum, epsilon: config.bnEpsilon, frozen: config.freezeBatchNorm };
 }

@@ -4,6 +4,7 @@ import { imageToTensor, makeTrainBatch } from './augment';
 import { EaderModel } from './eader-model';
 import { makeRng } from './rng';
 import { useTestBackend } from '../testing/tf-backend';
+import { testEngineConfig } from '../testing/engine-config';
 import { SYNTHETIC_SIZE, syntheticSquares } from '../testing/images';
 
 beforeAll(async () => useTestBackend('wasm'));
@@ -14,17 +15,17 @@ const base = { numClasses: 2, backbone: 'tiny', imageSize: S, cropMinScale: 0.6 
 
 describe('EaderModel', () => {
   it('trains: BCE falls over a few steps, phases alternate, nothing leaks', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 6, advSteps: 2, optimizer: { kind: 'adam', lr: 3e-3 } });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'tiny', locSteps: 6, advSteps: 2, optimizer: 'adam', lr: 3e-3, weightDecay: 0 }));
     const data = synthetic(8, 1);
     const rng = makeRng(2);
     const warm = makeTrainBatch(data.images, data.labels, model.config, rng);
-    model.step(warm);
+    await model.step(warm);
     tf.dispose([warm.images, warm.labels]);
     const tensorsBefore = tf.memory().numTensors;
     const results = [];
     for (let i = 0; i < 15; i++) {
       const batch = makeTrainBatch(data.images, data.labels, model.config, rng);
-      results.push(model.step(batch));
+      results.push(await model.step(batch));
       tf.dispose([batch.images, batch.labels]);
     }
     expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -44,25 +45,25 @@ describe('EaderModel', () => {
   });
 
   it('inference: predict, cams at any size, erasure rounds — in range, no leaks', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'shared' });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'shared' }));
     const { images } = synthetic(2, 3);
     const x = tf.concat([imageToTensor(images[0]!), imageToTensor(images[1]!)]) as tf.Tensor4D;
     const first = tf.squeeze(x.slice(0, 1), [0]) as tf.Tensor3D;
     const before = tf.memory().numTensors;
-    const probs = model.predict(x);
+    const probs = await model.predict(x);
     expect(probs.length).toBe(4);
     for (const p of probs) {
       expect(p).toBeGreaterThan(0);
       expect(p).toBeLessThan(1);
     }
-    const cams = model.cams(x, [[0, 1], [1]], { width: 50, height: 40 });
+    const cams = await model.cams(x, [[0, 1], [1]], { width: 50, height: 40 });
     expect(cams.map((c) => c.map((m) => m.classIndex))).toEqual([[0, 1], [1]]);
     for (const m of cams.flat()) {
       expect(m.cam.length).toBe(2000);
       expect(Math.min(...m.cam)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...m.cam)).toBeLessThanOrEqual(1 + 1e-6);
     }
-    const rounds = model.erasureSample(first, [0, 1]);
+    const rounds = await model.erasureSample(first, [0, 1]);
     expect(rounds).toHaveLength(2);
     for (const r of rounds) {
       expect(r.cam.length).toBe(S * S);
@@ -76,12 +77,12 @@ describe('EaderModel', () => {
   });
 
   it('getState/setState restores weights, BN statistics, optimizer moments and step', async () => {
-    const cfg = { ...base, adversary: 'tiny', locSteps: 2, advSteps: 1, optimizer: { kind: 'sgd', lr: 0.01 } } as const;
+    const cfg = testEngineConfig({ ...base, adversary: 'tiny', locSteps: 2, advSteps: 1, optimizer: 'sgd', lr: 0.01 });
     const data = synthetic(4, 5);
     const a = await EaderModel.create(cfg);
     const batches = [0, 1, 2, 3].map(() => makeTrainBatch(data.images, data.labels, a.config, makeRng(8)));
-    for (const b of batches.slice(0, 3)) a.step(b);
-    const state = a.getState();
+    for (const b of batches.slice(0, 3)) await a.step(b);
+    const state = await a.getState();
     expect(state.step).toBe(3);
     expect(state.tensors.some((t) => t.name.startsWith('optimizer:adversary/momentum/'))).toBe(true);
     const b = await EaderModel.create({ ...cfg, seed: 123 });
@@ -89,8 +90,8 @@ describe('EaderModel', () => {
     expect(b.globalStep).toBe(0); // a rejected state changes nothing
     b.setState(state);
     expect(b.globalStep).toBe(3);
-    const ra = a.step(batches[3]!);
-    const rb = b.step(batches[3]!);
+    const ra = await a.step(batches[3]!);
+    const rb = await b.step(batches[3]!);
     expect(rb.phase).toBe(ra.phase);
     expect(rb.losses.bce).toBeCloseTo(ra.losses.bce, 6);
     expect(rb.losses.adv).toBeCloseTo(ra.losses.adv, 6);
@@ -99,22 +100,22 @@ describe('EaderModel', () => {
   });
 
   it("adversary 'none' only trains the localizer", async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'none', locSteps: 1, advSteps: 1 });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'none', locSteps: 1, advSteps: 1 }));
     const data = synthetic(2, 9);
     const batch = makeTrainBatch(data.images, data.labels, model.config, makeRng(1));
-    const phases = [model.step(batch), model.step(batch)].map((r) => r.phase);
+    const phases = [await model.step(batch), await model.step(batch)].map((r) => r.phase);
     expect(phases).toEqual(['localizer', 'localizer']);
-    expect(model.step(batch).losses.adv).toBe(0);
-    expect(() => model.step({ images: batch.images, labels: tf.zeros([2, 3]) })).toThrow(/labels must be \[2,2\]/);
+    expect((await model.step(batch)).losses.adv).toBe(0);
+    await expect(model.step({ images: batch.images, labels: tf.zeros([2, 3]) })).rejects.toThrow(/labels must be \[2,2\]/);
     model.dispose();
   });
 
   it('steps through batches without any positive label (no pairs) in both phases', async () => {
-    const model = await EaderModel.create({ ...base, adversary: 'tiny', locSteps: 1, advSteps: 1 });
+    const model = await EaderModel.create(testEngineConfig({ ...base, adversary: 'tiny', locSteps: 1, advSteps: 1 }));
     const images = tf.randomNormal([2, S, S, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const labels = tf.zeros([2, 2]) as tf.Tensor2D;
     const before = tf.memory().numTensors;
-    const [loc, adv] = [model.step({ images, labels }), model.step({ images, labels })];
+    const [loc, adv] = [await model.step({ images, labels }), await model.step({ images, labels })];
     expect([loc?.phase, adv?.phase]).toEqual(['localizer', 'adversary']);
     expect([loc?.pairs, loc?.losses.adv, adv?.losses.advBce]).toEqual([0, 0, 0]);
     expect(loc?.losses.bce).toBeGreaterThan(0);

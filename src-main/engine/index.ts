@@ -3,7 +3,11 @@
  *
  * Usage (trainer process):
  *   await tf.setBackend(...)                       // see ./backend (owned separately)
- *   const model = await EaderModel.create({ numClasses: K, ...settings });   // zod-validated
+ *   const model = await EaderModel.create(engineConfig(trainConfig, K));    // checked (ConfigError)
+ *   // pretrained backbones: config.pretrained / adversaryPretrained name a file or a store entry,
+ *   // opened by weightsOpener(new WeightsStore()) from src-main/weights/resolve.ts:
+ *   const model = await EaderModel.create({ ...config, pretrained: 'resnet101' }, { openWeights });
+ *   const resumed = await EaderModel.create(config, { restoring: true }); resumed.setState(state);
  *   const rng = makeRng(model.config.seed);
  *   const batch = makeTrainBatch(rgbImages, datasetLabels, model.config, rng); // {images [B,S,S,3], labels [B,K]}
  *   const r = model.step(batch);                   // {step, phase, losses:{bce,reg,adv,advBce,total}, pairs}
@@ -16,34 +20,23 @@
  *   model.predict(x)                               // Float32Array [B*K] sigmoid probabilities
  *   model.cams(x, [[0, 4]], {width, height}?)      // per image, per engine class: cam in [0,1]
  *   model.erasureSample(x3d, [0, 4])               // per class: cam, soft mask, erased RGB, adversary prob
- *   multiScaleCams(model, rgb, classes, {scales, flip})  // full-size cams, averaged over scales/flip
- *   predictedClasses(model, rgb, 0.5)              // engine classes for an image without labels
- *   pseudoMask(cams, w, h, threshold)              // Uint8Array, dataset class indices (0 = background)
+ *   await multiScaleCams(model, rgb, classes, {scales, flip, baseScale, outSize})  // cams averaged over scales/flip
+ *   await predictedClasses(model, rgb, 0.5)        // engine classes for an image without labels
+ *   (the pseudo-mask rule and refinement are src-shared/pseudo/render.ts, shared with the renderer)
  *   new ConfusionMatrix(K + 1).add(gt, pred); .scores()  // IoU/precision/recall, mIoU incl. background
  *
  * Class indices: the engine's logits are the K foreground classes, 0-based. Dataset class c ≥ 1
- * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and pseudoMask do the conversion.
+ * (ImageRecord.labels) is engine class c − 1; makeTrainBatch and the cam cache (pseudo/cam-compute.ts) do the conversion.
  * Tensors passed in stay owned by the caller; every method returning plain data leaks nothing.
  */
-export {
-  EaderConfigSchema,
-  OptimizerConfig,
-  PAPER_DEFAULTS,
-  QUICK_PRESET,
-  resolveConfig,
-  type AdversaryKind,
-  type BackboneKind,
-  type CamMode,
-  type EaderConfig,
-  type EaderConfigInput,
-  type OptimizerKind,
-} from './config';
+export { ConfigError, ENGINE_CONSTANTS, checkEngineConfig, checkTrainConfig, engineConfig, optimizerConfig, type EaderConfig, type OptimizerConfig } from './settings';
 export type { ClassCam, EngineState, ErasureRound, GradientResult, LossTerms, Phase, PlainGradients, StepResult, TensorDtype, TensorRecord } from './types';
 export type { LossScale } from './train-step';
-export { EaderModel, type TrainBatch } from './eader-model';
+export { EaderModel, type CreateOptions, type TrainBatch } from './eader-model';
+export type { PretrainedReport } from './backbones/pretrained';
+export type { SourceTensor, WeightDtype, WeightLayout, WeightSource, WeightsOpener } from './backbones/weight-source';
 export { makeRng, type Rng } from './rng';
 export { TrainingPhase } from './schedule';
 export { IMAGENET_MEAN, IMAGENET_STD, denormalizeToRgb, disposeBatch, imageToTensor, labelsToMultiHot, makeTrainBatch } from './augment';
-export { multiScaleCams, predictedClasses, type MultiScaleOptions } from './infer';
+export { classProbabilities, multiScaleCams, predictedClasses, scaledSize, type MultiScaleOptions } from './infer';
 export { ConfusionMatrix, type ClassScore, type SegmentationScores } from './metrics';
-export { BACKGROUND_SCORE, pseudoMask, type PseudoMaskCam } from './pseudo-mask';

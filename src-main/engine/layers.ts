@@ -1,7 +1,8 @@
 /**
  * The few layer kinds the backbones need, as functions over a ParamStore (NHWC throughout):
- * conv (no bias, explicit symmetric padding like PyTorch), batch norm with training/inference
- * modes and PyTorch running-statistics semantics, dense. Initialisation follows torchvision
+ * conv (no bias, explicit symmetric padding like PyTorch: tfjs 'same' would pad 0 before and 1
+ * after at stride 2 on even sizes), batch norm with training/inference modes, PyTorch
+ * running-statistics semantics and an optional frozen mode for fine-tuning, dense. Initialisation follows torchvision
  * (Kaiming-normal fan_out for convs, BN γ=1 β=0, dense U(±1/√in)), drawn from a seeded Rng.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +17,8 @@ export type Dense = (x: tf.Tensor2D) => tf.Tensor2D;
 export interface BnSettings {
   momentum: number;
   epsilon: number;
+  /** Frozen statistics: normalise with the running ones in training too, and never update them. */
+  frozen?: boolean;
 }
 
 function randomNormal(n: number, std: number, rng: Rng): Float32Array {
@@ -38,7 +41,7 @@ export function batchNorm(store: ParamStore, name: string, channels: number, bn:
   const runningMean = store.add(`${name}.running_mean`, tf.zeros([channels]), false) as tf.Variable<tf.Rank.R1>;
   const runningVar = store.add(`${name}.running_var`, tf.ones([channels]), false) as tf.Variable<tf.Rank.R1>;
   return (x, training) => {
-    if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, bn.epsilon) as tf.Tensor4D;
+    if (!training || bn.frozen) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, bn.epsilon) as tf.Tensor4D;
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const unbiased = n > 1 ? n / (n - 1) : 1;
     return batchNormTrain(x, gamma, beta, bn.epsilon, (mean, variance) =>

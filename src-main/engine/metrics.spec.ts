@@ -45,4 +45,17 @@ describe('ConfusionMatrix', () => {
     expect(() => a.add(mask([5]), mask([0]))).toThrow(/ground-truth class 5/);
     expect(() => a.add(mask([0]), mask([7]))).toThrow(/predicted class 7/);
   });
+
+  it('leaves predictions of 255 (a pseudo-mask’s ignore band) unscored, and counts them', () => {
+    // gt:   0 1 1 255 | pred: 255 1 255 255 → only px1 is scored; px0 and px2 are unscored (px3 is void)
+    const cm = new ConfusionMatrix(2);
+    cm.add(mask([0, 1, 1, 255]), mask([255, 1, 255, 255]));
+    const other = new ConfusionMatrix(2);
+    other.add(mask([0]), mask([255]));
+    cm.merge(other);
+    const s = cm.scores();
+    expect(s).toMatchObject({ pixels: 1, unscored: 3, pixelAccuracy: 1 });
+    expect(s.perClass[1]).toMatchObject({ iou: 1, support: 1 });
+    expect(s.perClass[0]?.iou).toBeNull();
+  });
 });

@@ -4,6 +4,8 @@
  * IoU = TP/(TP+FP+FN), precision = TP/(TP+FP), recall = TP/(TP+FN). A class that appears neither
  * in the ground truth nor in the prediction has an undefined IoU (null) and is left out of the
  * mean — the VOC convention (nanmean). Unlike the reference's per-class print, class 0 counts.
+ * A prediction of 255 (a pseudo-mask's ignore band) scores nothing: the pixel is counted apart as
+ * `unscored`, so the scores describe the pixels a mask commits to, and the count says how many it left.
  * Pure TypeScript.
  */
 import { VOID_LABEL } from '@shared/domain/dataset';
@@ -21,14 +23,19 @@ export interface SegmentationScores {
   perClass: ClassScore[];
   /** Mean IoU over classes whose IoU is defined (background included); null if none is. */
   miou: number | null;
-  /** Correct pixels / non-void pixels. */
+  /** Correct pixels / scored pixels. */
   pixelAccuracy: number | null;
+  /** Scored pixels: non-void in the ground truth, not 255 in the prediction. */
   pixels: number;
+  /** Non-void ground-truth pixels the prediction left at 255 (ignore). */
+  unscored: number;
 }
 
 export class ConfusionMatrix {
   /** counts[gt * n + pred] */
   readonly counts: Float64Array;
+  /** Non-void ground-truth pixels predicted 255. */
+  unscored = 0;
 
   constructor(readonly numClasses: number) {
     if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 255) {
@@ -46,7 +53,11 @@ export class ConfusionMatrix {
       if (g === VOID_LABEL) continue;
       const p = pred[i] as number;
       if (g >= n) throw new Error(`ground-truth class ${g} at pixel ${i} is outside 0..${n - 1} (and not 255)`);
-      if (p >= n) throw new Error(`predicted class ${p} at pixel ${i} is outside 0..${n - 1}`);
+      if (p === VOID_LABEL) {
+        this.unscored += 1;
+        continue;
+      }
+      if (p >= n) throw new Error(`predicted class ${p} at pixel ${i} is outside 0..${n - 1} (and not 255)`);
       this.counts[g * n + p]! += 1;
     }
   }
@@ -55,6 +66,7 @@ export class ConfusionMatrix {
   merge(other: ConfusionMatrix): void {
     if (other.numClasses !== this.numClasses) throw new Error('cannot merge confusion matrices of different sizes');
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.unscored += other.unscored;
   }
 
   scores(): SegmentationScores {
@@ -87,6 +99,7 @@ export class ConfusionMatrix {
       miou: defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null,
       pixelAccuracy: total > 0 ? correct / total : null,
       pixels: total,
+      unscored: this.unscored,
     };
   }
 }

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OptimizerConfig } from './config';
+import { optimizerConfig, type OptimizerConfig } from './settings';
 import { EngineOptimizer } from './optimizers';
+import { testEngineConfig } from '../testing/engine-config';
 import { useTestBackend } from '../testing/tf-backend';
 
 beforeAll(async () => useTestBackend('cpu'));
 
 function run(config: Partial<OptimizerConfig>, grads: number[][], start = [1, -2]) {
   const v = tf.variable(tf.tensor1d(start));
-  const opt = new EngineOptimizer(OptimizerConfig.parse(config), [{ name: 'p', variable: v }]);
+  const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), ...config }, [{ name: 'p', variable: v }]);
   const seen: number[][] = [];
   for (const g of grads) {
     const t = tf.tensor1d(g);
@@ -42,7 +43,7 @@ describe('EngineOptimizer', () => {
 
   it('a scheduled lr (lrAt, from the 0-based iteration) sets each update\'s step size', () => {
     const v = tf.variable(tf.tensor1d([1]));
-    const opt = new EngineOptimizer(OptimizerConfig.parse({ kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 }), [{ name: 'p', variable: v }]);
+    const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 }, [{ name: 'p', variable: v }]);
     const seen: number[] = [];
     opt.lrAt = (t) => [0.5, 0.25][t] ?? 0;
     for (let i = 0; i < 3; i++) {
@@ -59,17 +60,37 @@ describe('EngineOptimizer', () => {
     opt.dispose();
   });
 
-  it('state round-trips: a restored optimizer continues identically', () => {
+  it('state round-trips: a restored optimizer continues identically', async () => {
     for (const kind of ['sgd', 'adam', 'rmsprop'] as const) {
       const a = run({ kind, lr: 0.05 }, [[1, 2], [-1, 0.5]]);
       const b = run({ kind, lr: 0.05 }, []);
       b.v.assign(tf.tensor1d(a.seen[1] ?? []));
-      b.opt.fromRecords('x', a.opt.toRecords('x'), a.opt.iterations);
+      b.opt.fromRecords('x', await a.opt.toRecords('x'), a.opt.iterations);
       const g = tf.tensor1d([0.3, -0.7]);
       a.opt.apply({ [a.v.name]: g });
       b.opt.apply({ [b.v.name]: g });
       expect(Array.from(b.v.dataSync())).toEqual(Array.from(a.v.dataSync()));
       expect(() => b.opt.fromRecords('y', [], 0)).toThrow(/no optimizer tensor/);
+    }
+  });
+});
+
+describe('EngineOptimizer parameter groups', () => {
+  it('each parameter steps at lr·lrScale (SGD, Adam), weight decay shared', () => {
+    for (const kind of ['sgd', 'adam'] as const) {
+      const slow = tf.variable(tf.tensor1d([1, -2]));
+      const fast = tf.variable(tf.tensor1d([1, -2]));
+      const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), kind, lr: 0.1, weightDecay: 0.01 }, [
+        { name: 'backbone', variable: slow, lrScale: 0.1 },
+        { name: 'head', variable: fast },
+      ]);
+      const g = tf.tensor1d([0.5, 2]);
+      opt.apply({ [slow.name]: g, [fast.name]: g });
+      const moved = (v: tf.Variable) => Array.from(v.dataSync()).map((x, i) => x - [1, -2][i]!);
+      moved(slow).forEach((d, i) => expect(d).toBeCloseTo(moved(fast)[i]! * 0.1, 6));
+      expect(moved(fast)[0]).not.toBe(0);
+      tf.dispose([slow, fast, g]);
+      opt.dispose();
     }
   });
 });

@@ -5,15 +5,20 @@
  *  - SGD: buf ← μ·buf + g; θ ← θ − lr·buf (dampening 0, no Nesterov).
  *  - Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr·m̂/(√v̂ + ε), bias-corrected.
  *  - RMSprop: v ← ρ·v + (1−ρ)·g²; θ ← θ − lr·g/(√v + ε).
+ * Parameter groups as PyTorch's `[{params, lr}]`: each parameter may carry an `lrScale` (the
+ * backbone of a fine-tuned network steps at lr·scale, its new head at lr); weight decay is shared.
  * State (moments per parameter, the iteration count) round-trips through plain TensorRecords.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerConfig } from './config';
+import type { OptimizerConfig } from './settings';
+import { readFloats } from './read';
 import type { TensorRecord } from './types';
 
-interface Param {
+export interface OptimizerParam {
   name: string;
   variable: tf.Variable;
+  /** This parameter's learning rate is lr·lrScale (default 1). */
+  lrScale?: number;
 }
 
 const SLOTS: Record<OptimizerConfig['kind'], string[]> = { sgd: ['momentum'], adam: ['m', 'v'], rmsprop: ['v'] };
@@ -26,7 +31,7 @@ export class EngineOptimizer {
 
   constructor(
     readonly config: OptimizerConfig,
-    private readonly params: readonly Param[],
+    private readonly params: readonly OptimizerParam[],
   ) {
     for (const slot of SLOTS[config.kind]) {
       this.slots.set(slot, params.map((p) => tf.variable(tf.zerosLike(p.variable), false)));
@@ -41,14 +46,15 @@ export class EngineOptimizer {
 
   /** Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). */
   apply(grads: tf.NamedTensorMap): void {
-    const lr = this.lrAt(this.iterations);
+    const baseLr = this.lrAt(this.iterations);
     this.iterations += 1;
     const { kind, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
     const t = this.iterations;
     tf.tidy(() => {
-      this.params.forEach(({ variable }, i) => {
+      this.params.forEach(({ variable, lrScale }, i) => {
         const raw = grads[variable.name];
         if (!raw) return;
+        const lr = baseLr * (lrScale ?? 1);
         const g = weightDecay > 0 ? tf.add(raw, tf.mul(variable, weightDecay)) : raw;
         if (kind === 'sgd') {
           const buf = this.slot('momentum', i);
@@ -72,14 +78,11 @@ export class EngineOptimizer {
   }
 
   /** Moments as `optimizer:<prefix>/<slot>/<param>` records. */
-  toRecords(prefix: string): TensorRecord[] {
-    const out: TensorRecord[] = [];
-    for (const [slot, vars] of this.slots) {
-      vars.forEach((v, i) => {
-        out.push({ name: `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`, shape: [...v.shape], dtype: 'float32', data: Float32Array.from(v.dataSync() as Float32Array) });
-      });
-    }
-    return out;
+  async toRecords(prefix: string): Promise<TensorRecord[]> {
+    const entries: { name: string; v: tf.Variable }[] = [];
+    for (const [slot, vars] of this.slots) vars.forEach((v, i) => entries.push({ name: `optimizer:${prefix}/${slot}/${this.params[i]?.name ?? i}`, v }));
+    const data = await Promise.all(entries.map(({ v }) => readFloats(v)));
+    return entries.map(({ name, v }, i) => ({ name, shape: [...v.shape], dtype: 'float32' as const, data: data[i] ?? new Float32Array(0) }));
   }
 
   /** Throw unless `records` hold every moment this optimizer needs, with matching sizes. */

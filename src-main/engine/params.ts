@@ -6,6 +6,7 @@
  * globally unique); this store holds the meaningful names.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFloats } from './read';
 import type { TensorRecord } from './types';
 
 export class ParamStore {
@@ -46,13 +47,10 @@ export class ParamStore {
   }
 
   /** Every parameter and buffer as plain data, names prefixed with `prefix/`. */
-  toRecords(prefix: string): TensorRecord[] {
-    return [...this.vars].map(([name, v]) => ({
-      name: `${prefix}/${name}`,
-      shape: [...v.shape],
-      dtype: 'float32' as const,
-      data: Float32Array.from(v.dataSync() as Float32Array),
-    }));
+  async toRecords(prefix: string): Promise<TensorRecord[]> {
+    const vars = [...this.vars];
+    const data = await Promise.all(vars.map(([, v]) => readFloats(v)));
+    return vars.map(([name, v], i) => ({ name: `${prefix}/${name}`, shape: [...v.shape], dtype: 'float32' as const, data: data[i] ?? new Float32Array(0) }));
   }
 
   /** Throw unless `records` hold every parameter named `prefix/…` with its shape. */
@@ -75,6 +73,16 @@ export class ParamStore {
       const r = byName.get(`${prefix}/${name}`);
       if (r) this.assign(name, r.data, r.shape);
     }
+  }
+
+  /** Assign one parameter from a tensor of its shape (the tensor stays the caller's). */
+  assignTensor(name: string, t: tf.Tensor): void {
+    const v = this.get(name);
+    if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
+      throw new Error(`shape mismatch for ${name}: got [${t.shape.join(',')}], expected [${v.shape.join(',')}]`);
+    }
+    if (t.dtype === 'float32') v.assign(t);
+    else tf.tidy(() => v.assign(tf.cast(t, 'float32')));
   }
 
   /** Assign one parameter from plain data, checking the shape. */

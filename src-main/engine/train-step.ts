@@ -1,7 +1,8 @@
 /**
  * One EADER training step for either phase, as gradients (applyStepGradients then steps the optimizer). The loss closures build everything inside the tape
  * (tf.variableGrads runs them under tidy); the loss terms leave the closure with tf.keep and
- * are read back as numbers, then disposed, so a step leaves no tensor behind.
+ * are read back as numbers (asynchronously: webgpu cannot read synchronously), then disposed, so a
+ * step leaves no tensor behind.
  *  - localizer phase: L = BCE(loc) + β·mean(cam) + α·mean_p P_adv(c_p | erased_p), gradients to
  *    the localizer only (the adversary's forward is inside the tape but its variables are not
  *    differentiated). In 'shared' mode the localizer itself scores the erased images.
@@ -13,10 +14,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { computeCams, type Pairs } from './cam';
 import type { Classifier } from './classifier';
-import type { EaderConfig } from './config';
+import type { EaderConfig } from './settings';
 import { eraseImages, softMask } from './erase';
 import { adversarialTerm, adversaryLoss, bceWithLogits, camRegularizer } from './losses';
 import type { EngineOptimizer } from './optimizers';
+import { takeAll } from './read';
 import { gatherRows } from './select';
 import type { LossTerms } from './types';
 
@@ -47,7 +49,7 @@ export function erasureForward(nets: Nets, images: tf.Tensor4D, pairs: Pairs, tr
   const [, H, W] = images.shape;
   const { features, logits } = localizer.forward(images, training);
   if (pairs.count === 0) return { logits, cams: null, masks: null, erased: null, advLogits: null };
-  const cams = computeCams(localizer, features, pairs, config.camMode, H, W);
+  const cams = computeCams(localizer, features, pairs, config.camMethod, H, W);
   const masks = softMask(cams, config.omega, config.sigma);
   const erased = eraseImages(gatherRows(images, pairs.imageIndex), masks);
   const scorer = score ? critic(nets) : null;
@@ -57,12 +59,10 @@ export function erasureForward(nets: Nets, images: tf.Tensor4D, pairs: Pairs, tr
 
 type Terms = Record<keyof LossTerms, tf.Scalar>;
 
-function readTerms(terms: Terms): LossTerms {
+async function readTerms(terms: Terms): Promise<LossTerms> {
+  const values = await takeAll(terms);
   const out = {} as LossTerms;
-  for (const key of Object.keys(terms) as (keyof LossTerms)[]) {
-    out[key] = terms[key].dataSync()[0] ?? 0;
-    terms[key].dispose();
-  }
+  for (const key of Object.keys(values) as (keyof LossTerms)[]) out[key] = values[key][0] ?? 0;
   return out;
 }
 
@@ -84,7 +84,7 @@ export interface StepGradients {
   grads: tf.NamedTensorMap | null;
 }
 
-function gradientsOf(variables: tf.Variable[], lossTerms: () => Terms): StepGradients {
+async function gradientsOf(variables: tf.Variable[], lossTerms: () => Terms): Promise<StepGradients> {
   let kept: Terms | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const terms = lossTerms();
@@ -94,7 +94,12 @@ function gradientsOf(variables: tf.Variable[], lossTerms: () => Terms): StepGrad
   if (!kept) throw new Error('loss closure did not run');
   const terms: Terms = kept;
   if (terms.total !== value) value.dispose(); // the loss value is the kept `total` itself
-  return { terms: readTerms(terms), grads };
+  try {
+    return { terms: await readTerms(terms), grads };
+  } catch (error) {
+    tf.dispose(grads);
+    throw error;
+  }
 }
 
 /** Apply step gradients with the network's optimizer (none: no step) and dispose them. */
@@ -104,7 +109,7 @@ export function applyStepGradients(optimizer: EngineOptimizer, grads: tf.NamedTe
   tf.dispose(grads);
 }
 
-export function localizerGradients(nets: Nets, images: tf.Tensor4D, labels: tf.Tensor2D, pairs: Pairs, scale: LossScale = FULL_BATCH): StepGradients {
+export function localizerGradients(nets: Nets, images: tf.Tensor4D, labels: tf.Tensor2D, pairs: Pairs, scale: LossScale = FULL_BATCH): Promise<StepGradients> {
   const { config } = nets;
   return gradientsOf(nets.localizer.trainableVariables(), () => {
     const fwd = erasureForward(nets, images, pairs, true, true);
@@ -116,14 +121,14 @@ export function localizerGradients(nets: Nets, images: tf.Tensor4D, labels: tf.T
   });
 }
 
-export function adversaryGradients(
+export async function adversaryGradients(
   nets: Nets,
   adversary: Classifier,
   images: tf.Tensor4D,
   labels: tf.Tensor2D,
   pairs: Pairs,
   scale: LossScale = FULL_BATCH,
-): StepGradients {
+): Promise<StepGradients> {
   const { config } = nets;
   let erased: tf.Tensor4D | null = null;
   const outside = tf.tidy(() => {
@@ -135,7 +140,7 @@ export function adversaryGradients(
     };
   });
   if (!erased) {
-    const terms = readTerms({ bce: outside.bce, reg: outside.reg, adv: tf.scalar(0), advBce: tf.scalar(0), total: tf.scalar(0) });
+    const terms = await readTerms({ bce: outside.bce, reg: outside.reg, adv: tf.scalar(0), advBce: tf.scalar(0), total: tf.scalar(0) });
     return { terms, grads: null };
   }
   const erasedImages: tf.Tensor4D = erased;
@@ -145,6 +150,9 @@ export function adversaryGradients(
     const adv = tf.mul(adversarialTerm(advLogits, pairs.classIndex, config.alpha), scale.pairs) as tf.Scalar;
     return { bce: tf.clone(outside.bce), reg: tf.clone(outside.reg), adv, advBce, total: tf.clone(advBce) };
   });
-  tf.dispose([erasedImages, outside.bce, outside.reg]);
-  return result;
+  try {
+    return await result;
+  } finally {
+    tf.dispose([erasedImages, outside.bce, outside.reg]);
+  }
 }

@@ -1,4 +1,5 @@
 /** Plain-data types the engine hands to the trainer, the CLI and the UI (no tensors inside). */
+import type { LossTerms } from '@shared/domain/loss-terms';
 
 export type TensorDtype = 'float32' | 'int32';
 
@@ -21,19 +22,8 @@ export interface EngineState {
 
 export type Phase = 'localizer' | 'adversary';
 
-/** The loss terms of one step, all as plain numbers (for charts). */
-export interface LossTerms {
-  /** Localizer BCE(sigmoid(logits), labels). */
-  bce: number;
-  /** β·mean(cam). */
-  reg: number;
-  /** α·mean over pairs of the adversary's probability of the pair's class on the erased image. */
-  adv: number;
-  /** Adversary BCE on the erased images (0 when there is no adversary). */
-  advBce: number;
-  /** The loss the stepping network minimised this step. */
-  total: number;
-}
+/** The loss terms of one step, all as plain numbers (for charts); declared once, in shared. */
+export type { LossTerms };
 
 export interface StepResult {
   /** Global step index of this step (0-based); the model's step counter is now step + 1. */

@@ -111,7 +111,7 @@ describe('COCO export', () => {
     ]);
     expect(paint(doc, 1, 7, 5)).toEqual(withoutVoid(mask));
     const files = (await readdir(summary.out, { recursive: true })).map(String).sort();
-    expect(files).toEqual(['annotations', 'annotations/instances_default.json', 'images', 'images/a.jpg']);
+    expect(files).toEqual(['.eader-export.json', 'annotations', 'annotations/instances_default.json', 'images', 'images/a.jpg']);
   });
 
   it('writes the compressed counts string byte for byte as pycocotools does (hand-computed)', async () => {

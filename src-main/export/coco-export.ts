@@ -48,7 +48,7 @@ export function cocoExporter(grouping: CocoGrouping = 'component'): FormatFactor
     return {
       async add(item) {
         const imageId = images.length + 1;
-        const placed = await placeImage(dir, item, 'images', mode);
+        const placed = await placeImage(dir, item, 'images', mode, source.imageRoot);
         const fileName = placed
           ? `${item.id}${extname(item.imageFile)}`
           : source.imageRoot

@@ -60,7 +60,7 @@ export const cvatExporter: FormatFactory = (dir, source, options) => {
         for (let i = 0; i < objects.length; i++) objects[i] = classData[i] === 0 ? 0 : instanceOf.get(classData[i]!)!;
       }
       await dir.writeFile(`SegmentationObject/${item.id}.png`, encodeIndexedPng({ width, height, data: objects }, { palette: VOC_PALETTE }));
-      await placeImage(dir, item, 'JPEGImages', mode);
+      await placeImage(dir, item, 'JPEGImages', mode, source.imageRoot);
       splits.add(item.id, ['default']);
     },
     async finish() {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIndexedPng } from '../codecs/indexed-png';
@@ -27,23 +27,26 @@ describe('ExportDir', () => {
     expect(await readdir(dir)).toEqual([`a.partial-${process.pid}`]);
     await exp.commit();
     expect(await readdir(dir)).toEqual(['a']);
+    expect((await readdir(out)).sort()).toEqual(['.eader-export.json', 'x']);
+    expect(exp.files()).toEqual(['x/y.txt']);
     expect(await readFile(join(out, 'x/y.txt'), 'utf8')).toBe('hello');
     await expect(exp.writeFile('z.txt', '')).rejects.toThrow(/committed/);
   });
 
   it('replaces an old export only with overwrite, and abort leaves the old one', async () => {
     const out = join(dir, 'b');
-    await mkdir(out);
-    await writeFile(join(out, 'old.txt'), 'old');
+    const old = await ExportDir.create(out);
+    await old.writeFile('old.txt', 'old');
+    await old.commit();
     await expect(ExportDir.create(out)).rejects.toThrow(/already exists/);
     const aborted = await ExportDir.create(out, { overwrite: true });
     await aborted.writeFile('new.txt', 'new');
     await aborted.abort();
-    expect(await readdir(out)).toEqual(['old.txt']);
+    expect((await readdir(out)).sort()).toEqual(['.eader-export.json', 'old.txt']);
     const replacing = await ExportDir.create(out, { overwrite: true });
     await replacing.writeFile('new.txt', 'new');
     await replacing.commit();
-    expect(await readdir(out)).toEqual(['new.txt']);
+    expect((await readdir(out)).sort()).toEqual(['.eader-export.json', 'new.txt']);
     expect((await readdir(dir)).filter((n) => n.startsWith('b'))).toEqual(['b']);
   });
 

@@ -3,11 +3,36 @@
  * to a temp name in its final folder, fsynced and renamed; only a complete export is renamed to
  * `<out>`. A kill -9 at any moment leaves either no `<out>` or the previous one, and the partial
  * folder holds only whole files under their final names (plus at most one `.tmp-*` file).
+ *
+ * Every export we write carries a marker file (EXPORT_MARKER). `overwrite` replaces only a folder
+ * holding that marker: never a folder we did not write as an export (a dataset, a project, a parent
+ * with unrelated files), and never a symlink. Callers also pass the output guard (fs/output-guard.ts)
+ * so that an export never is, contains or lies inside the project or the dataset.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { checkRegular } from '../fs/read-regular';
 import { ExportError } from './types';
+import { entryExists, pathExists } from '../fs/exists';
+
+/** The marker every export folder carries; only a folder holding it may be replaced. */
+export const EXPORT_MARKER = '.eader-export.json';
+const MARKER_FORMAT = 'eader-export/1';
+
+/** Why `out` may not be replaced by an export, or null when it may (it holds our marker). */
+async function notReplaceable(out: string): Promise<string | null> {
+  const info = await lstat(out);
+  if (info.isSymbolicLink()) return 'it is a symlink';
+  if (!info.isDirectory()) return 'it is not a folder';
+  try {
+    const marker = JSON.parse(await readFile(join(out, EXPORT_MARKER), 'utf8')) as { format?: unknown };
+    if (marker.format === MARKER_FORMAT) return null;
+  } catch {
+    // no marker, or not ours
+  }
+  return `it was not written by eader export (no ${EXPORT_MARKER} marker)`;
+}
 
 async function fsyncPath(path: string): Promise<void> {
   let handle;
@@ -21,14 +46,6 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function processAlive(pid: number): boolean {
   try {
@@ -66,8 +83,10 @@ export class ExportDir {
   static async create(outPath: string, options: { overwrite?: boolean } = {}): Promise<ExportDir> {
     const out = resolve(outPath);
     if (dirname(out) === out) throw new ExportError('cannot export to a filesystem root');
-    if ((await exists(out)) && !options.overwrite) {
-      throw new ExportError(`${out} already exists; choose another folder or pass overwrite (--overwrite)`);
+    if (await entryExists(out)) {
+      if (!options.overwrite) throw new ExportError(`${out} already exists; choose another folder or pass overwrite (--overwrite)`);
+      const why = await notReplaceable(out);
+      if (why) throw new ExportError(`${out} is not replaced: ${why}; only a folder written by an export is replaced. Choose another folder.`);
     }
     await mkdir(dirname(out), { recursive: true });
     await ExportDir.removeStalePartials(out);
@@ -125,8 +144,13 @@ export class ExportDir {
     this.written.push(rel);
   }
 
-  /** Put a copy (or a hard link, falling back to a copy across devices) of `source` at `rel`. */
-  async placeFile(rel: string, source: string, mode: 'copy' | 'link'): Promise<void> {
+  /**
+   * Put a copy (or a hard link, falling back to a copy across devices) of `source` at `rel`. With a
+   * root, the source must be a regular file inside it by real path (a symlink out of the dataset is
+   * never copied).
+   */
+  async placeFile(rel: string, source: string, mode: 'copy' | 'link', root?: string): Promise<void> {
+    if (root !== undefined) await checkRegular(source, { root, kind: 'image' }).catch((err: Error) => Promise.reject(new ExportError(`image ${err.message}`)));
     const { path, temp } = await this.target(rel);
     try {
       let linked = false;
@@ -146,7 +170,7 @@ export class ExportDir {
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true });
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(source))) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await pathExists(source))) {
         throw new ExportError(`image ${source} does not exist`);
       }
       throw err;
@@ -156,13 +180,17 @@ export class ExportDir {
 
   /** fsync every folder, then move the finished export into place (replacing the old one if allowed). */
   async commit(): Promise<void> {
+    await this.writeFile(EXPORT_MARKER, `${JSON.stringify({ format: MARKER_FORMAT, createdAt: new Date().toISOString(), files: this.written.length })}\n`);
+    this.written.pop(); // the marker is ours, not part of the export's file list
     const folders = [...this.dirs].sort((a, b) => b.length - a.length);
     for (const dir of folders) await fsyncPath(dir);
     await fsyncPath(this.partial);
     this.finished = true;
     let previous: string | null = null;
-    if (await exists(this.out)) {
+    if (await entryExists(this.out)) {
       if (!this.overwrite) throw new ExportError(`${this.out} appeared during the export; the export is left in ${this.partial}`);
+      const why = await notReplaceable(this.out);
+      if (why) throw new ExportError(`${this.out} is not replaced: ${why}; the export is left in ${this.partial}`);
       previous = `${this.out}.old-${process.pid}`;
       await rm(previous, { recursive: true, force: true });
       await rename(this.out, previous);

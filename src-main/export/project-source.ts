@@ -3,6 +3,9 @@
  * (`Project.open`, `images()`, `meta`, `imagePath`, `masks.read`). Images without a saved mask
  * (`masks/<id>.png`) are not exported; they are counted so the caller can say so.
  */
+import { join } from 'node:path';
+import { datasetFolders } from '../fs/output-guard';
+import { EXPORTS_DIR } from '../project/project-paths';
 import { Project } from '../project/project-store';
 import type { RgbTriple } from '../codecs/voc-palette';
 import type { ExportItem, ExportSource } from './types';
@@ -13,7 +16,7 @@ export interface ProjectSource extends ExportSource {
 }
 
 export async function sourceFromProject(projectDir: string): Promise<ProjectSource> {
-  const project = await Project.open(projectDir);
+  const project = await Project.open(projectDir, { readOnly: true });
   const { meta } = project;
   const images = project.images();
   const withoutMask: string[] = [];
@@ -42,5 +45,7 @@ export async function sourceFromProject(projectDir: string): Promise<ProjectSour
     items: items(),
     total: images.length,
     withoutMask,
+    // Never the project itself or any of it but exports/, never the dataset.
+    protect: [{ path: project.dir, what: 'the project', allowBelow: [join(project.dir, EXPORTS_DIR)] }, ...datasetFolders(meta.dataset.root, meta.dataset.path)],
   };
 }

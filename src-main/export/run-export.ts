@@ -1,5 +1,6 @@
 /** The loop every exporter shares: filter, validate, write item by item, finish, commit atomically. */
 import { VOID_LABEL } from '@shared/domain/dataset';
+import { refuseProtectedOutput } from '../fs/output-guard';
 import { ExportDir } from './export-dir';
 import { ExportError, type ExportFormat, type ExportItem, type ExportOptions, type ExportSource, type ExportSummary } from './types';
 
@@ -13,7 +14,8 @@ export interface FormatWriter {
 
 export type FormatFactory = (dir: ExportDir, source: ExportSource, options: ExportOptions) => FormatWriter;
 
-const ID_PATTERN = /^[^/\\:*?"<>|\0]+$/;
+/** Ids become file names in every format: no separators, no characters Windows refuses, no control characters. */
+const ID_PATTERN = /^[^/\\:*?"<>|\p{Cc}]+$/u;
 
 export function checkSource(source: ExportSource): void {
   const { classes, palette } = source;
@@ -54,6 +56,7 @@ export async function runExport(
   options: ExportOptions = {},
 ): Promise<ExportSummary> {
   checkSource(source);
+  await refuseProtectedOutput(out, source.protect ?? [], { label: 'the export folder', replaces: true });
   const dir = await ExportDir.create(out, { overwrite: options.overwrite });
   const total = source.total ?? 0;
   let exported = 0;

@@ -6,6 +6,7 @@
 import type { IndexMask } from '@shared/domain/dataset';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
 import type { RgbTriple } from '../codecs/voc-palette';
+import type { ProtectedFolder } from '../fs/output-guard';
 
 export type ExportFormat = 'voc' | 'coco' | 'labelstudio' | 'cvat';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['voc', 'coco', 'labelstudio', 'cvat'];
@@ -34,6 +35,11 @@ export interface ExportSource {
   items: AsyncIterable<ExportItem> | Iterable<ExportItem>;
   /** Number of items, when known (for progress). */
   total?: number;
+  /**
+   * Folders the export must never be, contain or lie inside (the project, its dataset), checked by
+   * the output guard before anything is written.
+   */
+  protect?: ProtectedFolder[];
 }
 
 /** How exported image files are provided next to the masks (VOC, COCO, CVAT). */

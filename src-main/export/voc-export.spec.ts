@@ -55,7 +55,7 @@ describe('VOC export', () => {
     const linked = await exportMasks('voc', source, join(dir, 'voc-link'), { images: 'link' });
     expect(await readFile(join(linked.out, 'JPEGImages/x.jpg'))).toEqual(await readFile(source.items[0]!.imageFile));
     const none = await exportMasks('voc', source, join(dir, 'voc-none'), { images: 'none' });
-    expect((await readdir(none.out)).sort()).toEqual(['ImageSets', 'SegmentationClass', 'classes.txt']);
+    expect((await readdir(none.out)).sort()).toEqual(['.eader-export.json', 'ImageSets', 'SegmentationClass', 'classes.txt']);
   });
 
   it('rejects bad input with a clear message and leaves nothing behind', async () => {

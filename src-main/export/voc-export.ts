@@ -16,7 +16,7 @@ export const vocExporter: FormatFactory = (dir, source, options) => {
   return {
     async add(item) {
       await dir.writeFile(`SegmentationClass/${item.id}.png`, encodeIndexedPng(item.mask, { palette: VOC_PALETTE }));
-      await placeImage(dir, item, 'JPEGImages', mode);
+      await placeImage(dir, item, 'JPEGImages', mode, source.imageRoot);
       splits.add(item.id, item.splits);
     },
     async finish() {

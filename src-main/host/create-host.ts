@@ -4,7 +4,7 @@ import { rendererDir } from '../platform/paths';
 import { createWorkbench } from '../workbench';
 import { startHost, type HostOptions, type RunningHost } from './server';
 
-export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes'>> & {
+export type ServeOptions = Partial<Pick<HostOptions, 'host' | 'port' | 'token' | 'allowedHosts' | 'rendererDir' | 'log' | 'maxFrameBytes' | 'maxCallsInFlight' | 'maxBufferedBytes' | 'hardBufferedBytes'>> & {
   project?: string | null;
 };
 
@@ -14,5 +14,10 @@ export async function serveWorkbench(options: ServeOptions = {}): Promise<Runnin
   if (options.project) await workbench.projects.open(options.project);
   const { events, dispatcher } = workbench;
   const running = await startHost({ ...options, dispatcher, events, rendererDir: options.rendererDir ?? rendererDir(), log });
-  return { ...running, events };
+  // Closing the host lets go of the open project too (its lock), after the sockets are gone.
+  const close = async (): Promise<void> => {
+    await running.close();
+    await workbench.projects.close();
+  };
+  return { ...running, close, events };
 }

@@ -1,12 +1,20 @@
 /**
  * The Node host: serves the built UI and the typed contract over a WebSocket, so the workbench runs
  * in a browser — from this machine, or from a GPU box through an SSH tunnel.
+ *
+ * Each connection is bounded (docs/reliability.md): at most `maxCallsInFlight` calls run at once;
+ * while that many run, or while more than `maxBufferedBytes` wait unsent in the socket, the socket is
+ * paused (TCP pushes back on the client) and its next calls wait in order. Events are dropped for a
+ * connection over the bound, and one that goes past `hardBufferedBytes` is dropped (terminated). So a client
+ * that stops reading costs a bounded amount of memory and never slows the others. Frames larger than
+ * the largest call the contract allows (base64 included) are refused before they are parsed.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { contract, DEFAULT_MAX_INPUT_BYTES } from '@shared/contract';
 import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
 import type { Dispatcher } from '../api/dispatch';
 import type { EventBus } from '../api/event-bus';
@@ -22,10 +30,23 @@ export interface HostOptions {
   token?: string;
   /** Extra Host header values to accept (e.g. a tunnel's name). */
   allowedHosts?: string[];
-  /** Hard cap on one WebSocket frame; larger frames close that socket with code 1009. */
+  /** Hard cap on one WebSocket frame; larger frames close that socket with code 1009 (default: MAX_FRAME_BYTES). */
   maxFrameBytes?: number;
+  /** Calls of one connection that run at once (default 8). */
+  maxCallsInFlight?: number;
+  /** Unsent bytes of one connection above which its reading pauses and its events are dropped (default 16 MiB). */
+  maxBufferedBytes?: number;
+  /** Unsent bytes above which the connection is closed (default 256 MiB). */
+  hardBufferedBytes?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * The largest frame a valid call can need: the largest input the contract allows, as base64 (4/3),
+ * plus room for the envelope. Anything larger is refused by ws before it is buffered whole.
+ */
+export const MAX_FRAME_BYTES =
+  Math.ceil((Math.max(DEFAULT_MAX_INPUT_BYTES, ...Object.values(contract).map((spec) => ('maxInputBytes' in spec && typeof spec.maxInputBytes === 'number' ? spec.maxInputBytes : 0))) * 4) / 3) + (1 << 20);
 
 export interface RunningHost {
   url: string;
@@ -37,8 +58,10 @@ export interface RunningHost {
 
 export const WS_PATH = '/ws';
 
-function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(encodeWire(message));
+function send(socket: WebSocket, message: ServerMessage, hardLimit: number): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.send(encodeWire(message));
+  if (socket.bufferedAmount > hardLimit) socket.terminate(); // it is not reading: a close handshake would wait for it too
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
@@ -64,7 +87,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     void serveStatic(options.rendererDir, path, res);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 << 20 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
+  const maxInFlight = options.maxCallsInFlight ?? 8;
+  const maxBuffered = options.maxBufferedBytes ?? 16 << 20;
+  const hardBuffered = options.hardBufferedBytes ?? 256 << 20;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -76,34 +102,71 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    const detach = options.events.attach((event, payload) => send(ws, { kind: 'event', event, payload }));
-    ws.on('close', detach);
+    const queue: { data: RawData; isBinary: boolean }[] = [];
+    let inFlight = 0;
+    let paused = false;
+    let drainTimer: ReturnType<typeof setTimeout> | null = null;
+    const reply = (message: ServerMessage): void => send(ws, message, hardBuffered);
+    // Start queued calls while the connection is under its bounds; pause reading while it is not.
+    const pump = (): void => {
+      while (queue.length > 0 && inFlight < maxInFlight && ws.bufferedAmount <= maxBuffered) {
+        const next = queue.shift()!;
+        inFlight++;
+        void handleMessage(reply, next.data, next.isBinary).finally(() => {
+          inFlight--;
+          pump();
+        });
+      }
+      const blocked = queue.length > 0 || inFlight >= maxInFlight || ws.bufferedAmount > maxBuffered;
+      if (blocked !== paused && ws.readyState === ws.OPEN) {
+        paused = blocked;
+        if (blocked) ws.pause();
+        else ws.resume();
+      }
+      // ws has no drain event: look again shortly while unsent bytes hold the connection back.
+      if (ws.bufferedAmount > maxBuffered && drainTimer === null && ws.readyState === ws.OPEN) {
+        drainTimer = setTimeout(() => {
+          drainTimer = null;
+          pump();
+        }, 20);
+      }
+    };
+    const detach = options.events.attach((event, payload) => {
+      if (ws.bufferedAmount > maxBuffered) return; // a client that does not read misses events, nobody else does
+      reply({ kind: 'event', event, payload });
+    });
+    ws.on('close', () => {
+      detach();
+      queue.length = 0;
+      if (drainTimer) clearTimeout(drainTimer);
+    });
     ws.on('error', (error) => log(`websocket error: ${error.message}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void handleMessage(ws, data, isBinary);
+      queue.push({ data, isBinary });
+      pump();
     });
   });
 
-  async function handleMessage(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  async function handleMessage(reply: (message: ServerMessage) => void, data: RawData, isBinary: boolean): Promise<void> {
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
     if (isBinary) {
-      send(ws, { kind: 'error', error: { code: 'INVALID_INPUT', message: 'Binary frames are not calls; send JSON.' } });
+      reply({ kind: 'error', error: { code: 'INVALID_INPUT', message: 'Binary frames are not calls; send JSON.' } });
       return;
     }
     let message: unknown;
     try {
       message = decodeWire(text);
     } catch {
-      send(ws, { kind: 'error', error: { code: 'INVALID_INPUT', message: 'Malformed message: not JSON.' } });
+      reply({ kind: 'error', error: { code: 'INVALID_INPUT', message: 'Malformed message: not JSON.' } });
       return;
     }
     const call = message as { kind?: unknown; id?: unknown; channel?: unknown; input?: unknown };
     if (call?.kind !== 'call' || typeof call.id !== 'number') {
-      send(ws, { kind: 'error', error: { code: 'INVALID_INPUT', message: 'Malformed message: expected {kind:"call", id, channel, input}.' } });
+      reply({ kind: 'error', error: { code: 'INVALID_INPUT', message: 'Malformed message: expected {kind:"call", id, channel, input}.' } });
       return;
     }
     const result = await options.dispatcher.dispatch(call.channel, call.input);
-    send(ws, { kind: 'result', id: call.id, result });
+    reply({ kind: 'result', id: call.id, result });
   }
 
   await new Promise<void>((resolve, rejectListen) => {

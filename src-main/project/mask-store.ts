@@ -3,14 +3,18 @@
  * 255 = void) and `masks/.history/<id>/<n>.png` keeps every revision, n = 1, 2, … Saving writes the
  * new revision first (exclusively: a revision file is never replaced), then atomically replaces the
  * current mask, so a crash between the two leaves the previous current mask plus one extra revision,
- * and nothing is lost. Reverting to revision k saves k's content as a new revision.
+ * and nothing is lost. Reverting to revision k saves k's content as a new revision. A crashed save's
+ * temp file in the revision folder is removed by the next save of that image (and when the project
+ * opens). Every read error names the image and the file.
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { IndexMask } from '@shared/domain/dataset';
 import { VOID_LABEL } from '@shared/domain/dataset';
 import { decodeIndexedPng, encodeIndexedPng } from '../codecs/indexed-png';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { removeStaleTemps, writeFileAtomic } from '../fs/atomic-write';
+import { readRegular, UnreadableFileError } from '../fs/read-regular';
+import { MaskRejectedError } from './errors';
 import { historyDir, maskPath } from './project-paths';
 import type { ProjectImage } from './project-schema';
 
@@ -18,6 +22,8 @@ import type { ProjectImage } from './project-schema';
 export interface MaskOwner {
   image(id: string): ProjectImage;
   readonly meta: { readonly classes: readonly string[] };
+  /** Throws when the project is open read-only. */
+  assertWritable(): void;
 }
 
 export interface MaskRevision {
@@ -36,13 +42,13 @@ export class MaskStore {
   /** Check a mask against its image: size and values (class indices or 255). */
   private check(id: string, mask: IndexMask): void {
     const image = this.owner.image(id);
-    if (mask.data.length !== mask.width * mask.height) throw new Error(`mask for "${id}" has ${mask.data.length} bytes for ${mask.width}×${mask.height}`);
+    if (mask.data.length !== mask.width * mask.height) throw new MaskRejectedError(`mask for "${id}" has ${mask.data.length} bytes for ${mask.width}×${mask.height}`);
     if ((image.width !== null && image.width !== mask.width) || (image.height !== null && image.height !== mask.height)) {
-      throw new Error(`mask for "${id}" is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
+      throw new MaskRejectedError(`mask for "${id}" is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
     }
     const classCount = this.owner.meta.classes.length;
     for (const v of mask.data) {
-      if (v >= classCount && v !== VOID_LABEL) throw new Error(`mask for "${id}" holds value ${v}, which is no class (0..${classCount - 1}) nor void (255)`);
+      if (v >= classCount && v !== VOID_LABEL) throw new MaskRejectedError(`mask for "${id}" holds value ${v}, which is no class (0..${classCount - 1}) nor void (255)`);
     }
   }
 
@@ -64,10 +70,12 @@ export class MaskStore {
 
   /** Save a new revision and make it current. Returns its number. */
   async save(id: string, mask: IndexMask): Promise<number> {
+    this.owner.assertWritable();
     this.check(id, mask);
     const bytes = encodeIndexedPng(mask);
     const dir = historyDir(this.dir, id);
     await mkdir(dir, { recursive: true });
+    await removeStaleTemps(dir);
     const last = (await this.revisions(id)).at(-1)?.n ?? 0;
     let n = last + 1;
     for (;;) {
@@ -86,23 +94,30 @@ export class MaskStore {
   /** The current mask, or null when none was saved. */
   async read(id: string): Promise<IndexMask | null> {
     this.owner.image(id);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(maskPath(this.dir, id));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-    return decodeIndexedPng(bytes).mask;
+    return this.decode(id, maskPath(this.dir, id));
   }
 
   async readRevision(id: string, n: number): Promise<IndexMask> {
     this.owner.image(id);
+    const mask = await this.decode(id, join(historyDir(this.dir, id), `${n}.png`));
+    if (!mask) throw new Error(`mask of "${id}" has no revision ${n}`);
+    return mask;
+  }
+
+  /** Read and decode one mask file; null when absent, else an error naming the image and the file. */
+  private async decode(id: string, path: string): Promise<IndexMask | null> {
+    const label = relative(this.dir, path);
+    let bytes: Buffer;
     try {
-      return decodeIndexedPng(await readFile(join(historyDir(this.dir, id), `${n}.png`))).mask;
+      bytes = await readRegular(path, { kind: 'mask', label });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`mask of "${id}" has no revision ${n}`);
-      throw err;
+      if (err instanceof UnreadableFileError && err.reason === 'file not found') return null;
+      throw new Error(`mask of "${id}" (${label}) cannot be read: ${err instanceof UnreadableFileError ? err.reason : (err as Error).message}`);
+    }
+    try {
+      return decodeIndexedPng(bytes).mask;
+    } catch (err) {
+      throw new Error(`mask of "${id}" (${label}): ${(err as Error).message}`);
     }
   }
 

@@ -5,6 +5,10 @@ export const MASKS_DIR = 'masks';
 export const HISTORY_DIR = '.history';
 export const RUNS_DIR = 'runs';
 export const THUMBS_DIR = 'thumbs';
+/** The one-writer lock of a project (fs/lock.ts): held while a process has it open for writing. */
+export const LOCK_FILE = '.eader-lock';
+/** Exports from the UI go below this folder of the project (and nowhere else in it). */
+export const EXPORTS_DIR = 'exports';
 
 /**
  * A file-name-safe, reversible form of an image id: encodeURIComponent, plus "." and "*" escaped so

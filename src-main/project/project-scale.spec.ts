@@ -33,9 +33,11 @@ describe('project at scale', () => {
     const created = await Project.create(projectDir, { dataset: index(await dir('ds'), images) });
     await Promise.all(Array.from({ length: 50 }, (_, i) => created.setReview(images[i * 3]!.id, 'accepted', `ok ${i}`)));
 
+    await created.close();
     const times: number[] = [];
     let opened: Project | null = null;
     for (let run = 0; run < 3; run++) {
+      await opened?.close();
       const t0 = performance.now();
       opened = await Project.open(projectDir);
       times.push(performance.now() - t0);

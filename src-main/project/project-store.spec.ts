@@ -38,7 +38,7 @@ describe('Project store', () => {
     const before = await hashTree(datasetRoot);
     const projectDir = join(await dir('proj'), 'p');
     const project = await Project.create(projectDir, { dataset: datasetIndex(datasetRoot, [record('a')]) });
-    expect((await readdir(projectDir)).sort()).toEqual(['images.json', 'masks', 'project.json', 'runs', 'thumbs']);
+    expect((await readdir(projectDir)).sort()).toEqual(['.eader-lock', 'images.json', 'masks', 'project.json', 'runs', 'thumbs']);
     const meta = JSON.parse(await readFile(join(projectDir, 'project.json'), 'utf8')) as Record<string, unknown>;
     expect(meta).toMatchObject({ schemaVersion: 1, app: 'eader-workbench', name: 'p', dataset: { format: 'folder', root: datasetRoot }, classes: ['background', 'cat', 'dog'] });
     expect(project.imagePath('a')).toBe(join(datasetRoot, 'images/a.png'));
@@ -59,6 +59,7 @@ describe('Project store', () => {
     const { project, projectDir } = await smallProject();
     await Promise.all([project.setReview('a', 'accepted'), project.setReview('b', 'needs-work', 'fix the tail'), project.updateSettings({ batch: 8 })]);
     await project.setReview('a', 'accepted', 'ok');
+    await project.close();
     const again = await Project.open(projectDir);
     expect(again.images().map((im) => [im.id, im.review, im.comment, im.hasGt, im.labels])).toEqual([
       ['a', 'accepted', 'ok', true, [1]],

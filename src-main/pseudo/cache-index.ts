@@ -1,7 +1,8 @@
 /** The current cam cache of a run, found on disk: its key (key.json) and the image ids it holds. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CAMS_DIR, CamCache, type CamCacheKey } from './cam-cache';
+import { CamCache, type CamCacheKey } from './cam-cache';
+import { runPaths } from '../runs/run-layout';
 
 const fileToId = (name: string): string => decodeURIComponent(name.slice(0, -'.bin'.length));
 
@@ -9,13 +10,13 @@ const fileToId = (name: string): string => decodeURIComponent(name.slice(0, -'.b
 export async function currentCache(runDir: string): Promise<CamCache | null> {
   let names: string[];
   try {
-    names = await readdir(join(runDir, CAMS_DIR));
+    names = await readdir(runPaths(runDir).cams);
   } catch {
     return null;
   }
   for (const name of names.sort().reverse()) {
     try {
-      const doc = JSON.parse(await readFile(join(runDir, CAMS_DIR, name, 'key.json'), 'utf8')) as { hash?: string; key?: CamCacheKey };
+      const doc = JSON.parse(await readFile(join(runPaths(runDir).cams, name, 'key.json'), 'utf8')) as { hash?: string; key?: CamCacheKey };
       if (doc.key && doc.hash === name) {
         const cache = new CamCache(runDir, doc.key);
         if (cache.hash === name) return cache;

@@ -15,8 +15,8 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CamGrid } from '@shared/pseudo/cam-grid';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { runPaths } from '../runs/run-layout';
 
-export const CAMS_DIR = 'cams';
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
 const VERSION = 1;
 const HEADER = 4 + 4 + 16 + 5 * 4;
@@ -99,12 +99,12 @@ export class CamCache {
     readonly key: CamCacheKey,
   ) {
     this.hash = keyHash(key);
-    this.dir = join(runDir, CAMS_DIR, this.hash);
+    this.dir = join(runPaths(runDir).cams, this.hash);
   }
 
   /** Make this key's folder the only one: other keys' cams are removed (they are stale). */
   async prepare(): Promise<void> {
-    const root = join(this.runDir, CAMS_DIR);
+    const root = runPaths(this.runDir).cams;
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(root)) if (name !== this.hash) await rm(join(root, name), { recursive: true, force: true });
     await writeJsonAtomic(join(this.dir, 'key.json'), { format: 'eader-cam-cache/1', hash: this.hash, key: this.key });

@@ -1,14 +1,14 @@
 /**
- * How a cam job runs. `forkedCamRunner` (the app, the host): a child process per job, so the
+ * How a cam job runs. `forkedCamRunner` (the app, the host): a pseudo-mask worker per job (the
+ * toolkit's `pseudo-worker` entry, a Node child process or, in the app, a utilityProcess), so the
  * network never blocks the main event loop and a crash (out of memory) leaves the app standing.
  * `inProcessCamRunner` (tests, the CLI): the same job in this process.
  */
-import { fork } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { appRoot } from '../platform/paths';
+import { FromPseudoWorker, ToPseudoWorker } from '@shared/protocols/pseudo-worker';
+import { errorText } from '@shared/envelope';
+import { describeExit } from '../processes/channel';
+import { FORK, spawnChild, type ProcessKind } from '../processes/spawn';
 import { runCamJob, type CamJob, type CamJobProgress, type CamJobResult } from './cam-job';
-import type { ParentToWorker, WorkerToParent } from './worker-main';
 
 export interface CamRunResult extends CamJobResult {
   cancelled: boolean;
@@ -21,27 +21,19 @@ export const inProcessCamRunner: CamRunner = async (job, onProgress, signal) => 
   return { ...result, cancelled: signal.aborted };
 };
 
-export function forkedCamRunner(env: NodeJS.ProcessEnv = process.env): CamRunner {
-  return async (job, onProgress, signal) => {
-    const { WORKER_ENTRY_URL } = await import('./worker-entry');
-    const entry = fileURLToPath(WORKER_ENTRY_URL);
-    const fromSources = entry.endsWith('.ts');
-    const childEnv: NodeJS.ProcessEnv = { ...env, EADER_PSEUDO_WORKER: '1', ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
-    if (fromSources) childEnv.TSX_TSCONFIG_PATH = join(appRoot(), 'tsconfig.base.json');
-    const child = fork(entry, [], {
-      cwd: appRoot(),
-      env: childEnv,
-      execArgv: fromSources ? ['--import', 'tsx'] : [],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new Promise<CamRunResult>((resolve, reject) => {
+export interface ChildCamRunnerOptions {
+  kind?: ProcessKind;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A worker per job; it resolves on the worker's `done` and rejects on its error, a refused message or an exit without `done`. */
+export function forkedCamRunner({ kind = FORK, env = process.env }: ChildCamRunnerOptions = {}): CamRunner {
+  return (job, onProgress, signal) =>
+    new Promise<CamRunResult>((resolve, reject) => {
+      const child = spawnChild({ entry: 'pseudo-worker', ...kind, toChild: ToPseudoWorker, fromChild: FromPseudoWorker, env });
       let settled = false;
-      let lastError: string | null = null;
-      const send = (message: ParentToWorker): void => {
-        if (child.connected) child.send(message);
-      };
-      const onAbort = (): void => send({ type: 'cancel' });
+      let failure: string | null = null;
+      const onAbort = (): void => child.send({ type: 'cancel' });
       signal.addEventListener('abort', onAbort, { once: true });
       const finish = (action: () => void): void => {
         if (settled) return;
@@ -49,16 +41,33 @@ export function forkedCamRunner(env: NodeJS.ProcessEnv = process.env): CamRunner
         signal.removeEventListener('abort', onAbort);
         action();
       };
-      child.on('message', (raw: WorkerToParent) => {
-        if (raw.type === 'ready') send({ type: 'run', job });
-        else if (raw.type === 'progress') onProgress(raw);
-        else if (raw.type === 'done') finish(() => resolve({ done: raw.done, backend: raw.backend, failed: raw.failed, cancelled: raw.cancelled }));
-        else if (raw.type === 'error') lastError = raw.message;
+      const fail = (message: string): void => {
+        failure ??= message;
+        child.kill();
+      };
+      child.on((message) => {
+        switch (message.type) {
+          case 'ready':
+            try {
+              child.send({ type: 'run', job });
+            } catch (error) {
+              fail(errorText(error)); // a job the protocol refuses is never sent
+              return;
+            }
+            if (signal.aborted) onAbort();
+            return;
+          case 'progress':
+            onProgress({ done: message.done, total: message.total, imageId: message.imageId, seconds: message.seconds });
+            return;
+          case 'done':
+            finish(() => resolve({ done: message.done, backend: message.backend, failed: message.failed, cancelled: message.cancelled }));
+            return;
+          case 'error':
+            failure ??= message.message;
+            return;
+        }
       });
-      child.on('error', (error) => finish(() => reject(error)));
-      child.on('exit', (code, sig) =>
-        finish(() => reject(new Error(lastError ?? `The pseudo-mask worker ended without finishing (exit ${code ?? 'none'}${sig ? `, ${sig}` : ''}).`))),
-      );
+      child.onRejected((error) => fail(error.message));
+      void child.exit.then((exit) => finish(() => reject(new Error(failure ?? `${describeExit(child.title, exit)} before finishing.`))));
     });
-  };
 }

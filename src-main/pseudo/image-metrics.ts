@@ -14,6 +14,7 @@ export function imageIou(gt: Uint8Array, pred: Uint8Array, numClasses: number): 
     const g = gt[i]!;
     if (g === VOID_LABEL) continue;
     const p = pred[i]!;
+    if (p === VOID_LABEL) continue; // the mask's ignore band: not scored
     gtCount[g]! += 1;
     predCount[p]! += 1;
     if (g === p) inter[g]! += 1;

@@ -7,6 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { IgnoreBand, RefinerName } from '@shared/domain/pseudo-view';
 import { writeFileAtomic } from '../fs/atomic-write';
 
 export const PROVENANCE_DIR = 'provenance';
@@ -18,8 +19,10 @@ export const ProvenanceEntry = z.object({
   checkpointStep: z.number().int(),
   checkpointSha256: z.string(),
   threshold: z.number(),
-  refine: z.boolean(),
+  /** The refiner (entries written before refiners had names hold true/false). */
+  refine: RefinerName,
   keepLargest: z.boolean(),
+  ignoreBand: IgnoreBand.nullable().default(null),
   scales: z.array(z.number()),
   flip: z.boolean(),
   labels: z.enum(['gt', 'predicted']),

@@ -22,7 +22,8 @@ const TAU = 10;
 const AREA_EPS = 0.005;
 
 /** Signals that need only the image itself (area is filled in by queueSignals). */
-export function imageSignals(cams: CachedCams, settings: RenderSettings): { signals: Omit<SignalValues, 'area'>; areas: Map<number, number> } {
+export function imageSignals(cams: CachedCams, withBand: RenderSettings): { signals: Omit<SignalValues, 'area'>; areas: Map<number, number> } {
+  const settings = { ...withBand, ignoreBand: null }; // the signals judge the committed labels
   const n = cams.width * cams.height;
   const mask = renderPseudoMask(cams, settings);
   const lower = renderPseudoMask(cams, { ...settings, threshold: Math.max(0, settings.threshold - 0.1) });

@@ -1,11 +1,13 @@
 /**
- * Entry of the pseudo-mask worker process. The parent forks this very module (its URL is exported,
- * so the bundled chunk is found wherever the build put it) with EADER_PSEUDO_WORKER=1; anywhere
- * else importing it does nothing.
+ * The pseudo-mask worker's process entry (built to out/main/pseudo-worker.js; from the sources,
+ * run through tsx). A Node child process or, in the app, an Electron utilityProcess; one cam job
+ * per process. See docs/pseudo-masks.md.
  */
-export const WORKER_ENTRY_URL = import.meta.url;
+import { FromPseudoWorker, ToPseudoWorker } from '@shared/protocols/pseudo-worker';
+import { PROCESS_ENTRIES } from '../processes/entries';
+import { serveParent } from '../processes/serve-parent';
+import { serveCamJobs } from './worker-main';
 
-if (process.env.EADER_PSEUDO_WORKER === '1' && typeof process.send === 'function') {
-  delete process.env.EADER_PSEUDO_WORKER;
-  void import('./worker-main').then((m) => m.serveWorker());
-}
+const port = serveParent(PROCESS_ENTRIES['pseudo-worker'].title, { toChild: ToPseudoWorker, fromChild: FromPseudoWorker });
+port.onDisconnect(() => process.exit(0)); // orphaned: the parent is gone
+serveCamJobs(port);

@@ -4,12 +4,18 @@
  * global step, a SHA-256 of weights.bin). A checkpoint is written into a `.tmp-…` folder, every
  * file fsynced, then the folder is renamed into place: a crash leaves either a complete checkpoint
  * or a temp folder that readers ignore. Nothing is overwritten in place. Plain data, no tfjs.
+ *
+ * Only finite weights are kept (docs/reliability.md): writing a tensor with a NaN or an infinity
+ * throws NonFiniteTensorError before anything is written, and reading one refuses it, so a diverged
+ * run's state is never resumed from, chosen as best, or used by `infer`. A manifest whose lengths or
+ * offsets do not fit the shapes or weights.bin is refused with the tensor's name.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, writeJsonAtomic, writeSynced } from '../fs/atomic-write';
+import { pathExists } from '../fs/exists';
 
 export type TensorDtype = 'float32' | 'int32';
 
@@ -59,10 +65,33 @@ export interface CheckpointInfo {
   dir: string;
 }
 
+export class NonFiniteTensorError extends Error {
+  constructor(
+    readonly tensor: string,
+    readonly value: number,
+    readonly index: number,
+  ) {
+    super(`tensor ${tensor} holds ${value} at index ${index}; only finite weights are kept`);
+    this.name = 'NonFiniteTensorError';
+  }
+}
+
+/** Throws NonFiniteTensorError at the first NaN or ±Infinity of a float tensor. */
+export function assertFinite(t: TensorRecord): void {
+  if (t.dtype !== 'float32') return;
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) throw new NonFiniteTensorError(t.name, v, i); // NaN and ±Infinity only
+  }
+}
+
 const NAME = /^step-(\d{9})$/;
 export const checkpointName = (step: number): string => `step-${String(step).padStart(9, '0')}`;
 
 export async function writeCheckpoint(checkpointsDir: string, state: CheckpointState): Promise<CheckpointInfo> {
+  for (const t of state.tensors) assertFinite(t);
+  if (state.score !== null && !Number.isFinite(state.score)) throw new NonFiniteTensorError('score', state.score, 0);
   await mkdir(checkpointsDir, { recursive: true });
   const finalDir = join(checkpointsDir, checkpointName(state.step));
   const tempDir = join(checkpointsDir, `.tmp-${checkpointName(state.step)}-${process.pid}-${Date.now()}`);
@@ -96,7 +125,7 @@ export async function writeCheckpoint(checkpointsDir: string, state: CheckpointS
     await writeSynced(join(tempDir, 'manifest.json'), JSON.stringify(manifest, null, 1));
     await fsyncDir(tempDir);
     // A checkpoint of the same step (a repeated stop) is never overwritten: it already holds this state.
-    if (await exists(finalDir)) {
+    if (await pathExists(finalDir)) {
       await rm(tempDir, { recursive: true, force: true });
     } else {
       await rename(tempDir, finalDir);
@@ -107,15 +136,6 @@ export async function writeCheckpoint(checkpointsDir: string, state: CheckpointS
     throw error;
   }
   return { step: state.step, epoch: state.epoch, score: state.score, dir: finalDir };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readManifest(dir: string): Promise<Manifest | null> {
@@ -155,10 +175,23 @@ export async function readCheckpoint(dir: string): Promise<CheckpointState> {
   const sha = createHash('sha256').update(weights).digest('hex');
   if (sha !== manifest.sha256) throw new Error(`${dir}: weights.bin does not match its checksum.`);
   const tensors = manifest.tensors.map((t): TensorRecord => {
+    const values = t.shape.reduce((a, b) => a * b, 1);
+    if (t.length !== values) {
+      throw new Error(`${dir}: tensor ${t.name} has shape [${t.shape.join(',')}] (${values} values) but its manifest entry stores ${t.length}.`);
+    }
+    if (t.offset + t.length * 4 > weights.byteLength) {
+      throw new Error(`${dir}: tensor ${t.name} reaches byte ${t.offset + t.length * 4} of weights.bin, which has ${weights.byteLength}.`);
+    }
     const bytes = weights.subarray(t.offset, t.offset + t.length * 4);
     const copy = new Uint8Array(bytes); // aligned copy
     const data = t.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
-    return { name: t.name, shape: t.shape, dtype: t.dtype, data };
+    const record: TensorRecord = { name: t.name, shape: t.shape, dtype: t.dtype, data };
+    try {
+      assertFinite(record);
+    } catch (error) {
+      throw new Error(`${dir} cannot be used: ${(error as Error).message} (the run diverged before this checkpoint was written).`);
+    }
+    return record;
   });
   return { step: manifest.step, epoch: manifest.epoch, score: manifest.score, tensors, ...(manifest.extra ? { extra: manifest.extra } : {}) };
 }
@@ -199,7 +232,7 @@ export async function readBest(checkpointsDir: string): Promise<CheckpointInfo |
 export async function retainCheckpoints(checkpointsDir: string, latest: CheckpointInfo, keep: number): Promise<boolean> {
   let best = await readBest(checkpointsDir);
   let isBest = false;
-  if (latest.score !== null && (!best || best.score === null || latest.score <= best.score)) {
+  if (latest.score !== null && Number.isFinite(latest.score) && (!best || best.score === null || latest.score <= best.score)) {
     await writeJsonAtomic(join(checkpointsDir, 'best.json'), { step: latest.step, score: latest.score, dir: checkpointName(latest.step) });
     best = latest;
     isBest = true;

@@ -8,13 +8,14 @@ import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
+import { lossTermsOf } from '@shared/domain/loss-terms';
+import { NO_WEIGHTS } from '@shared/domain/weights';
 import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, type RunDetail, type RunSummary, type SeriesRow } from '@shared/domain/training-view';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
 
-export const OUTCOME_FILE = 'outcome.json';
 
 const OutcomeFile = z.object({
   format: z.literal('eader-run-outcome/1'),
@@ -28,7 +29,7 @@ export type OutcomeFile = z.infer<typeof OutcomeFile>;
 
 export async function readOutcome(runDir: string): Promise<OutcomeFile | null> {
   try {
-    const parsed = OutcomeFile.safeParse(JSON.parse(await readFile(join(runDir, OUTCOME_FILE), 'utf8')));
+    const parsed = OutcomeFile.safeParse(JSON.parse(await readFile(runPaths(runDir).outcome, 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -36,7 +37,7 @@ export async function readOutcome(runDir: string): Promise<OutcomeFile | null> {
 }
 
 export async function writeOutcome(runDir: string, value: Omit<OutcomeFile, 'format'>): Promise<void> {
-  await writeJsonAtomic(join(runDir, OUTCOME_FILE), { format: 'eader-run-outcome/1', ...value });
+  await writeJsonAtomic(runPaths(runDir).outcome, { format: 'eader-run-outcome/1', ...value });
 }
 
 /** The folder of a run id, confined to the runs root. */
@@ -48,7 +49,7 @@ export function runDirOf(root: string, runId: string): string {
 
 /** The first of `roots` that holds run `runId` (a config.json), else the first root (callers then report it missing). */
 export function findRunRoot(roots: readonly string[], runId: string): string {
-  for (const root of roots) if (existsSync(join(runDirOf(root, runId), 'config.json'))) return root;
+  for (const root of roots) if (existsSync(runPaths(runDirOf(root, runId)).config)) return root;
   const first = roots[0];
   if (first === undefined) throw new ApiError('NOT_FOUND', 'No runs folder.');
   return first;
@@ -109,15 +110,16 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 function finalLosses(rows: Record<string, unknown>[]): RunSummary['finalLosses'] {
   const lastOf = (phase: string): Record<string, unknown> | undefined => [...rows].reverse().find((r) => r.phase === phase);
-  const loc = lossColumns((lastOf('localizer') ?? {}) as Record<string, number>);
-  const adv = lossColumns((lastOf('adversary') ?? rows[rows.length - 1] ?? {}) as Record<string, number>);
+  const loc = lossColumns(lossTermsOf(lastOf('localizer')));
+  const adv = lossColumns(lossTermsOf(lastOf('adversary') ?? rows[rows.length - 1]));
   return { locBce: num(loc.locBce), alphaTerm: num(loc.alphaTerm), betaTerm: num(loc.betaTerm), advBce: num(adv.advBce) };
 }
 
 async function evalReports(runDir: string): Promise<RunSummary['evals']> {
-  const candidates = [join(runDir, 'eval.json')];
+  const { legacyEval, eval: evalDir } = runPaths(runDir);
+  const candidates = [legacyEval];
   try {
-    for (const name of (await readdir(join(runDir, 'eval'))).sort()) if (name.endsWith('.json')) candidates.push(join(runDir, 'eval', name));
+    for (const name of (await readdir(evalDir)).sort()) if (name.endsWith('.json')) candidates.push(join(evalDir, name));
   } catch {
     // no eval folder
   }
@@ -174,6 +176,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     finalLosses: finalLosses(ends.lastRows),
     checkpoints,
     resumes: record.resumes.length,
+    weights: record.weights ?? NO_WEIGHTS,
     status,
     message,
     evals,
@@ -211,7 +214,7 @@ export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promi
     const point: SeriesRow = {
       step: row.step,
       phase: row.phase === 'adversary' ? 1 : 0,
-      ...lossColumns(row as Record<string, number>),
+      ...lossColumns(lossTermsOf(row)),
       imagesPerSecond: num(row.imagesPerSecond) ?? Number.NaN,
     };
     series.push(point);
@@ -221,10 +224,7 @@ export async function readSeries(runDir: string, cap = MAX_SERIES_POINTS): Promi
 }
 
 export async function openRun(root: string, runId: string, liveRunId: string | null): Promise<RunDetail> {
-  const summary = await summarizeRun(root, runId, liveRunId).catch((error: unknown) => {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-  });
+  const summary = await asApiError('NOT_FOUND', () => summarizeRun(root, runId, liveRunId));
   const { series, rows } = await readSeries(runDirOf(root, runId));
   return { summary, series: series.toChunk(), rows };
 }
@@ -233,10 +233,6 @@ export async function openRun(root: string, runId: string, liveRunId: string | n
 export async function deleteRun(root: string, runId: string, liveRunId: string | null): Promise<void> {
   const dir = runDirOf(root, runId);
   if (runId === liveRunId) throw new ApiError('CONFLICT', `Run ${runId} is training now: stop it before deleting it.`);
-  try {
-    await readRunRecord(dir);
-  } catch (error) {
-    throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-  }
+  await asApiError('NOT_FOUND', () => readRunRecord(dir));
   await rm(dir, { recursive: true, force: true });
 }

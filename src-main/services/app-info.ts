@@ -15,7 +15,7 @@ function readPackage(): PackageJson {
   return cached;
 }
 
-export function appInfo(transport: AppInfo['transport'], project: string | null): AppInfo {
+export async function appInfo(transport: AppInfo['transport'], project: string | null): Promise<AppInfo> {
   const pkg = readPackage();
   return {
     name: pkg.productName ?? pkg.name,
@@ -23,7 +23,7 @@ export function appInfo(transport: AppInfo['transport'], project: string | null)
     transport,
     platform: `${process.platform}-${process.arch}`,
     node: process.versions.node,
-    backend: probeBackends(),
+    backend: await probeBackends(),
     project,
   };
 }

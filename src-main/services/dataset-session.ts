@@ -5,10 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
-import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
+import type { DatasetFormat, DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload, ReviewStatus, ScanProgress } from '@shared/domain/dataset-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
+import { summarizeDataset } from '../datasets/summary';
 import { resolveInside } from '../fs/confine';
 import { ByteLru } from '../platform/lru';
 import { resourcesDir } from '../platform/paths';
@@ -30,33 +31,29 @@ export interface ProjectLink {
 
 export const demoDatasetPath = (): string => resolve(resourcesDir(), 'demo');
 
+/** The Datasets area's summary: the shared counts (datasets/summary.ts), the first issues, the scan time. */
 export function summarize(index: DatasetIndex, scanMs: number): DatasetSummary {
-  const splits: Record<string, number> = {};
-  const perClass = new Array<number>(index.classes.length).fill(0);
-  let withGt = 0;
-  for (const image of index.images) {
-    for (const s of image.splits) splits[s] = (splits[s] ?? 0) + 1;
-    for (const c of image.labels) if (c < perClass.length) perClass[c] = (perClass[c] ?? 0) + 1;
-    if (image.gt) withGt++;
-  }
-  perClass[0] = withGt;
+  const counts = summarizeDataset(index);
   return {
-    format: index.format,
-    root: index.root,
-    classes: index.classes,
+    format: counts.format,
+    root: counts.root,
+    classes: counts.classes,
     palette: index.palette,
-    imageCount: index.images.length,
-    withGt,
-    splits,
-    perClass,
-    issueCount: index.issues.length,
-    issues: index.issues.slice(0, MAX_LISTED_ISSUES),
+    imageCount: counts.images,
+    withGt: counts.withGt,
+    splits: counts.splits,
+    perClass: counts.perClass,
+    issueCount: counts.issues.length,
+    issues: counts.issues.slice(0, MAX_LISTED_ISSUES),
+    notes: counts.notes,
     scanMs: Math.round(scanMs),
   };
 }
 
 export class DatasetSession {
   private index: DatasetIndex | null = null;
+  /** The path the open dataset was opened from (a COCO instances file, a VOCdevkit folder). */
+  private openedFrom: string | null = null;
   private summary: DatasetSummary | null = null;
   private byId = new Map<string, ImageRecord>();
   private readonly thumbs = new ByteLru<Uint8Array>(64 << 20);
@@ -82,18 +79,20 @@ export class DatasetSession {
     const info = await stat(root).catch(() => null);
     if (!info) throw new ApiError('NOT_FOUND', `Nothing at ${root}.`);
     const started = performance.now();
-    let index: DatasetIndex;
-    try {
-      index = await this.deps.open(root, this.deps.onProgress);
-    } catch (error) {
-      throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
-    }
+    const index: DatasetIndex = await asApiError('BAD_DATA', () => this.deps.open(root, this.deps.onProgress));
     if (this.index && this.index.root !== index.root) this.project = null;
     this.index = index;
+    this.openedFrom = root;
     this.byId = new Map(index.images.map((image) => [image.id, image]));
     this.thumbs.clear();
     this.summary = summarize(index, performance.now() - started);
     return this.summary;
+  }
+
+  /** Where the open dataset was opened from and its format: what reopens the same index elsewhere (the trainer). */
+  source(): { path: string; format: DatasetFormat } {
+    const index = this.dataset();
+    return { path: this.openedFrom ?? index.root, format: index.format };
   }
 
   current(): DatasetSummary | null {
@@ -145,14 +144,16 @@ export class DatasetSession {
     const cached = this.project?.thumbnail(id);
     if (!cached) return this.encode(id, THUMB_SIDE, 75, this.thumbs);
     const record = this.record(id);
-    try {
-      const data = await cached;
-      const meta = await sharp(data).metadata();
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      return { bytes, mime: 'image/webp', width: meta.width ?? 0, height: meta.height ?? 0, originalWidth: record.width ?? 0, originalHeight: record.height ?? 0 };
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot make the thumbnail of ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return asApiError(
+      'BAD_DATA',
+      async () => {
+        const data = await cached;
+        const meta = await sharp(data).metadata();
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        return { bytes, mime: 'image/webp', width: meta.width ?? 0, height: meta.height ?? 0, originalWidth: record.width ?? 0, originalHeight: record.height ?? 0 };
+      },
+      `Cannot make the thumbnail of ${record.file}: `,
+    );
   }
 
   async image(id: string, maxSide = 2048): Promise<EncodedImage> {
@@ -163,7 +164,7 @@ export class DatasetSession {
     const path = this.imagePath(id);
     const record = this.record(id);
     const cached = cache?.get(`${id}@${maxSide}`);
-    try {
+    return asApiError('BAD_DATA', async () => {
       // .rotate() applies EXIF orientation; downscaling here is for display only, never for GT.
       const pipeline = sharp(path, { failOn: 'error', limitInputPixels: 1 << 28 }).rotate().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
       const { data, info } = cached ? { data: cached, info: null } : await pipeline.jpeg({ quality }).toBuffer({ resolveWithObject: true });
@@ -178,19 +179,13 @@ export class DatasetSession {
         originalWidth: record.width ?? meta.width ?? 0,
         originalHeight: record.height ?? meta.height ?? 0,
       };
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot decode ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    }, `Cannot decode ${record.file}: `);
   }
 
   async gt(id: string): Promise<MaskPayload | null> {
     const record = this.record(id);
     if (!record.gt) return null;
-    try {
-      return await this.deps.readGt(this.dataset(), id);
-    } catch (error) {
-      throw new ApiError('BAD_DATA', `Cannot read the GT mask of "${id}": ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return asApiError('BAD_DATA', () => this.deps.readGt(this.dataset(), id), `Cannot read the GT mask of "${id}": `);
   }
 }
 

@@ -2,13 +2,20 @@
  * The project's masks for the editor: load (the saved mask, else the dataset's GT as an import,
  * else all background), save as a new revision (atomic indexed PNG), list and revert revisions.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { MaskDocumentPayload, MaskImportResult, MaskSaveInput } from '@shared/domain/mask-view';
 import { decodeIndexedPng } from '../codecs/indexed-png';
-import { ApiError } from '@shared/envelope';
+import { readRegular, UnreadableFileError } from '../fs/read-regular';
+import { ApiError, asApiError, errorText, type ErrorCode } from '@shared/envelope';
+import { MaskRejectedError, UnknownImageError } from '../project/errors';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
+
+/** A mask the project refuses (size, values, unknown image) is the caller's; anything else (the disk) is not. */
+export function maskSaveCode(error: unknown): ErrorCode {
+  return error instanceof MaskRejectedError || error instanceof UnknownImageError ? 'INVALID_INPUT' : 'UNAVAILABLE';
+}
 
 export class MaskService {
   constructor(
@@ -31,14 +38,8 @@ export class MaskService {
 
   async save(input: MaskSaveInput): Promise<{ revision: number }> {
     const project = this.projects.require();
-    try {
-      const revision = await project.masks.save(input.id, { width: input.width, height: input.height, data: input.data });
-      return { revision };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const code = /holds value|bytes for|but the image is|no image/.test(message) ? 'INVALID_INPUT' : 'UNAVAILABLE';
-      throw new ApiError(code, `Could not save the mask of "${input.id}": ${message}`);
-    }
+    const revision = await asApiError(maskSaveCode, () => project.masks.save(input.id, { width: input.width, height: input.height, data: input.data }), `Could not save the mask of "${input.id}": `);
+    return { revision };
   }
 
   revisions(id: string) {
@@ -46,12 +47,7 @@ export class MaskService {
   }
 
   async revert(id: string, n: number): Promise<{ revision: number }> {
-    try {
-      return { revision: await this.projects.require().masks.revert(id, n) };
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    }
+    return { revision: await asApiError('NOT_FOUND', () => this.projects.require().masks.revert(id, n)) };
   }
 
   /**
@@ -78,11 +74,11 @@ export class MaskService {
         continue;
       }
       try {
-        const { mask } = decodeIndexedPng(await readFile(join(root, name)));
+        const { mask } = decodeIndexedPng(await readRegular(join(root, name), { root, kind: 'mask', label: name }));
         await project.masks.save(id, mask);
         result.imported++;
       } catch (error) {
-        result.skipped.push({ file: name, reason: error instanceof Error ? error.message : String(error) });
+        result.skipped.push({ file: name, reason: error instanceof UnreadableFileError ? error.reason : errorText(error) });
       }
     }
     return result;

@@ -31,8 +31,11 @@ describe('project session', () => {
     await expect.poll(() => progress.at(-1)?.finished, { timeout: 60_000 }).toBe(true);
     expect(progress.at(-1)).toMatchObject({ done: 300, total: 300, failed: 0 });
 
-    // Re-open from disk: the review survived.
+    // A second session (a second host) is refused while the first has it open, naming the holder.
     const again = sessions();
+    await expect(again.projects.open(dir)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is in use by eader .*pid \d+/) as unknown });
+    // Re-open from disk once the first let go: the review survived.
+    await projects.close();
     const reopened = await again.projects.open(dir);
     expect(reopened.reviewed.accepted).toBe(1);
     expect(again.datasets.current()?.imageCount).toBe(300);

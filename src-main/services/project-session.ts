@@ -1,12 +1,15 @@
 /**
  * The open project: created from the open dataset or opened from its folder. While one is open,
  * the dataset session reads review statuses and thumbnails from it, and thumbnails are generated
- * lazily in the background with progress events.
+ * lazily in the background with progress events. The open project holds its lock (one writer at a
+ * time): a project another process has open is refused (CONFLICT, naming the holder), and the lock is
+ * released when another project is opened or the session closes.
  */
 import { resolve } from 'node:path';
 import type { ProjectInfo, ReviewUpdate, ThumbProgress } from '@shared/domain/project-view';
 import type { ReviewStatus } from '@shared/domain/dataset-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError, type ErrorCode } from '@shared/envelope';
+import { LockedError } from '../fs/lock';
 import { Project } from '../project/project-store';
 import type { DatasetSession } from './dataset-session';
 
@@ -17,6 +20,8 @@ export class ProjectSession {
   constructor(
     private readonly datasets: DatasetSession,
     private readonly onThumbProgress: (p: ThumbProgress) => void,
+    /** Who holds the project lock, in words, as a second writer will read it. */
+    private readonly purpose = `eader ${process.argv[2] ?? 'app'}`,
   ) {}
 
   /** The open project; opening another dataset closes it. */
@@ -36,19 +41,34 @@ export class ProjectSession {
   async create(dir: string, datasetPath?: string): Promise<ProjectInfo> {
     if (datasetPath) await this.datasets.open({ path: datasetPath });
     const dataset = this.datasets.dataset();
-    const project = await wrap(() => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? dataset.root }));
+    const project = await asApiError(projectErrorCode, () => Project.create(resolve(dir), { dataset, datasetPath: datasetPath ?? this.datasets.source().path, purpose: this.purpose }));
     return this.attach(project);
   }
 
   async open(dir: string): Promise<ProjectInfo> {
-    const project = await wrap(() => Project.open(resolve(dir)));
-    await this.datasets.open({ path: project.meta.dataset.path });
+    // Re-opening the open project: let go of it first (this process would otherwise hold its own lock).
+    if (this.project && this.project.dir === resolve(dir)) await this.close();
+    const project = await asApiError(projectErrorCode, () => Project.open(resolve(dir), { purpose: this.purpose }));
+    try {
+      await this.datasets.open({ path: project.meta.dataset.path });
+    } catch (error) {
+      await project.close();
+      throw error;
+    }
     return this.attach(project);
+  }
+
+  /** Stop thumbnails, wait for writes in flight and release the open project's lock. */
+  async close(): Promise<void> {
+    this.thumbsAbort?.abort();
+    const project = this.project;
+    this.project = null;
+    await project?.close();
   }
 
   async setReview(update: ReviewUpdate): Promise<void> {
     const project = this.require();
-    await wrap(() => project.setReview(update.id, update.status, update.comment));
+    await asApiError('BAD_DATA', () => project.setReview(update.id, update.status, update.comment));
   }
 
   review(id: string): ReviewStatus {
@@ -71,7 +91,9 @@ export class ProjectSession {
 
   private attach(project: Project): ProjectInfo {
     this.thumbsAbort?.abort();
+    const previous = this.project;
     this.project = project;
+    if (previous && previous !== project) void previous.close().catch(() => undefined);
     this.datasets.setProject(this);
     const abort = new AbortController();
     this.thumbsAbort = abort;
@@ -90,11 +112,5 @@ export class ProjectSession {
   }
 }
 
-async function wrap<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
-  }
-}
+/** Another writer holds the project: a conflict; anything else about the folder: bad data. */
+const projectErrorCode = (error: unknown): ErrorCode => (error instanceof LockedError ? 'CONFLICT' : 'BAD_DATA');

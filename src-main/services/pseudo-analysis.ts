@@ -7,7 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PseudoAcceptInput, PseudoAcceptResult, PseudoEvalResult, PseudoQueue, PseudoRenderSettings, PseudoScopeInput } from '@shared/domain/pseudo-view';
 import { PseudoRenderSettings as RenderSchema } from '@shared/domain/pseudo-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError } from '@shared/envelope';
+import { maskSaveCode } from './mask-service';
 import { renderPseudoMask } from '@shared/pseudo/render';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import type { CachedCams } from '../pseudo/cam-cache';
@@ -17,6 +18,7 @@ import { appendProvenance } from '../pseudo/provenance';
 import { QUEUE_SIGNAL, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
+import { RUN_FILES, runPaths } from '../runs/run-layout';
 
 interface Scope {
   runDir: string;
@@ -28,7 +30,8 @@ interface Scope {
 
 /** The name an evaluation is stored under: split, threshold and options. */
 export function evalName(split: string | null, s: PseudoRenderSettings): string {
-  return `pseudo-${split ?? 'selection'}-t${Math.round(s.threshold * 100)}${s.refine ? '-refine' : ''}${s.keepLargest ? '-largest' : ''}`;
+  const band = s.ignoreBand ? `-ignore${Math.round(s.ignoreBand.low * 100)}-${Math.round(s.ignoreBand.high * 100)}` : '';
+  return `pseudo-${split ?? 'selection'}-t${Math.round(s.threshold * 100)}${s.refine !== 'none' ? `-${s.refine}` : ''}${s.keepLargest ? '-largest' : ''}${band}`;
 }
 
 export class PseudoAnalysis {
@@ -69,7 +72,7 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: false }, classes.length);
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: 'none' }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,
@@ -87,8 +90,8 @@ export class PseudoAnalysis {
       seconds: 0,
     };
     if (input.save !== false) {
-      const file = join('eval', `${evalName(scope.split, scope.settings)}.json`);
-      await mkdir(join(scope.runDir, 'eval'), { recursive: true });
+      const file = join(RUN_FILES.eval, `${evalName(scope.split, scope.settings)}.json`);
+      await mkdir(runPaths(scope.runDir).eval, { recursive: true });
       result.file = file;
       result.seconds = (performance.now() - started) / 1000;
       await writeJsonAtomic(join(scope.runDir, file), { format: 'eader-pseudo-eval/1', createdAt: new Date().toISOString(), ...result });
@@ -127,12 +130,7 @@ export class PseudoAnalysis {
       }
       const size = { width: cams.imageWidth, height: cams.imageHeight };
       const data = renderPseudoMask(cams, scope.settings, size);
-      let revision: number;
-      try {
-        revision = await project.masks.save(id, { ...size, data });
-      } catch (error) {
-        throw new ApiError('INVALID_INPUT', `Could not save the pseudo-mask of "${id}": ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const revision = await asApiError(maskSaveCode, () => project.masks.save(id, { ...size, data }), `Could not save the pseudo-mask of "${id}": `);
       const { key } = cache;
       await appendProvenance(project.dir, id, {
         revision,

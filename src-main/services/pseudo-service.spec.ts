@@ -37,7 +37,7 @@ beforeAll(async () => {
   analysis = new PseudoAnalysis(service);
 });
 
-const settings = { threshold: 0.3, refine: false, keepLargest: false };
+const settings = { threshold: 0.3, refine: 'none', keepLargest: false } as const;
 
 describe('PseudoService', () => {
   it('generates a split’s cams once, reports progress, and serves them from the cache', async () => {
@@ -73,7 +73,7 @@ describe('PseudoService', () => {
 
   it('scores the same numbers as `eader eval` on the accepted masks, and stores the evaluation', async () => {
     await projects.create(await mkdtemp(join(tmpdir(), 'eader-pseudo-proj-')));
-    for (const s of [settings, { threshold: 0.45, refine: true, keepLargest: true }]) {
+    for (const s of [settings, { threshold: 0.45, refine: 'bilateral', keepLargest: true } as const]) {
       const result = await analysis.evaluate({ runId: 'run-a', settings: s, split: 'val' });
       const accepted = await analysis.accept({ runId: 'run-a', settings: s, split: 'val' });
       expect(accepted.accepted.map((a) => a.id)).toEqual(valIds);
@@ -88,8 +88,8 @@ describe('PseudoService', () => {
     }
     const provenance = await readProvenance(projects.require().dir, valIds[0]!);
     expect(provenance.map((p) => [p.revision, p.runId, p.threshold, p.refine, p.checkpointStep])).toEqual([
-      [1, 'run-a', 0.3, false, 20],
-      [2, 'run-a', 0.45, true, 20],
+      [1, 'run-a', 0.3, 'none', 20],
+      [2, 'run-a', 0.45, 'bilateral', 20],
     ]);
   });
 

@@ -6,7 +6,9 @@
 import type { ImageRecord } from '@shared/domain/dataset';
 import type { PseudoCacheInfo, PseudoCams, PseudoGenerateInput, PseudoJobState } from '@shared/domain/pseudo-view';
 import { PseudoCamSettings } from '@shared/domain/pseudo-view';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError, errorText } from '@shared/envelope';
+import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import { imagesOfSplit } from '../datasets/select';
 import { CamCache, type CamCacheKey } from '../pseudo/cam-cache';
 import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
@@ -15,8 +17,7 @@ import { readRunRecord } from '../runs/run-store';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
-
-export const GRID_SIDE = 256;
+import { refuseInsideDataset } from '../fs/output-guard';
 
 export interface PseudoServiceOptions {
   datasets: DatasetSession;
@@ -39,12 +40,9 @@ export class PseudoService {
   /** The folder of a run, checked to be a run trained on the open dataset's classes. */
   async runDir(runId: string): Promise<string> {
     const dir = runDirOf(findRunRoot(this.options.runsRoots(), runId), runId);
-    let classes: string[];
-    try {
-      classes = (await readRunRecord(dir)).dataset.classes;
-    } catch (error) {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    }
+    const classes = await asApiError('NOT_FOUND', async () => (await readRunRecord(dir)).dataset.classes);
+    // Its cam cache and eval reports are written there: never inside the open dataset.
+    await refuseInsideDataset(dir, this.options.datasets.dataset().root, 'The run folder');
     const open = this.options.datasets.dataset().classes;
     if (classes.join('\n') !== open.join('\n')) {
       throw new ApiError('CONFLICT', `Run ${runId} was trained on other classes (${classes.slice(1).join(', ')}) than the open dataset's (${open.slice(1).join(', ')}).`);
@@ -57,13 +55,8 @@ export class PseudoService {
     const cam = PseudoCamSettings.parse(input.cam ?? {});
     const runDir = await this.runDir(input.runId);
     const images = this.images(input);
-    let checkpoint;
-    try {
-      checkpoint = await checkpointIdentity(runDir, cam.checkpoint);
-    } catch (error) {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    }
-    const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? GRID_SIDE, inputMaxSide: null };
+    const checkpoint = await asApiError('NOT_FOUND', () => checkpointIdentity(runDir, cam.checkpoint));
+    const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? DEFAULT_GRID_SIDE, inputMaxSide: null };
     const cache = new CamCache(runDir, key);
     await cache.prepare();
     const have = new Set(await cachedIds(cache));
@@ -87,7 +80,7 @@ export class PseudoService {
     const job = { runDir, checkpointDir: checkpoint.dir, key, datasetRoot: this.options.datasets.dataset().root, images: todo.map((r) => ({ id: r.id, file: r.file, labels: r.labels })) };
     this.finished = runner(job, (p) => update({ done: cached + p.done, imageId: p.imageId }), abort.signal).then(
       (result) => update({ status: result.cancelled ? 'cancelled' : 'finished', failed: result.failed, imageId: null, message: `${result.done} images on ${result.backend}` }),
-      (error: unknown) => update({ status: 'failed', imageId: null, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => update({ status: 'failed', imageId: null, message: errorText(error) }),
     );
     return this.job;
   }
@@ -117,9 +110,11 @@ export class PseudoService {
         return record;
       });
     }
-    const records = index.images.filter((r) => r.splits.includes(input.split ?? ''));
-    if (records.length === 0) throw new ApiError('NOT_FOUND', `The open dataset has no images in split "${input.split ?? ''}".`);
-    return records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    try {
+      return imagesOfSplit(index, input.split ?? '');
+    } catch (error) {
+      throw new ApiError('NOT_FOUND', errorText(error));
+    }
   }
 
   /** The run's current cache, or a NOT_FOUND error telling the user to generate first. */

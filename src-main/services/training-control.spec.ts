@@ -1,13 +1,15 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';
+import { WeightsStore } from '../weights/store';
 
 /** Lets a test hold a run's outcome.json write open (0 = the real timing). */
 const outcomeDelay = vi.hoisted(() => ({ ms: 0 }));
@@ -43,6 +45,7 @@ describe('TrainingControl with a scripted trainer', () => {
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'eader-training-'));
+    await mkdir(join(root, 'dataset'));
     events = [];
     datasetOpen = true;
   });
@@ -52,7 +55,8 @@ describe('TrainingControl with a scripted trainer', () => {
     return new TrainingControl({
       dataset: () => {
         if (!datasetOpen) throw new ApiError('CONFLICT', 'No dataset is open.');
-        return { root, classes: ['background', 'a', 'b'] };
+        // The dataset beside the runs, never around them (the output guard refuses runs inside a dataset).
+        return { root: join(root, 'dataset'), classes: ['background', 'a', 'b'] };
       },
       runsRoots: () => [join(root, 'runs')],
       events: { emit: (name, payload) => events.push({ name, payload }) },
@@ -72,7 +76,7 @@ describe('TrainingControl with a scripted trainer', () => {
     expect(state.runDir).toBe(join(root, 'runs', state.runId!));
     const trainer = fakes.trainers[0]!;
     await trainer.started;
-    expect(trainer.command).toMatchObject({ datasetRoot: root, resume: false, runDir: state.runDir });
+    expect(trainer.command).toMatchObject({ datasetRoot: join(root, 'dataset'), resume: false, runDir: state.runDir });
     expect(lastState()).toMatchObject({ status: 'running', backend: 'fake (cpu)', totalSteps: 100, pid: 4242 });
     await trainer.progress(5);
     await until(() => named<TrainingProgressEvent>('training:progress').reduce((n, e) => n + e.points.step.length, 0) === 5);
@@ -87,7 +91,7 @@ describe('TrainingControl with a scripted trainer', () => {
     trainer.send({ type: 'checkpoint', step: 5, path: '/x/step-5', best: true });
     expect(lastState().lastCheckpoint).toEqual({ step: 5, path: '/x/step-5' });
     trainer.send({ type: 'progress', step: 'not a number' });
-    expect(lastState().notes.at(-1)).toMatch(/Ignored a malformed message/);
+    expect(lastState().notes.at(-1)).toMatch(/Refused a malformed message from the trainer process \(at step: /);
   });
 
   it('keeps the whole live state for a renderer that re-attaches, rounds capped per image', async () => {
@@ -162,7 +166,7 @@ describe('TrainingControl with a scripted trainer', () => {
     const resumed = await control.resumeRun(runId!);
     expect(resumed).toMatchObject({ runId, runDir, resumed: true, status: 'starting' });
     await fakes.trainers[1]!.started;
-    expect(fakes.trainers[1]!.command).toMatchObject({ runDir, resume: true, datasetRoot: root });
+    expect(fakes.trainers[1]!.command).toMatchObject({ runDir, resume: true, datasetRoot: join(root, 'dataset') });
     expect(control.status().state.notes.at(-1)).toMatch(/Resumed at step 0/);
   });
 
@@ -195,6 +199,29 @@ describe('TrainingControl with a scripted trainer', () => {
     expect(await control.deleteRun(runId!)).toEqual({ deleted: runId });
     await expect(stat(runDir!)).rejects.toThrow();
     expect(await control.runs()).toEqual([]);
+  });
+
+  it('refuses a run folder inside the dataset, and deleting or resuming a run another process trains', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const control = make(fakes.launcher);
+    const { runId, runDir } = await control.start({ config, preset: 'quick' });
+    await fakes.trainers[0]!.started;
+    control.control('stop');
+    await until(() => control.status().state.status === 'finished');
+    // A trainer of another host (another process) holds the run now.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      const owner = { pid: other.pid, host: hostname(), processStart: null, purpose: 'eader trainer (train)', since: '2025-01-01T00:00:00.000Z', token: 't' };
+      await writeFile(join(runDir!, '.eader-lock'), JSON.stringify(owner));
+      const held = new RegExp(`it is in use by eader trainer \\(train\\) \\(pid ${other.pid}, since 2025`);
+      await expect(control.deleteRun(runId!)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(held) as unknown });
+      await expect(control.resumeRun(runId!)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(held) as unknown });
+      expect((await stat(runDir!)).isDirectory()).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+    const inside = new TrainingControl({ dataset: () => ({ root, classes: ['background', 'a'] }), runsRoots: () => [join(root, 'runs')], events: { emit: () => {} }, launcher: fakes.launcher });
+    await expect(inside.start({ config, preset: 'quick' })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH', message: expect.stringMatching(/lies inside the dataset folder/) as unknown });
   });
 
   it('deletes a run the moment it ends, waiting for its outcome file (was ENOTEMPTY)', async () => {
@@ -237,5 +264,19 @@ describe('TrainingControl with a scripted trainer', () => {
     const control = make(fakeLaunchers(() => new FakeTrainer()).launcher);
     await expect(control.start({ config, preset: 'quick' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'No dataset is open.' });
     expect(control.status().state.status).toBe('idle');
+  });
+
+  it('refuses weights that name nothing at once (INVALID_INPUT, no trainer); presets follow the weights store', async () => {
+    const fakes = fakeLaunchers(() => new FakeTrainer());
+    const store = new WeightsStore(join(root, 'weights'));
+    const control = new TrainingControl({ dataset: () => ({ root, classes: ['background', 'a'] }), runsRoots: () => [join(root, 'runs')], events: { emit: () => undefined }, launcher: fakes.launcher, weights: store });
+    await expect(control.start({ config: { ...config, pretrained: 'resnet50' }, preset: null })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `pretrained 'resnet50': no such file, and no entry of that name in ${store.root} (see eader weights list)`,
+    });
+    expect(fakes.trainers).toHaveLength(0);
+    const paper = (await control.presets()).presets.find((p) => p.id === 'paper')!;
+    expect(paper.config).toEqual(PAPER_PRESET);
+    expect(paper.weights.missing.map((m) => m.release)).toEqual(['resnet101', 'resnet18']);
   });
 });

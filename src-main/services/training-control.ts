@@ -7,26 +7,35 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '@shared/envelope';
+import { ApiError, asApiError, errorText } from '@shared/envelope';
 import type { EventName, EventPayload } from '@shared/events';
-import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
-import { SeriesBuffer, type PresetId, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
+import { DatasetFormat } from '@shared/domain/dataset';
+import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import { SeriesBuffer, type TrainingPreset, type RunDetail, type RunSummary, type TrainingState, type TrainingStatus } from '@shared/domain/training-view';
 import { readRunRecord } from '../runs/run-store';
 import { defaultTrainerLauncher } from '../trainer/launch';
 import { TrainerSupervisor, type TrainerLauncher, type TrainerOutcome } from '../trainer/supervisor';
 import { deleteRun, findRunRoot, listRunsIn, openRun, readOutcome, runDirOf, writeOutcome } from '../runs/run-history';
 import { idleState, LiveRun, outcomeOf, type LiveRunInit } from './training-live';
-import { TRAINING_PRESETS } from './training-presets';
+import { trainingPresets } from './training-presets';
 import { newRunId } from '../runs/run-roots';
+import { refuseIfRunLocked } from '../runs/run-lock';
+import { refuseInsideDataset } from '../fs/output-guard';
+import { runPaths } from '../runs/run-layout';
+import { absoluteWeightRefs, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 
 export interface TrainingEventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
 
 export interface TrainingControlOptions {
-  /** The open dataset (throws ApiError CONFLICT when none is open). */
-  dataset: () => { root: string; classes: string[] };
-  /** Where runs live now: the project's runs/ or $EADER_HOME/runs. */
+  /**
+   * The open dataset (throws ApiError CONFLICT when none is open): its root, where it was opened
+   * from (a COCO instances file, say; default the root) and its format, which the trainer reopens.
+   */
+  dataset: () => { root: string; path?: string; format?: DatasetFormat; classes: string[] };
   /** Run folders, new-run folder first (the project's runs/, then $EADER_HOME/runs). */
   runsRoots: () => string[];
   events: TrainingEventSink;
@@ -37,6 +46,8 @@ export interface TrainingControlOptions {
   roundsKept?: number;
   maxPoints?: number;
   log?: (line: string) => void;
+  /** Where weights names are looked up (default: $EADER_HOME/weights, as the trainer does). */
+  weights?: WeightsStore;
 }
 
 export type ControlAction = 'pause' | 'resume' | 'stop';
@@ -48,10 +59,15 @@ export class TrainingControl {
   private readonly endedListeners = new Set<(state: TrainingState) => void>();
   private trainedBefore = 0;
 
-  constructor(private readonly options: TrainingControlOptions) {}
+  private readonly weights: WeightsStore;
 
-  presets(): { presets: TrainingPreset[] } {
-    return { presets: [...TRAINING_PRESETS] };
+  constructor(private readonly options: TrainingControlOptions) {
+    this.weights = options.weights ?? new WeightsStore();
+  }
+
+  /** The presets, applied against the weights store as it is now (a preset that prefers ImageNet weights takes them when stored). */
+  async presets(): Promise<{ presets: TrainingPreset[] }> {
+    return { presets: trainingPresets((await this.weights.list()).entries) };
   }
 
   /** The runs folder that holds `runId`. */
@@ -73,14 +89,18 @@ export class TrainingControl {
   async start(input: { config: TrainConfig; preset?: PresetId | null }): Promise<TrainingState> {
     this.refuseIfActive();
     const dataset = this.options.dataset();
+    // The trainer checks the weights again (and records them); checking here answers at once.
+    const config = await absoluteWeightRefs(input.config);
+    await asApiError('INVALID_INPUT', () => resolveRunWeights(config, this.weights));
     const root = this.options.runsRoots()[0]!;
     await mkdir(root, { recursive: true });
     const runId = newRunId(input.preset ?? 'custom');
     const runDir = join(root, runId);
+    await refuseInsideDataset(runDir, dataset.root, 'The run folder');
     this.trainedBefore = 0;
     return this.launch(
-      { runId, runDir, preset: input.preset ?? null, config: input.config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
-      { config: input.config, datasetRoot: dataset.root, runDir, resume: false },
+      { runId, runDir, preset: input.preset ?? null, config, datasetRoot: dataset.root, classes: dataset.classes, resumed: false },
+      { config, datasetRoot: dataset.path ?? dataset.root, ...(dataset.format ? { datasetFormat: dataset.format } : {}), runDir, resume: false },
     );
   }
 
@@ -89,14 +109,15 @@ export class TrainingControl {
     this.refuseIfActive();
     await this.settled(runId);
     const runDir = runDirOf(this.root(runId), runId);
-    const record = await readRunRecord(runDir).catch((error: unknown) => {
-      throw new ApiError('NOT_FOUND', error instanceof Error ? error.message : String(error));
-    });
-    if (!existsSync(record.dataset.root)) throw new ApiError('NOT_FOUND', `The run's dataset folder ${record.dataset.root} is gone.`);
+    const record = await asApiError('NOT_FOUND', () => readRunRecord(runDir));
+    const datasetPath = record.dataset.path ?? record.dataset.root;
+    if (!existsSync(datasetPath)) throw new ApiError('NOT_FOUND', `The run's dataset ${datasetPath} is gone.`);
+    const format = DatasetFormat.safeParse(record.dataset.format);
+    await refuseIfRunLocked(runDir, 'resume');
     this.trainedBefore = (await readOutcome(runDir))?.trainedSeconds ?? 0;
     return this.launch(
       { runId, runDir, preset: null, config: record.config, datasetRoot: record.dataset.root, classes: record.dataset.classes, resumed: true },
-      { config: record.config, datasetRoot: record.dataset.root, runDir, resume: true },
+      { config: record.config, datasetRoot: datasetPath, ...(format.success ? { datasetFormat: format.data } : {}), runDir, resume: true },
     );
   }
 
@@ -139,6 +160,8 @@ export class TrainingControl {
   async deleteRun(runId: string): Promise<{ deleted: string }> {
     // The run may have just ended, with its outcome file being written: let that land first.
     await this.settled(runId);
+    // Another process (a second host, `eader train`) may be training it: its lock says so.
+    if (runId !== this.liveRunId()) await refuseIfRunLocked(runDirOf(this.root(runId), runId), 'delete');
     await deleteRun(this.root(runId), runId, this.liveRunId());
     return { deleted: runId };
   }
@@ -169,7 +192,7 @@ export class TrainingControl {
       const launcher = (this.options.launcher ?? (() => defaultTrainerLauncher(process.env)))();
       supervisor = new TrainerSupervisor(launcher);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       this.options.log?.(`trainer launch failed: ${message}`);
       void this.finish(live, { kind: 'error', code: 'INTERNAL', message, step: null }, true);
       return { ...live.state };
@@ -178,7 +201,7 @@ export class TrainingControl {
     supervisor.on((message) => this.receive(live, message));
     void supervisor.outcome.then((outcome) => this.finish(live, outcome, live.state.pid === null));
     supervisor.start(command).catch((error: unknown) => {
-      live.note(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+      live.note(`start failed: ${errorText(error)}`);
       supervisor.kill();
     });
     this.emitState();
@@ -223,7 +246,7 @@ export class TrainingControl {
     }
     live.end(ended);
     const runDir = live.state.runDir;
-    const isRun = runDir !== null && existsSync(join(runDir, 'config.json'));
+    const isRun = runDir !== null && existsSync(runPaths(runDir).config);
     live.state.resumable = live.state.resumable && isRun;
     if (isRun) {
       try {
@@ -234,7 +257,7 @@ export class TrainingControl {
           trainedSeconds: this.trainedBefore + live.state.elapsedSeconds,
         });
       } catch (error) {
-        live.note(`Could not write the run's outcome file: ${error instanceof Error ? error.message : String(error)}`);
+        live.note(`Could not write the run's outcome file: ${errorText(error)}`);
       }
     }
     if (this.live !== live) return;

@@ -3,13 +3,13 @@
  * (a SeriesBuffer, min/max-compacted past 20k rows), and the last N erasure rounds per sample image.
  * It is what `training:status` returns, so a reloaded renderer re-attaches with nothing lost.
  */
-import type { TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
 import {
   lossColumns,
   MAX_SERIES_POINTS,
   SeriesBuffer,
   SERIES_COLUMNS,
-  type PresetId,
   type SeriesChunk,
   type SeriesRow,
   type TrainingOutcome,
@@ -217,7 +217,8 @@ export class LiveRun {
     s.endedAt = new Date().toISOString();
     if (outcome.kind === 'finished') s.step = Math.max(s.step, outcome.step);
     // A failed launch never created the run; anything else can continue from its newest checkpoint.
-    s.resumable = outcome.kind === 'crashed' || (outcome.kind === 'error' && outcome.code !== 'LAUNCH' && outcome.code !== 'BAD_CONFIG');
+    // A diverged run would diverge again with its saved settings; a locked one belongs to another process.
+    s.resumable = outcome.kind === 'crashed' || (outcome.kind === 'error' && !['LAUNCH', 'BAD_CONFIG', 'DIVERGED', 'LOCKED'].includes(outcome.code));
   }
 
   note(line: string): void {

@@ -3,18 +3,23 @@
  * protocol (ready, started, progress, sample, state, finished) and writes a real run folder
  * (config.json, metrics.jsonl) through the run store, but trains nothing.
  */
-import type { ParentMessage, StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import { ParentMessage, TrainerMessage, type StartCommand } from '@shared/trainer-protocol';
+import { connectChild, type ChildExit, type ChildTransport } from '../processes/channel';
+import { PROCESS_ENTRIES } from '../processes/entries';
 import { appendMetrics, createRun } from '../runs/run-store';
-import type { TrainerChannel, TrainerLauncher } from '../trainer/supervisor';
+import type { TrainerLauncher } from '../trainer/supervisor';
 
-export class FakeTrainer implements TrainerChannel {
+type ExitReport = Omit<ChildExit, 'killed'>;
+
+/** A transport, so the supervisor sees it through the real, validating channel (launcher()). */
+export class FakeTrainer implements ChildTransport {
   readonly pid = 4242;
   readonly received: ParentMessage[] = [];
   command: StartCommand | null = null;
   step = 0;
   exited = false;
   private readonly messageListeners: ((raw: unknown) => void)[] = [];
-  private readonly exitListeners: ((exit: { code: number | null; signal: string | null }) => void)[] = [];
+  private readonly exitListeners: ((exit: ExitReport) => void)[] = [];
   private startedResolve: (() => void) | null = null;
   /** Resolves once `start` arrived and `started` was sent. */
   readonly started = new Promise<void>((resolve) => (this.startedResolve = resolve));
@@ -23,7 +28,8 @@ export class FakeTrainer implements TrainerChannel {
     private readonly options: { ready?: boolean; totalSteps?: number; classes?: string[] } = {},
   ) {}
 
-  postMessage(message: ParentMessage): void {
+  post(raw: unknown): void {
+    const message = ParentMessage.parse(raw); // the channel validated it already
     this.received.push(message);
     // A real process answers later, never within the send.
     setImmediate(() => void this.react(message));
@@ -36,7 +42,7 @@ export class FakeTrainer implements TrainerChannel {
     }
   }
 
-  onExit(listener: (exit: { code: number | null; signal: string | null }) => void): void {
+  onExit(listener: (exit: ExitReport) => void): void {
     this.exitListeners.push(listener);
   }
 
@@ -44,6 +50,7 @@ export class FakeTrainer implements TrainerChannel {
     this.exit(null, 'SIGKILL');
   }
 
+  /** Report to the parent, as the trainer would (a malformed report is the channel's to refuse). */
   send(message: TrainerMessage | Record<string, unknown>): void {
     if (this.exited) return;
     for (const listener of this.messageListeners) listener(message);
@@ -52,7 +59,7 @@ export class FakeTrainer implements TrainerChannel {
   exit(code: number | null, signal: string | null = null): void {
     if (this.exited) return;
     this.exited = true;
-    for (const listener of this.exitListeners) listener({ code, signal });
+    for (const listener of this.exitListeners) listener({ code, signal, error: null });
   }
 
   /** `count` training steps: a metrics row each (as the loop writes them) and a progress report. */
@@ -95,7 +102,7 @@ export class FakeTrainer implements TrainerChannel {
           await createRun(message.runDir, {
             config: message.config,
             backend: 'fake',
-            dataset: { root: message.datasetRoot, format: 'voc', classes: this.options.classes ?? ['background', 'a', 'b'], trainImages: 10 },
+            dataset: { root: message.datasetRoot, path: message.datasetRoot, format: message.datasetFormat ?? 'voc', classes: this.options.classes ?? ['background', 'a', 'b'], trainImages: 10 },
             versions: {},
           });
         }
@@ -118,6 +125,11 @@ export class FakeTrainer implements TrainerChannel {
   }
 }
 
+/** A fake behind the toolkit's validating channel, with the trainer protocol's schemas. */
+export function fakeTrainerChannel(trainer: FakeTrainer): ReturnType<TrainerLauncher> {
+  return connectChild(PROCESS_ENTRIES.trainer.title, trainer, { toChild: ParentMessage, fromChild: TrainerMessage });
+}
+
 /** A launcher factory that hands out the given fakes in order (and records them). */
 export function fakeLaunchers(make: () => FakeTrainer): { launcher: () => TrainerLauncher; trainers: FakeTrainer[] } {
   const trainers: FakeTrainer[] = [];
@@ -126,7 +138,7 @@ export function fakeLaunchers(make: () => FakeTrainer): { launcher: () => Traine
     launcher: () => () => {
       const trainer = make();
       trainers.push(trainer);
-      return trainer;
+      return fakeTrainerChannel(trainer);
     },
   };
 }

@@ -1,15 +1,15 @@
 /**
- * For specs: a tiny VOC dataset (testing/voc-fixture.ts) and a run folder holding checkpoints of an
+ * For specs: a tiny VOC dataset (testing/shapes-fixture.ts) and a run folder holding checkpoints of an
  * untrained tiny model (its cams are arbitrary but real: the whole pipeline runs on them).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUICK_PRESET } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
 import { EaderModel } from '../engine';
 import { useTestBackend } from './tf-backend';
-import { engineConfig } from '../trainer/engine-adapter';
-import { FIXTURE_CLASSES, writeShapesVoc } from './voc-fixture';
+import { engineConfig } from '../engine/settings';
+import { FIXTURE_CLASSES, writeShapesVoc } from './shapes-fixture';
 import { writeCheckpoint } from '../runs/checkpoints';
 import { createRun, runPaths } from '../runs/run-store';
 
@@ -25,7 +25,7 @@ export async function writeTestCheckpoint(runDir: string, step: number, seed: nu
   await useTestBackend('wasm');
   const model = await EaderModel.create(engineConfig({ ...TEST_CONFIG, seed }, FIXTURE_CLASSES.length - 1));
   try {
-    const state = model.getState();
+    const state = await model.getState();
     await writeCheckpoint(runPaths(runDir).checkpoints, { step, epoch: 0, score: null, tensors: state.tensors, extra: state.extra });
   } finally {
     model.dispose();

@@ -1,43 +1,12 @@
 /** TrainerEngine over the engine's EaderModel facade (src-main/engine). */
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '@shared/domain/dataset';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import {
-  EaderModel,
-  TrainingPhase,
-  disposeBatch,
-  imageToTensor,
-  makeRng,
-  makeTrainBatch,
-  type AdversaryKind,
-  type BackboneKind,
-  type EaderConfigInput,
-} from '../engine';
+import type { TrainConfig } from '@shared/domain/train-config';
+import { EaderModel, disposeBatch, engineConfig, imageToTensor, makeRng, makeTrainBatch } from '../engine';
 import { DataParallelTrainer } from '../engine/parallel/data-parallel';
 import { trainReplicas } from '../engine/parallel/replicas';
 import type { EngineFactory, TrainerEngine } from './engine-port';
-
-/** The engine's settings from a run's TrainConfig. */
-export function engineConfig(config: TrainConfig, numForegroundClasses: number): EaderConfigInput {
-  return {
-    numClasses: numForegroundClasses,
-    alpha: config.alpha,
-    beta: config.beta,
-    omega: config.omega,
-    sigma: config.sigma,
-    optimizer: { kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
-    batchSize: config.batchSize,
-    imageSize: config.imageSize,
-    epochs: config.epochs,
-    locSteps: config.locSteps,
-    advSteps: config.advSteps,
-    cropMinScale: config.cropMinScale,
-    camMode: config.camMethod,
-    backbone: config.backbone as BackboneKind,
-    adversary: config.adversary as AdversaryKind,
-    seed: config.seed,
-  };
-}
+import { errorText } from '@shared/envelope';
 
 /** A per-step seed, so that the crops of step s are the same after a resume. */
 export function stepSeed(seed: number, step: number): number {
@@ -46,34 +15,31 @@ export function stepSeed(seed: number, step: number): number {
 
 /** Two wasm replicas when trainReplicas says so (and the worker starts), else null: one thread. */
 async function startParallel(model: EaderModel, config: TrainConfig, log: (level: 'info' | 'warning', message: string) => void): Promise<DataParallelTrainer | null> {
-  const choice = trainReplicas({ configured: config.workers, backend: tf.getBackend(), batchSize: config.batchSize });
+  const choice = trainReplicas({ configured: config.workers ?? undefined, backend: tf.getBackend(), batchSize: config.batchSize });
   if (choice.count === 1) return null;
   try {
     const parallel = await DataParallelTrainer.start(model, { onWarning: (message) => log('warning', message) });
     log('info', `Training on ${choice.reason}.`);
     return parallel;
   } catch (error) {
-    log('warning', `Cannot start the train worker (${error instanceof Error ? error.message : String(error)}): training in one thread.`);
+    log('warning', `Cannot start the train worker (${errorText(error)}): training in one thread.`);
     return null;
   }
 }
 
-export const createEngine: EngineFactory = async (config, numForegroundClasses, log = () => undefined) => {
-  const model = await EaderModel.create(engineConfig(config, numForegroundClasses));
+export const createEngine: EngineFactory = async (config, numForegroundClasses, { log = () => undefined, openWeights, restoring } = {}) => {
+  const model = await EaderModel.create(engineConfig(config, numForegroundClasses), { openWeights, restoring });
   const parallel = await startParallel(model, config, log);
-  const hasAdversary = config.adversary !== 'shared' && config.adversary !== 'none';
-  const schedule = new TrainingPhase(config.locSteps, config.advSteps, hasAdversary);
   const engine: TrainerEngine = {
-    phaseAt: (step) => schedule.phaseAt(step),
     trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
       const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
       try {
-        return parallel ? await parallel.step(batch) : model.step(batch);
+        return parallel ? await parallel.step(batch) : await model.step(batch);
       } finally {
         disposeBatch(batch);
       }
     },
-    exportState: async () => Promise.resolve(model.getState()),
+    exportState: () => model.getState(),
     importState: async (state) => {
       model.setState(state);
       await parallel?.syncWorker();
@@ -83,7 +49,7 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses, 
       try {
         const x3 = tf.squeeze(x, [0]) as tf.Tensor3D;
         try {
-          return await Promise.resolve(model.erasureSample(x3, labels.map((c) => c - 1)));
+          return await model.erasureSample(x3, labels.map((c) => c - 1));
         } finally {
           x3.dispose();
         }

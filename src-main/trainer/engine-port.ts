@@ -3,12 +3,11 @@
  * implements it over src-main/engine's facade; tests can give the loop a stand-in.
  */
 import type { RgbImage } from '@shared/domain/dataset';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import type { EngineState, ErasureRound, Phase, StepResult } from '../engine/types';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { WeightsOpener } from '../engine/backbones/weight-source';
+import type { EngineState, ErasureRound, StepResult } from '../engine/types';
 
 export interface TrainerEngine {
-  /** Phase of global step `step` (0-based), by the alternating schedule. */
-  phaseAt(step: number): Phase;
   /**
    * One optimisation step on decoded images (augmented inside, seeded by `step`, so a resumed run
    * sees the same crops). `labels` are dataset class indices (1..K), per image.
@@ -23,5 +22,13 @@ export interface TrainerEngine {
   dispose(): void;
 }
 
-/** `log` reports notices to the parent (e.g. how many training threads run, a lost worker). */
-export type EngineFactory = (config: TrainConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void) => Promise<TrainerEngine>;
+export interface EngineOptions {
+  /** Reports notices to the parent (e.g. how many training threads run, a lost worker). */
+  log?: (level: 'info' | 'warning', message: string) => void;
+  /** Opens the config's pretrained weights (a store name or a file); the loop gives one over the weights store. */
+  openWeights?: WeightsOpener;
+  /** A checkpoint is imported right after: the pretrained weights are not read (the file may be gone). */
+  restoring?: boolean;
+}
+
+export type EngineFactory = (config: TrainConfig, numForegroundClasses: number, options?: EngineOptions) => Promise<TrainerEngine>;

@@ -2,12 +2,14 @@
  * The trainer process entry (built to out/main/trainer.js). Runs as an Electron utilityProcess or a
  * Node child process (child_process.fork); never imports electron. See docs/training.md.
  */
-import { PROTOCOL_VERSION } from '@shared/trainer-protocol';
-import { connectParent } from './parent-port';
+import { ParentMessage, PROTOCOL_VERSION, TrainerMessage } from '@shared/trainer-protocol';
+import { PROCESS_ENTRIES } from '../processes/entries';
+import { serveParent } from '../processes/serve-parent';
 import { createEngine } from './engine-adapter';
 import { classifyError, startSession } from './session';
 
-const port = connectParent();
+const port = serveParent(PROCESS_ENTRIES.trainer.title, { toChild: ParentMessage, fromChild: TrainerMessage });
+// A malformed command is refused whole and the parent hears why (startSession: a refused start ends the session).
 
 let exiting = false;
 function exitSoon(code: number): void {

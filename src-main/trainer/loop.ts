@@ -3,23 +3,39 @@
  * dataset → seeded shuffled batches of cached decoded images → engine step (augmentation inside),
  * epochs, pause/resume/stop between steps, metrics.jsonl, checkpoints, erasure-round samples.
  * Steps are counted globally: checkpoint "step k" means k steps are done; step k+1 comes next.
+ * The trainer holds the run's lock while it writes (runs/run-lock.ts), never writes inside the
+ * dataset, and stops with DIVERGED at the first non-finite loss or weight (docs/reliability.md).
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
-import type { StartCommand, TrainConfig, TrainerMessage } from '@shared/trainer-protocol';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
-import { initBackend } from '../engine/backend';
-import { ImageCache, imagesOfSplit, openDataset } from './dataset-access';
+import { lockRun } from '../runs/run-lock';
+import { LockedError } from '../fs/lock';
+import { refuseInsideDataset } from '../fs/output-guard';
+import { NonFiniteTensorError } from '../runs/checkpoints';
+import { initBackend, isGpuFault, releaseWebGpu, type StartedBackend } from '../engine/backend';
+import { gpuFaultOutcome, webGpuAdapterLine } from './gpu-fault';
+import { ImageCache } from '../datasets/image-cache';
+import { openDataset } from '../datasets/open-dataset';
+import { imagesOfSplit } from '../datasets/select';
+import { checkTrainConfig } from '../engine/settings';
 import type { EngineFactory, TrainerEngine } from './engine-port';
 import { RunControl } from './run-control';
 import { buildSample } from './sample-png';
 import { CheckpointWriter } from './checkpoint-writer';
 import { runVersions } from './versions';
+import { errorText } from '@shared/envelope';
+import { NO_WEIGHTS, type RunWeights } from '@shared/domain/weights';
+import { weightsOpener } from '../weights/resolve';
+import { checkSameWeights, resolveRunWeights } from '../weights/run-weights';
+import { WeightsStore } from '../weights/store';
 
 export class TrainerFailure extends Error {
   constructor(
-    readonly code: 'BAD_CONFIG' | 'BAD_DATA',
+    readonly code: 'BAD_CONFIG' | 'BAD_DATA' | 'DIVERGED' | 'LOCKED' | 'OOM' | 'DEVICE_LOST' | 'INTERNAL',
     message: string,
   ) {
     super(message);
@@ -54,45 +70,87 @@ export function planSteps(config: TrainConfig, trainImages: number): { stepsPerE
   return { stepsPerEpoch, totalSteps: config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs };
 }
 
-async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: string): Promise<TrainConfig> {
+/** `checked`: the new run's weights, resolved and checked before anything was created (null on resume). */
+async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount: number, backend: StartedBackend, checked: RunWeights | null): Promise<{ config: TrainConfig; weights: RunWeights }> {
   if (!command.resume) {
+    const weights = checked ?? NO_WEIGHTS;
     await createRun(command.runDir, {
       config: command.config,
-      backend,
-      dataset: { root: index.root, format: index.format, classes: index.classes, trainImages: trainCount },
+      backend: backend.name,
+      device: backend.device,
+      adapter: backend.adapter,
+      dataset: { root: index.root, path: command.datasetRoot, format: index.format, classes: index.classes, trainImages: trainCount },
       versions: runVersions(),
+      ...(weights.localizer || weights.adversary ? { weights } : {}),
     });
-    return command.config;
+    return { config: command.config, weights };
   }
   const record = await readRunRecord(command.runDir);
   if (record.dataset.classes.join('\n') !== index.classes.join('\n')) {
     throw new TrainerFailure('BAD_DATA', `The dataset's classes differ from the run's (${record.dataset.classes.length} vs ${index.classes.length}).`);
   }
   // The saved config decides the model; only the length of the run may change on resume.
-  return { ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps };
+  return { config: checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps }), weights: record.weights ?? NO_WEIGHTS };
 }
 
-export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory): Promise<TrainingResult> {
+/** `store`: where the config's weights names are looked up (default: $EADER_HOME/weights). */
+export async function runTraining(command: StartCommand, io: TrainerIO, makeEngine: EngineFactory, store = new WeightsStore()): Promise<TrainingResult> {
+  checkTrainConfig(command.config); // a bad setting fails here (ConfigError), before any folder exists
   const paths = runPaths(command.runDir);
   const backend = await initBackend(command.config.backend === 'auto' ? {} : { force: command.config.backend });
   let index: DatasetIndex;
   let records: ImageRecord[];
   try {
-    index = await openDataset(command.datasetRoot);
+    index = await openDataset(command.datasetRoot, command.datasetFormat ? { format: command.datasetFormat } : {});
     records = imagesOfSplit(index, command.config.trainSplit).filter((r) => r.labels.length > 0);
   } catch (error) {
-    throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TrainerFailure('BAD_DATA', `Cannot open the dataset: ${errorText(error)}`);
   }
   if (records.length === 0) throw new TrainerFailure('BAD_DATA', `No image of split "${command.config.trainSplit}" has a class label.`);
-  const config = await prepareRun(command, index, records.length, backend.name);
+  try {
+    await refuseInsideDataset(paths.dir, index.root, 'The run folder', command.datasetRoot);
+  } catch (error) {
+    throw new TrainerFailure('BAD_CONFIG', errorText(error));
+  }
+  // Every weights reference is checked (found, the right backbone) before the run folder exists.
+  const weights = command.resume ? null : await resolveRunWeights(command.config, store);
+  const lock = await lockRun(paths.dir, `eader trainer (${command.resume ? 'resume' : 'train'})`).catch((error: unknown) => {
+    throw error instanceof LockedError ? new TrainerFailure('LOCKED', error.message) : error;
+  });
+  try {
+    return await trainLocked(command, io, makeEngine, index, records, backend, store, weights);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(
+  command: StartCommand,
+  io: TrainerIO,
+  makeEngine: EngineFactory,
+  index: DatasetIndex,
+  records: ImageRecord[],
+  backend: StartedBackend,
+  store: WeightsStore,
+  checked: RunWeights | null,
+): Promise<TrainingResult> {
+  const paths = runPaths(command.runDir);
+  if (backend.adapter) io.emit({ type: 'log', level: 'info', message: webGpuAdapterLine(backend.adapter) });
+  if (backend.warning) io.emit({ type: 'log', level: 'warning', message: backend.warning });
+  const { config, weights } = await prepareRun(command, index, records.length, backend, checked);
   const numForeground = index.classes.length - 1;
-  const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
+  if (command.resume) await removeStaleTemps(paths.checkpoints);
+  const latest = command.resume ? await loadLatestCheckpoint(paths.checkpoints) : null;
+  // Starting over from step 0 reads the weights again: they must be the ones recorded.
+  if (command.resume && !latest) await checkSameWeights(config, weights, store);
+  const log = (level: 'info' | 'warning', message: string): void => io.emit({ type: 'log', level, message });
+  // A resumed run's weights come from its checkpoint; the pretrained files are not read again.
+  const engine = await makeEngine(config, numForeground, { log, openWeights: weightsOpener(store), restoring: latest !== null });
   try {
     let startStep = 0;
     let resumedFrom: string | null = null;
+    if (!latest) logWeights(weights, log);
     if (command.resume) {
-      await removeStaleTemps(paths.checkpoints);
-      const latest = await loadLatestCheckpoint(paths.checkpoints);
       if (latest) {
         await engine.importState({ step: latest.state.step, tensors: latest.state.tensors, extra: latest.state.extra ?? {} });
         startStep = latest.state.step;
@@ -101,13 +159,38 @@ export async function runTraining(command: StartCommand, io: TrainerIO, makeEngi
         io.emit({ type: 'log', level: 'warning', message: 'No complete checkpoint to resume from: starting at step 0.' });
       }
       await truncateMetrics(paths.dir, startStep);
-      await recordResume(paths.dir, startStep, backend.name);
+      await recordResume(paths.dir, startStep, backend.name, { device: backend.device, adapter: backend.adapter });
     }
     const { stepsPerEpoch, totalSteps } = planSteps(config, records.length);
     io.emit({ type: 'started', runDir: paths.dir, backend: `${backend.name} (${backend.device})`, startStep, totalSteps, trainImages: records.length, resumedFrom });
-    return await trainSteps({ config, engine, io, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    // A GPU fault ends the run with its own outcome: the steps done and the checkpoint before it.
+    const seen = { step: startStep, checkpoint: startStep > 0 ? startStep : null };
+    const watched: TrainerIO = {
+      control: io.control,
+      emit: (message) => {
+        if (message.type === 'progress') seen.step = message.step;
+        if (message.type === 'checkpoint') seen.checkpoint = message.step;
+        io.emit(message);
+      },
+    };
+    try {
+      return await trainSteps({ config, engine, io: watched, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+    } catch (error) {
+      if (!isGpuFault(error)) throw error;
+      const { code, message } = gpuFaultOutcome(error, { step: seen.step, totalSteps, checkpointStep: seen.checkpoint, batchSize: config.batchSize, imageSize: config.imageSize });
+      throw new TrainerFailure(code, message);
+    }
   } finally {
     engine.dispose();
+    if (backend.name === 'webgpu') releaseWebGpu();
+  }
+}
+
+/** One line per network: the weights it starts from (name, SHA-256 prefix), or from scratch. */
+function logWeights(weights: RunWeights, log: (level: 'info', message: string) => void): void {
+  for (const network of ['localizer', 'adversary'] as const) {
+    const w = weights[network];
+    if (w) log('info', `The ${network} starts from pretrained weights ${w.resolved} (${w.backbone ?? '?'}, SHA-256 ${w.sha256.slice(0, 12)}…).`);
   }
 }
 
@@ -158,6 +241,8 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     const seconds = (performance.now() - t0) / 1000;
     secondsPerStep = secondsPerStep === null ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
     step += 1;
+    const bad = Object.entries(result.losses).find(([, value]) => !Number.isFinite(value));
+    if (bad) throw diverged(step, `the ${bad[0]} loss is ${bad[1]}`);
     checkpoints.observe(result.phase === 'localizer' ? result.losses.bce : null);
     const losses = { ...result.losses };
     const progress = {
@@ -186,12 +271,27 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     });
     io.emit(progress);
     const endOfEpoch = step % s.stepsPerEpoch === 0;
-    if (step % config.checkpointEvery === 0 || endOfEpoch) await checkpoints.write(step, epoch);
+    if (step % config.checkpointEvery === 0 || endOfEpoch) await writeFinite(checkpoints, step, epoch);
     if (config.sampleEvery > 0 && step % config.sampleEvery === 0) await emitSamples(s, cache, sampleRecords, step);
   }
-  if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / s.stepsPerEpoch));
+  if (checkpoints.lastStep !== step && step > s.startStep) await writeFinite(checkpoints, step, Math.floor((step - 1) / s.stepsPerEpoch));
   const reason = stopped ? 'stopped' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
   return { step, reason, runDir: s.runDir };
+}
+
+/** The run's outcome when training blows up: nothing of this step is kept, the last checkpoint stands. */
+function diverged(step: number, what: string): TrainerFailure {
+  return new TrainerFailure('DIVERGED', `Training diverged at step ${step}: ${what}. No checkpoint of it was written; try a lower --lr.`);
+}
+
+/** Write a checkpoint; weights that are no longer finite end the run as diverged instead. */
+async function writeFinite(checkpoints: CheckpointWriter, step: number, epoch: number): Promise<void> {
+  try {
+    await checkpoints.write(step, epoch);
+  } catch (error) {
+    if (error instanceof NonFiniteTensorError) throw diverged(step, `${error.tensor} holds ${error.value}`);
+    throw error;
+  }
 }
 
 async function emitSamples(s: LoopState, cache: ImageCache, records: ImageRecord[], step: number): Promise<void> {

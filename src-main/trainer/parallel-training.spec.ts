@@ -3,13 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig, type TrainerMessage } from '@shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
 import { initBackend } from '../engine/backend';
 import { readMetrics } from '../runs/run-store';
 import { createEngine } from './engine-adapter';
 import { runTraining } from './loop';
 import { RunControl } from './run-control';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 beforeAll(async () => {

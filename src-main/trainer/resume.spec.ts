@@ -6,12 +6,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig, type TrainerMessage } from '@shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
 import { checkpointName, listCheckpoints } from '../runs/checkpoints';
 import { readMetrics, readRunRecord } from '../runs/run-store';
 import { defaultTrainerLauncher } from './launch';
 import { TrainerSupervisor } from './supervisor';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 const config: TrainConfig = {

@@ -2,23 +2,30 @@
  * One trainer session: a switch over the parent's typed commands. Runs at most one training run;
  * reports `finished`, or `error` with a code (OOM apart from the rest), then asks to exit.
  */
-import { looksLikeOom, parseParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { looksLikeOom, type ParentMessage, type StartCommand, type TrainerErrorCode, type TrainerMessage } from '@shared/trainer-protocol';
+import { ConfigError } from '../engine/settings';
+import type { ProtocolError } from '../processes/protocol-error';
 import type { EngineFactory } from './engine-port';
 import { runTraining, TrainerFailure } from './loop';
 import { RunControl } from './run-control';
+import { errorText } from '@shared/envelope';
 
+/** The trainer's side of its channel; messages arrive validated (processes/serve-parent.ts). */
 export interface SessionPort {
   send(message: TrainerMessage): void;
-  onMessage(listener: (raw: unknown) => void): void;
+  on(listener: (message: ParentMessage) => void): unknown;
+  /** Messages the protocol refused, with what arrived. */
+  onRejected(listener: (error: ProtocolError, raw: unknown) => void): unknown;
 }
 
 export function classifyError(error: unknown): { code: TrainerErrorCode; message: string } {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (error instanceof TrainerFailure) return { code: error.code, message };
   if (looksLikeOom(message)) {
     return { code: 'OOM', message: `Out of memory: ${message}. Try a smaller --batch-size or --image-size.` };
   }
-  if (/Invalid EADER config|Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
+  if (error instanceof ConfigError) return { code: 'BAD_CONFIG', message };
+  if (/Unknown backend|cannot start/i.test(message)) return { code: 'BAD_CONFIG', message };
   if (/ENOENT|cannot decode|not a run folder|no images in split|already holds a run/i.test(message)) return { code: 'BAD_DATA', message };
   return { code: 'INTERNAL', message };
 }
@@ -48,13 +55,18 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   };
 
-  port.onMessage((raw) => {
-    const parsed = parseParentMessage(raw);
-    if (!parsed.ok) {
-      send({ type: 'log', level: 'warning', message: `Rejected a ${parsed.error}` });
+  port.onRejected((error, raw) => {
+    if (!started && isStart(raw)) {
+      // A start the protocol refuses (a bad setting) ends the session before anything is created.
+      started = true;
+      send({ type: 'error', code: error.path[0] === 'config' ? 'BAD_CONFIG' : 'PROTOCOL', message: `Refused the start command (${error.detail}).`, step: null });
+      onDone(2);
       return;
     }
-    const message = parsed.value;
+    send({ type: 'log', level: 'warning', message: error.message });
+  });
+
+  port.on((message) => {
     switch (message.type) {
       case 'start':
         if (started) {
@@ -79,4 +91,8 @@ export function startSession(port: SessionPort, makeEngine: EngineFactory, onDon
     }
   });
   return control;
+}
+
+function isStart(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'start';
 }

@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainerMessage } from '@shared/trainer-protocol';
+import { QUICK_PRESET } from '@shared/domain/train-config';
+import type { TrainerMessage } from '@shared/trainer-protocol';
+import { connectChild, type ChildTransport } from '../processes/channel';
+import { ParentMessage, TrainerMessage as TrainerMessageSchema } from '@shared/trainer-protocol';
 import { defaultTrainerLauncher } from './launch';
 import { TrainerSupervisor, type TrainerChannel } from './supervisor';
 
@@ -39,18 +42,19 @@ describe('TrainerSupervisor with a real trainer process', () => {
 describe('TrainerSupervisor validation', () => {
   function fakeChannel(): { channel: TrainerChannel; emit: (raw: unknown) => void; exit: (code: number) => void; sent: unknown[] } {
     let onMessage: (raw: unknown) => void = () => undefined;
-    let onExit: (e: { code: number | null; signal: string | null }) => void = () => undefined;
+    let onExit: (e: { code: number | null; signal: string | null; error: string | null }) => void = () => undefined;
     const sent: unknown[] = [];
+    const transport: ChildTransport = {
+      pid: 1,
+      post: (m) => sent.push(m),
+      onMessage: (l) => (onMessage = l),
+      onExit: (l) => (onExit = l),
+      kill: () => onExit({ code: null, signal: 'SIGKILL', error: null }),
+    };
     return {
-      channel: {
-        pid: 1,
-        postMessage: (m) => sent.push(m),
-        onMessage: (l) => (onMessage = l),
-        onExit: (l) => (onExit = l),
-        kill: () => onExit({ code: null, signal: 'SIGKILL' }),
-      },
+      channel: connectChild('trainer process', transport, { toChild: ParentMessage, fromChild: TrainerMessageSchema }),
       emit: (raw) => onMessage(raw),
-      exit: (code) => onExit({ code, signal: null }),
+      exit: (code) => onExit({ code, signal: null, error: null }),
       sent,
     };
   }
@@ -64,7 +68,18 @@ describe('TrainerSupervisor validation', () => {
     fake.emit({ type: 'error', code: 'OOM', message: 'OOM when allocating', step: 12 });
     fake.exit(3);
     expect(seen.map((m) => m.type)).toEqual(['log', 'error']);
+    expect(seen[0]).toEqual({ type: 'log', level: 'warning', message: expect.stringMatching(/^Refused a malformed message from the trainer process \(at step: /) });
     expect(await supervisor.outcome).toEqual({ kind: 'error', code: 'OOM', message: 'OOM when allocating', step: 12 });
+  });
+
+  it('never sends a start the protocol refuses: the trainer is killed and the outcome names the field', async () => {
+    const fake = fakeChannel();
+    const supervisor = new TrainerSupervisor(() => fake.channel);
+    const started = supervisor.start({ config: { ...QUICK_PRESET, batchSize: 0 }, datasetRoot: '/d', runDir: '/r', resume: false });
+    fake.emit({ type: 'ready', protocol: 1, pid: 1 });
+    await expect(started).rejects.toThrow(/^Refused to send a malformed message to the trainer process \(at config\.batchSize: /);
+    expect(fake.sent).toEqual([]);
+    expect(await supervisor.outcome).toEqual({ kind: 'error', code: 'PROTOCOL', message: expect.stringMatching(/config\.batchSize/), step: null });
   });
 
   it('sends start only after ready, and nothing after exit', async () => {

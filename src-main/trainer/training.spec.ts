@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/trainer-protocol';
+import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
 import { runEval } from '../cli/eval-run';
 import { runInfer } from '../cli/infer-run';
 import { initBackend } from '../engine/backend';
@@ -15,7 +15,7 @@ import { readMetrics } from '../runs/run-store';
 import { createEngine } from './engine-adapter';
 import { runTraining } from './loop';
 import { RunControl } from './run-control';
-import { writeShapesVoc } from '../testing/voc-fixture';
+import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 const image = (seed: number) => ({ width: 40, height: 32, data: new Uint8Array(40 * 32 * 3).map((_, i) => (i * 31 + seed * 17) % 251) });

@@ -14,11 +14,13 @@ export const DatasetSummary = z.object({
   imageCount: z.number().int(),
   withGt: z.number().int(),
   splits: z.record(z.string(), z.number().int()),
-  /** images per class index (index 0, background, counts images with GT). */
+  /** Images per class index; index 0 (background, an implicit label of every image) counts every image. */
   perClass: z.array(z.number().int()),
   issueCount: z.number().int(),
   /** The first issues (the full list is in the CLI's `dataset info`). */
   issues: z.array(DatasetIssue),
+  /** Facts that decide what can be trained or scored, one line each (e.g. no split column). */
+  notes: z.array(z.string()).default([]),
   scanMs: z.number(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;

@@ -1,5 +1,6 @@
 /** What the pseudo-mask panel sees: jobs, cached cams, evaluations, the review queue, acceptance. */
 import { z } from 'zod';
+import { REFINER_NAMES, type RefinerName as Refiner } from '../pseudo/refiners';
 import { Bytes } from './bytes';
 import { RunId } from './training-view';
 
@@ -18,12 +19,22 @@ export const PseudoCamSettings = z
   .strict();
 export type PseudoCamSettings = z.infer<typeof PseudoCamSettings>;
 
+/** A refiner by name (src-shared/pseudo/refiners.ts); `true`/`false` (before refiners had names) read as bilateral/none. */
+export const RefinerName = z.union([z.enum(REFINER_NAMES), z.boolean().transform((on): Refiner => (on ? 'bilateral' : 'none'))]);
+
+/** 255 where the best cam lies in [low, high): pixels too uncertain to train on. */
+export const IgnoreBand = z
+  .object({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) })
+  .strict()
+  .refine((b) => b.low < b.high, { message: 'the ignore band needs low < high' });
+
 /** What turns cams into a mask (a change re-renders from the cache, no network). */
 export const PseudoRenderSettings = z
   .object({
     threshold: z.number().min(0).max(1).default(0.3),
-    refine: z.boolean().default(false),
+    refine: RefinerName.default('none'),
     keepLargest: z.boolean().default(false),
+    ignoreBand: IgnoreBand.nullable().default(null),
   })
   .strict();
 export type PseudoRenderSettings = z.infer<typeof PseudoRenderSettings>;

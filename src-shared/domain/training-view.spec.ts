@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LossTerms, lossTermsOf } from './loss-terms';
 import { decimateMinMax, lossColumns, SeriesBuffer, type SeriesRow } from './training-view';
 
 /** A noisy decaying loss with a few isolated spikes, deterministic. */
@@ -110,9 +111,13 @@ describe('decimateMinMax', () => {
 });
 
 describe('lossColumns', () => {
-  it('maps the engine’s loss names (and the CLI’s older ones) onto the chart columns', () => {
+  it('maps the engine’s loss terms onto the chart columns; a missing term is a gap', () => {
     expect(lossColumns({ bce: 0.6, reg: 1e-6, adv: 0.02, advBce: 0.4, total: 1 })).toEqual({ locBce: 0.6, alphaTerm: 0.02, betaTerm: 1e-6, advBce: 0.4 });
-    expect(lossColumns({ classification: 0.5, adversarial: 0.1, camMean: 0.2, adversary: 0.3 })).toEqual({ locBce: 0.5, alphaTerm: 0.1, betaTerm: 0.2, advBce: 0.3 });
+    // A stored row with only some terms (and other keys): those columns, NaN for the rest.
+    const partial = lossColumns(lossTermsOf({ step: 3, phase: 'adversary', bce: 0.5, advBce: 0.3, adv: 'x' }));
+    expect(partial).toEqual({ locBce: 0.5, alphaTerm: Number.NaN, betaTerm: Number.NaN, advBce: 0.3 });
+    // The progress report's losses are exactly the engine's terms: the dead names are refused.
+    expect(LossTerms.safeParse({ classification: 0.5, adversarial: 0.1, camMean: 0.2, adversary: 0.3, total: 1 }).success).toBe(false);
     expect(Number.isNaN(lossColumns({}).advBce)).toBe(true);
   });
 });

@@ -3,7 +3,11 @@
  * erasure-round samples, and the run history. Pure TypeScript (main side and renderer share it).
  */
 import { z } from 'zod';
-import { TrainConfig, TrainerErrorCode } from '../trainer-protocol';
+import { TrainerErrorCode } from '../trainer-protocol';
+import type { LossTerms } from './loss-terms';
+import { PresetWeights } from './preset-weights';
+import { PresetId, TrainConfig } from './train-config';
+import { RunWeights } from './weights';
 
 /** Run ids are folder names under the runs root: no separators, no dot-only names. */
 export const RunId = z
@@ -12,10 +16,8 @@ export const RunId = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a run id is letters, digits, ".", "_" and "-"');
 
-export const PresetId = z.enum(['paper', 'quick']);
-export type PresetId = z.infer<typeof PresetId>;
-
-export const TrainingPreset = z.object({ id: PresetId, label: z.string(), description: z.string(), config: TrainConfig });
+/** A preset as the Training area offers it: applied against the weights store (domain/preset-weights.ts). */
+export const TrainingPreset = z.object({ id: PresetId, label: z.string(), description: z.string(), config: TrainConfig, weights: PresetWeights });
 export type TrainingPreset = z.infer<typeof TrainingPreset>;
 
 // ---------------------------------------------------------------------------------------------
@@ -32,18 +34,13 @@ export type SeriesChunk = z.infer<typeof SeriesChunk>;
 
 export type SeriesRow = Record<SeriesColumn, number>;
 
-/** Named loss terms of a trainer progress report → series row values (engine names first, CLI names second). */
-export function lossColumns(losses: Record<string, number>): Pick<SeriesRow, 'locBce' | 'alphaTerm' | 'betaTerm' | 'advBce'> {
-  const pick = (...names: string[]): number => {
-    for (const n of names) if (typeof losses[n] === 'number') return losses[n];
-    return Number.NaN;
-  };
-  return {
-    locBce: pick('bce', 'classification'),
-    alphaTerm: pick('adv', 'adversarial'),
-    betaTerm: pick('reg', 'camMean'),
-    advBce: pick('advBce', 'adversary'),
-  };
+/**
+ * A step's loss terms → series row values. A metrics.jsonl row read from disk may lack a term
+ * (a torn or hand-edited file): that column is then NaN, a gap in the chart.
+ */
+export function lossColumns(losses: Partial<LossTerms>): Pick<SeriesRow, 'locBce' | 'alphaTerm' | 'betaTerm' | 'advBce'> {
+  const term = (value: number | undefined): number => (typeof value === 'number' ? value : Number.NaN);
+  return { locBce: term(losses.bce), alphaTerm: term(losses.adv), betaTerm: term(losses.reg), advBce: term(losses.advBce) };
 }
 
 /**
@@ -289,6 +286,8 @@ export const RunSummary = z.object({
   finalLosses: z.object({ locBce: z.number().nullable(), alphaTerm: z.number().nullable(), betaTerm: z.number().nullable(), advBce: z.number().nullable() }),
   checkpoints: z.number().int(),
   resumes: z.number().int(),
+  /** The pretrained weights the run started from, with their SHA-256 (null: from scratch). */
+  weights: RunWeights,
   /** 'live' for the run being trained now; from the run's outcome file otherwise ('unknown' when absent). */
   status: z.enum(['live', 'completed', 'stopped', 'max-steps', 'error', 'crashed', 'unknown']),
   message: z.string().nullable(),

@@ -5,6 +5,12 @@
  * both turn the same bytes into the same masks.
  */
 
+/**
+ * The longest side of the grid the app caches cams at, and `eader infer`'s default: masks are
+ * rendered from the grid up to the image size, so both write the same masks.
+ */
+export const DEFAULT_GRID_SIDE = 256;
+
 /** Quantised cams of one image. */
 export interface CamGrid {
   /** Grid size (the cams' resolution); the image's own size is imageWidth × imageHeight. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridSize, quantise, resizePlanes, type CamGrid } from './cam-grid';
-import { keepLargestComponents, labelSet, renderPseudoMask, ruleMask } from './render';
+import { REFINER_NAMES, REFINERS } from './refiners';
+import { applyIgnoreBand, keepLargestComponents, labelSet, renderPseudoMask, ruleMask } from './render';
 
 function grid(width: number, height: number, classes: number[], planes: number[][], guide?: Uint8Array): CamGrid {
   const cams = new Uint8Array(classes.length * width * height);
@@ -15,15 +16,23 @@ describe('pseudo-mask rule', () => {
     expect(Array.from(ruleMask([a, b], [2, 5], 4, 0.3))).toEqual([0, 5, 2, 2]);
   });
 
+  it('thresholds, lets background win below it and takes the argmax above (the CLI’s former engine rule, now this one)', () => {
+    const a = Float32Array.from([0.9, 0.2, 0.5, 0.0]);
+    const b = Float32Array.from([0.4, 0.29, 0.6, 0.31]);
+    expect(Array.from(ruleMask([a, b], [1, 5], 4, 0.3))).toEqual([1, 0, 5, 5]);
+    expect(Array.from(ruleMask([a, b], [1, 5], 4, 0.55))).toEqual([1, 0, 5, 0]);
+    expect(Array.from(ruleMask([], [], 3, 0.3))).toEqual([0, 0, 0]);
+  });
+
   it('renders a grid at its own size and resized to the image size', () => {
     const g = grid(2, 1, [1], [[1, 0]]);
-    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: false, keepLargest: false }))).toEqual([1, 0]);
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: 'none', keepLargest: false }))).toEqual([1, 0]);
     // 4 px wide: bilinear (half-pixel centres) gives 1, 0.75, 0.25, 0 → threshold 0.5 keeps two.
-    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: false, keepLargest: false }, { width: 4, height: 1 }))).toEqual([1, 1, 0, 0]);
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.5, refine: 'none', keepLargest: false }, { width: 4, height: 1 }))).toEqual([1, 1, 0, 0]);
   });
 
   it('gives an image without classes an all-background mask', () => {
-    expect(Array.from(renderPseudoMask(grid(3, 1, [], []), { threshold: 0.3, refine: true, keepLargest: true }))).toEqual([0, 0, 0]);
+    expect(Array.from(renderPseudoMask(grid(3, 1, [], []), { threshold: 0.3, refine: 'bilateral', keepLargest: true }))).toEqual([0, 0, 0]);
   });
 });
 
@@ -52,16 +61,16 @@ describe('refinement', () => {
       const guide = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
       const g = grid(w, h, classes, planes, guide);
       const threshold = 0.2 + 0.5 * rand();
-      const before = labelSet(renderPseudoMask(g, { threshold, refine: false, keepLargest: false }));
-      const after = labelSet(renderPseudoMask(g, { threshold, refine: true, keepLargest: false }));
+      const before = labelSet(renderPseudoMask(g, { threshold, refine: 'none', keepLargest: false }));
+      const after = labelSet(renderPseudoMask(g, { threshold, refine: 'bilateral', keepLargest: false }));
       for (const label of after) expect(before.has(label)).toBe(true);
     }
   });
 
   it('with a zero pairwise weight equals the plain rule', () => {
     const g = grid(3, 2, [2, 3], [[0.9, 0.1, 0.5, 0.2, 0.6, 0.95], [0.1, 0.8, 0.6, 0.1, 0.7, 0.2]]);
-    const plain = renderPseudoMask(g, { threshold: 0.3, refine: false, keepLargest: false });
-    const refined = renderPseudoMask(g, { threshold: 0.3, refine: true, keepLargest: false, refineOptions: { iterations: 3, tau: 10, weight: 0, sigmaXy: 3, sigmaRgb: 20 } });
+    const plain = renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false });
+    const refined = renderPseudoMask(g, { threshold: 0.3, refine: 'bilateral', keepLargest: false, refineOptions: { iterations: 3, tau: 10, weight: 0, sigmaXy: 3, sigmaRgb: 20 } });
     expect(Array.from(refined)).toEqual(Array.from(plain));
   });
 
@@ -69,8 +78,8 @@ describe('refinement', () => {
     const w = 7;
     const cam = Array.from({ length: w * w }, (_, i) => (i === 24 ? 0.2 : 0.6)); // centre pixel just below threshold
     const g = grid(w, w, [1], [cam]);
-    expect(renderPseudoMask(g, { threshold: 0.3, refine: false, keepLargest: false })[24]).toBe(0);
-    expect(renderPseudoMask(g, { threshold: 0.3, refine: true, keepLargest: false })[24]).toBe(1);
+    expect(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false })[24]).toBe(0);
+    expect(renderPseudoMask(g, { threshold: 0.3, refine: 'bilateral', keepLargest: false })[24]).toBe(1);
   });
 });
 
@@ -84,5 +93,37 @@ describe('cam grid helpers', () => {
     const p = Float32Array.from([0, 0.5, 1, 0.25]);
     expect(Array.from(resizePlanes([p], 2, 2, 2, 2)[0]!)).toEqual(Array.from(p));
     expect(Array.from(quantise(Float32Array.from([-1, 0.5, 2, 0.002])))).toEqual([0, 128, 255, 1]);
+  });
+});
+
+describe('refiners', () => {
+  it('are a registry: every name has a refiner of that name, and `none` is the plain rule', () => {
+    expect(REFINER_NAMES).toEqual(['none', 'bilateral']);
+    for (const name of REFINER_NAMES) expect(REFINERS[name].name).toBe(name);
+    const g = grid(3, 2, [2, 3], [[0.9, 0.1, 0.5, 0.2, 0.6, 0.95], [0.1, 0.8, 0.6, 0.1, 0.7, 0.2]]);
+    const n = 6;
+    const cams = [0, 1].map((k) => Float32Array.from(g.cams.subarray(k * n, (k + 1) * n), (v) => v / 255));
+    expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false }))).toEqual(Array.from(ruleMask(cams, [2, 3], n, 0.3)));
+  });
+});
+
+describe('ignore band', () => {
+  it('marks 255 where the best cam lies in [low, high), after refinement and keep-largest', () => {
+    // best cams 0.02, 0.1, 0.3, 0.5, 0.8 → band [0.05, 0.5): px1 and px2 become 255
+    const g = grid(5, 1, [1, 2], [[0.02, 0.1, 0.3, 0.5, 0.1], [0, 0.05, 0.1, 0.2, 0.8]]);
+    const plain = renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false });
+    expect(Array.from(plain)).toEqual([0, 0, 1, 1, 2]);
+    const banded = renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: { low: 0.05, high: 0.5 } });
+    expect(Array.from(banded)).toEqual([0, 255, 255, 1, 2]);
+    // with refinement, the band still follows the raw cams
+    const refined = renderPseudoMask(g, { threshold: 0.3, refine: 'bilateral', keepLargest: true, ignoreBand: { low: 0.05, high: 0.5 } });
+    expect([refined[1], refined[2]]).toEqual([255, 255]);
+    // an image without classes stays background (nothing is uncertain there)
+    expect(Array.from(renderPseudoMask(grid(2, 1, [], []), { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: { low: 0, high: 0.5 } }))).toEqual([0, 0]);
+  });
+
+  it('refuses a band that is empty or outside [0,1]', () => {
+    expect(() => applyIgnoreBand(new Uint8Array(1), [new Float32Array(1)], { low: 0.5, high: 0.5 })).toThrow(/0 ≤ low < high ≤ 1/);
+    expect(() => applyIgnoreBand(new Uint8Array(1), [new Float32Array(1)], { low: -0.1, high: 0.5 })).toThrow(/ignore band/);
   });
 });

@@ -1,20 +1,33 @@
 /**
- * Cached cams → a pseudo-mask (class indices, 0 = background), the one function the renderer's
- * previews, the metrics, the review queue and "accept into project" all use:
- *   1. the DESIGN §1 rule: cams below the threshold → 0, background 1e-5, per-pixel argmax;
- *   2. optionally the mean-field refinement (refine.ts) over the labels the rule produced;
- *   3. scores resized bilinearly to the output size (the image's own size for saved masks);
- *   4. optionally, per class, only its largest 4-connected component is kept.
+ * Cached cams → a pseudo-mask (class indices, 0 = background), the one function `eader infer`, the
+ * renderer's previews, the metrics, the review queue and "accept into project" all use:
+ *   1. refinement, a named stage (refiners.ts): `none` leaves the cams as they are;
+ *   2. the DESIGN §1 rule on the (refined) cams — below the threshold → 0, background a constant
+ *      1e-5, per-pixel argmax — or the argmax of a refiner's label scores; scores are resized
+ *      bilinearly to the output size first (the image's own size for saved masks);
+ *   3. optionally, per class, only its largest 4-connected component is kept;
+ *   4. optionally an ignore band: 255 (void) where the best raw cam lies in [low, high), the
+ *      pixels too uncertain to train a segmenter on (IRN's fg/bg confidence gap).
  */
+import { VOID_LABEL } from '../domain/dataset';
 import { dequantise, resizePlanes, type CamGrid } from './cam-grid';
-import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
+import type { RefineOptions } from './refine';
+import { REFINERS, type RefinerName } from './refiners';
 
 export const BACKGROUND_SCORE = 1e-5;
 
+/** Pixels whose best cam is at least `low` and below `high` become 255 (0 ≤ low < high ≤ 1). */
+export interface IgnoreBand {
+  low: number;
+  high: number;
+}
+
 export interface RenderSettings {
   threshold: number;
-  refine: boolean;
+  refine: RefinerName;
   keepLargest: boolean;
+  ignoreBand?: IgnoreBand | null;
+  /** Knobs of the bilateral refiner (default DEFAULT_REFINE). */
   refineOptions?: RefineOptions;
 }
 
@@ -104,19 +117,34 @@ export function labelSet(mask: Uint8Array): Set<number> {
   return seen;
 }
 
+/** 255 wherever the best of `cams` (each n values) lies in [band.low, band.high). In place. */
+export function applyIgnoreBand(mask: Uint8Array, cams: readonly Float32Array[], band: IgnoreBand): Uint8Array {
+  if (!(band.low >= 0 && band.low < band.high && band.high <= 1)) throw new Error(`ignore band must have 0 ≤ low < high ≤ 1, got [${band.low}, ${band.high})`);
+  for (let i = 0; i < mask.length; i++) {
+    let best = 0;
+    for (const cam of cams) if (cam[i]! > best) best = cam[i]!;
+    if (best >= band.low && best < band.high) mask[i] = VOID_LABEL;
+  }
+  return mask;
+}
+
 /** The pseudo-mask of a cam grid at `size` (default the grid's own size). */
 export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: { width: number; height: number } = grid): Uint8Array {
   const n = size.width * size.height;
-  if (grid.classes.length === 0) return new Uint8Array(n);
-  const cams = dequantise(grid);
-  let mask: Uint8Array;
-  if (settings.refine) {
-    const unrefined = labelSet(ruleMask(cams, grid.classes, grid.width * grid.height, settings.threshold));
-    const keep = grid.classes.map((c) => unrefined.has(c));
-    const q = meanFieldRefine(cams, grid.guide, grid.width, grid.height, settings.threshold, keep, settings.refineOptions ?? DEFAULT_REFINE);
-    mask = argmaxMask(resizePlanes(q, grid.width, grid.height, size.width, size.height), grid.classes, n);
-  } else {
-    mask = ruleMask(resizePlanes(cams, grid.width, grid.height, size.width, size.height), grid.classes, n, settings.threshold);
-  }
-  return settings.keepLargest ? keepLargestComponents(mask, size.width, size.height) : mask;
+  if (grid.classes.length === 0) return new Uint8Array(n); // background-only: certain, never ignored
+  const { width: w, height: h } = grid;
+  const cams = dequantise(grid); // K × [h*w]
+  const toSize = (planes: readonly Float32Array[]): Float32Array[] => resizePlanes(planes, w, h, size.width, size.height);
+  const refiner = REFINERS[settings.refine];
+  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
+    ruleMask(c, grid.classes, w * h, settings.threshold),
+  );
+  const resizedCams = refined.kind === 'cams' && refined.cams === cams ? toSize(cams) : null;
+  let mask =
+    refined.kind === 'cams'
+      ? ruleMask(resizedCams ?? toSize(refined.cams), grid.classes, n, settings.threshold)
+      : argmaxMask(toSize(refined.planes), grid.classes, n);
+  if (settings.keepLargest) mask = keepLargestComponents(mask, size.width, size.height);
+  if (settings.ignoreBand) applyIgnoreBand(mask, resizedCams ?? toSize(cams), settings.ignoreBand);
+  return mask;
 }

@@ -2,9 +2,19 @@
  * Parsing of a COCO instances file (`images`, `annotations`, `categories`) into checked records.
  * Anything malformed becomes an issue and is skipped; the parse itself never throws on content, only
  * on a file that is not JSON or not a COCO object at all.
+ *
+ * Untrusted sizes are bounded here, before any work (docs/reliability.md): an image larger than
+ * MAX_IMAGE_PIXELS, a polygon whose outline is too long to rasterise near its image, and annotations
+ * beyond MAX_ANNOTATIONS_PER_IMAGE are issues and skipped; a polygon that reaches far outside its
+ * image is an issue and is clipped when rasterised (coco-polygon.ts).
  */
 import type { DatasetIssue } from '@shared/domain/dataset';
+import { MAX_IMAGE_PIXELS } from '../../fs/read-regular';
+import { insideFrame, polygonProblem } from './coco-polygon';
 import { CocoRleError, decodeCountsString, type Rle } from './coco-rle';
+
+/** Annotations read per image; more are an issue (COCO has at most a few hundred). */
+export const MAX_ANNOTATIONS_PER_IMAGE = 10_000;
 
 export interface CocoImage {
   id: number;
@@ -93,6 +103,10 @@ export function parseCocoInstances(text: string, file: string): CocoInstances {
       issue(`image ${im['id']} (${im['file_name']}) has no positive integer width/height; skipped`);
       continue;
     }
+    if (im['width'] * im['height'] > MAX_IMAGE_PIXELS) {
+      issue(`image ${im['id']} (${im['file_name']}) says it is ${im['width']}×${im['height']}, more than ${MAX_IMAGE_PIXELS} pixels; skipped`);
+      continue;
+    }
     if (imageIds.has(im['id'])) {
       issue(`image id ${im['id']} appears twice; the second (${im['file_name']}) is skipped`);
       continue;
@@ -103,6 +117,7 @@ export function parseCocoInstances(text: string, file: string): CocoInstances {
   const sizeOf = new Map(images.map((im) => [im.id, im]));
 
   const annotations: CocoAnnotation[] = [];
+  const perImage = new Map<number, number>();
   for (const [i, a] of annotationsRaw.entries()) {
     if (!isObject(a) || !isInt(a['image_id']) || !isInt(a['category_id'])) {
       issue(`annotations[${i}] needs integer "image_id" and "category_id"; skipped`);
@@ -118,10 +133,19 @@ export function parseCocoInstances(text: string, file: string): CocoInstances {
       issue(`annotation ${id} (image ${image.fileName}) refers to unknown category_id ${a['category_id']}; skipped`);
       continue;
     }
+    const count = (perImage.get(image.id) ?? 0) + 1;
+    perImage.set(image.id, count);
+    if (count > MAX_ANNOTATIONS_PER_IMAGE) {
+      if (count === MAX_ANNOTATIONS_PER_IMAGE + 1) issue(`image ${image.fileName} has more than ${MAX_ANNOTATIONS_PER_IMAGE} annotations; the rest are skipped`);
+      continue;
+    }
     const segmentation = parseSegmentation(a['segmentation'], image);
     if (typeof segmentation === 'string') {
       issue(`annotation ${id} (image ${image.fileName}): ${segmentation}; skipped`);
       continue;
+    }
+    if (segmentation?.kind === 'polygons' && segmentation.polygons.some((p) => !insideFrame(p, image.height, image.width))) {
+      issue(`annotation ${id} (image ${image.fileName}): a polygon reaches far outside the ${image.width}×${image.height} image; it is clipped to the image`);
     }
     annotations.push({ id, imageId: a['image_id'], categoryId: a['category_id'], iscrowd: a['iscrowd'] === 1 || a['iscrowd'] === true, segmentation });
   }
@@ -138,6 +162,8 @@ function parseSegmentation(raw: unknown, image: CocoImage): CocoSegmentation | n
         return 'polygon segmentation must be a list of lists of numbers';
       }
       if (poly.length < 6 || poly.length % 2 !== 0) return `polygon with ${poly.length} coordinates (needs an even number, at least 6)`;
+      const problem = polygonProblem(poly as number[], image.height, image.width);
+      if (problem) return problem;
       polygons.push(poly as number[]);
     }
     return { kind: 'polygons', polygons };

@@ -8,21 +8,26 @@
  * - Crowd regions (iscrowd = 1) become void (255), VOC-style, except where a non-crowd instance
  *   already claims the pixel: the crowd region holds objects of its class whose exact pixels are not
  *   known, so those pixels are neither background nor a reliable foreground label.
+ *
+ * Memory is bounded by the image, not by the annotation count: instances are kept as RLEs (runs,
+ * not one h×w copy each) and painted from their runs.
  */
 import { VOID_LABEL, type IndexMask } from '@shared/domain/dataset';
 import type { CocoAnnotation, CocoSegmentation } from './coco-json';
 import { polygonToRle } from './coco-polygon';
-import { rleToMask } from './coco-rle';
+import { paintRle, rleArea, rleToMask, rleUnion, type Rle } from './coco-rle';
+
+/** One segmentation as an RLE of h×w (polygons united). */
+export function segmentationToRle(segmentation: CocoSegmentation, height: number, width: number): Rle {
+  if (segmentation.kind === 'rle') return segmentation.rle;
+  let union: Rle = { height, width, counts: [height * width] };
+  for (const polygon of segmentation.polygons) union = rleUnion(union, polygonToRle(polygon, height, width));
+  return union;
+}
 
 /** A row-major 0/1 mask of h×w for one segmentation. */
 export function segmentationToMask(segmentation: CocoSegmentation, height: number, width: number): Uint8Array {
-  if (segmentation.kind === 'rle') return rleToMask(segmentation.rle);
-  const out = new Uint8Array(height * width);
-  for (const polygon of segmentation.polygons) {
-    const part = rleToMask(polygonToRle(polygon, height, width));
-    for (let i = 0; i < out.length; i++) out[i]! |= part[i]!;
-  }
-  return out;
+  return rleToMask(segmentationToRle(segmentation, height, width));
 }
 
 /**
@@ -37,21 +42,17 @@ export function rasteriseAnnotations(
   classOf: (categoryId: number) => number | undefined,
 ): IndexMask {
   const data = new Uint8Array(height * width);
-  const instances: { cls: number; bits: Uint8Array; area: number }[] = [];
-  const crowds: Uint8Array[] = [];
+  const instances: { cls: number; rle: Rle; area: number }[] = [];
+  const crowds: Rle[] = [];
   for (const ann of annotations) {
     const cls = classOf(ann.categoryId);
     if (cls === undefined || ann.segmentation === null) continue;
-    const bits = segmentationToMask(ann.segmentation, height, width);
-    if (ann.iscrowd) crowds.push(bits);
-    else instances.push({ cls, bits, area: bits.reduce((s, b) => s + b, 0) });
+    const rle = segmentationToRle(ann.segmentation, height, width);
+    if (ann.iscrowd) crowds.push(rle);
+    else instances.push({ cls, rle, area: rleArea(rle) });
   }
   instances.sort((a, b) => b.area - a.area);
-  for (const { cls, bits } of instances) {
-    for (let i = 0; i < data.length; i++) if (bits[i]) data[i] = cls;
-  }
-  for (const bits of crowds) {
-    for (let i = 0; i < data.length; i++) if (bits[i] && data[i] === 0) data[i] = VOID_LABEL;
-  }
+  for (const { cls, rle } of instances) paintRle(data, rle, cls);
+  for (const rle of crowds) paintRle(data, rle, VOID_LABEL, (v) => v === 0);
   return { width, height, data };
 }

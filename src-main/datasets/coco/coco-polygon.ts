@@ -17,16 +17,97 @@
  * These are exactly pycocotools' results: this code was cross-checked bit for bit against pycocotools
  * 2.0.11 on 300 random polygons (fractional and out-of-image vertices) while it was written.
  * Self-intersecting polygons are filled even–odd, as pycocotools does.
+ *
+ * Work is bounded by the image size, not by the coordinates (docs/reliability.md): a polygon with a
+ * vertex outside a frame of one image size around the image is first clipped to that frame
+ * (Sutherland–Hodgman, which keeps the even–odd fill of every point inside the frame, so every pixel
+ * of the image keeps its value), and the outline walked on the 5× grid is refused beyond
+ * MAX_OUTLINE_FACTOR image perimeters. Polygons inside the frame, i.e. all real COCO data, are
+ * rasterised exactly as before, bit for bit as pycocotools.
  */
 import type { Rle } from './coco-rle';
 
 const SCALE = 5;
 
+/** An outline longer than this many times the image's perimeter is not rasterised (refused at parse). */
+export const MAX_OUTLINE_FACTOR = 100;
+
+/** The clip frame: the image grown by one image size on every side. */
+function frameOf(height: number, width: number): { x0: number; y0: number; x1: number; y1: number } {
+  const margin = Math.max(height, width, 1);
+  return { x0: -margin, y0: -margin, x1: width + margin, y1: height + margin };
+}
+
+/** Does every vertex lie inside the clip frame (no clipping needed)? */
+export function insideFrame(xy: readonly number[], height: number, width: number): boolean {
+  const f = frameOf(height, width);
+  for (let j = 0; j + 1 < xy.length; j += 2) {
+    const x = xy[j]!;
+    const y = xy[j + 1]!;
+    if (!(x >= f.x0 && x <= f.x1 && y >= f.y0 && y <= f.y1)) return false;
+  }
+  return true;
+}
+
+/**
+ * Clip a polygon `[x0, y0, …]` to the frame around an h×w image (Sutherland–Hodgman, one frame side
+ * at a time). Returns the polygon unchanged when it lies inside the frame; may return fewer than 3
+ * vertices when nothing of it is near the image.
+ */
+export function clipToFrame(xy: readonly number[], height: number, width: number): number[] {
+  if (insideFrame(xy, height, width)) return [...xy];
+  const f = frameOf(height, width);
+  let pts: [number, number][] = [];
+  for (let j = 0; j + 1 < xy.length; j += 2) pts.push([xy[j]!, xy[j + 1]!]);
+  const sides: { inside: (p: [number, number]) => boolean; cut: (a: [number, number], b: [number, number]) => [number, number] }[] = [
+    { inside: (p) => p[0] >= f.x0, cut: (a, b) => [f.x0, a[1] + ((b[1] - a[1]) * (f.x0 - a[0])) / (b[0] - a[0])] },
+    { inside: (p) => p[0] <= f.x1, cut: (a, b) => [f.x1, a[1] + ((b[1] - a[1]) * (f.x1 - a[0])) / (b[0] - a[0])] },
+    { inside: (p) => p[1] >= f.y0, cut: (a, b) => [a[0] + ((b[0] - a[0]) * (f.y0 - a[1])) / (b[1] - a[1]), f.y0] },
+    { inside: (p) => p[1] <= f.y1, cut: (a, b) => [a[0] + ((b[0] - a[0]) * (f.y1 - a[1])) / (b[1] - a[1]), f.y1] },
+  ];
+  for (const side of sides) {
+    const out: [number, number][] = [];
+    for (let i = 0; i < pts.length; i++) {
+      const cur = pts[i]!;
+      const prev = pts[(i + pts.length - 1) % pts.length]!;
+      const curIn = side.inside(cur);
+      const prevIn = side.inside(prev);
+      if (curIn !== prevIn) out.push(side.cut(prev, cur));
+      if (curIn) out.push(cur);
+    }
+    pts = out;
+    if (pts.length === 0) break;
+  }
+  return pts.flat();
+}
+
+/** Length of the closed outline in pixels (the larger of |dx|, |dy| per edge: the walk's length / 5). */
+export function outlineLength(xy: readonly number[]): number {
+  const k = Math.floor(xy.length / 2);
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    const n = (j + 1) % k;
+    total += Math.max(Math.abs(xy[2 * n]! - xy[2 * j]!), Math.abs(xy[2 * n + 1]! - xy[2 * j + 1]!));
+  }
+  return total;
+}
+
+/** Why a polygon cannot be rasterised within the work bound, or null when it can. */
+export function polygonProblem(xy: readonly number[], height: number, width: number): string | null {
+  const length = outlineLength(clipToFrame(xy, height, width));
+  const limit = MAX_OUTLINE_FACTOR * 2 * (height + width);
+  if (!(length <= limit)) return `polygon outline is ${Math.round(length)} px long near the ${width}×${height} image (the limit is ${limit} px)`;
+  return null;
+}
+
 /** C's `(int)(v)` for doubles: truncation toward zero. */
 const cInt = (v: number): number => Math.trunc(v);
 
 /** Rasterise one polygon `[x0, y0, x1, y1, ...]` into an RLE of h×w (column-major counts). */
-export function polygonToRle(xy: readonly number[], height: number, width: number): Rle {
+export function polygonToRle(polygon: readonly number[], height: number, width: number): Rle {
+  const problem = polygonProblem(polygon, height, width);
+  if (problem) throw new RangeError(problem);
+  const xy = clipToFrame(polygon, height, width);
   const k = Math.floor(xy.length / 2);
   const x: number[] = [];
   const y: number[] = [];

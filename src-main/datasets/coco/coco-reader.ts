@@ -14,12 +14,13 @@
  * background-only). An image with a box-only annotation (no segmentation) has `gt: null`.
  * Image ids are file stems, which are unique in COCO; a duplicate stem is an issue and skipped.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DatasetIndex, DatasetIssue, ImageRecord, IndexMask } from '@shared/domain/dataset';
 import { vocPalette } from '../../codecs/voc-palette';
 import { isInside } from '../../fs/confine';
-import { relativePosix as posixRelative } from '../fs-utils';
+import { readRegularText } from '../../fs/read-regular';
+import { entryKind, relativePosix as posixRelative } from '../fs-utils';
 import { fileNamesIn, stripExtension, verifyImages } from '../folder/image-files';
 import { type CocoAnnotation, CocoFormatError, type CocoInstances, parseCocoInstances } from './coco-json';
 import { rasteriseAnnotations } from './coco-mask';
@@ -59,7 +60,7 @@ export async function readCocoDataset(path: string, options: ReadCocoOptions = {
   for (const file of files) {
     const rel = posixRelative(root, file);
     try {
-      const data = parseCocoInstances(await readFile(file, 'utf8'), rel);
+      const data = parseCocoInstances(await readRegularText(file, { root, kind: 'json', label: rel }), rel);
       parsed.push({ file, split: splitName(file), data });
       issues.push(...data.issues);
     } catch (err) {
@@ -99,8 +100,13 @@ export async function readCocoDataset(path: string, options: ReadCocoOptions = {
         issues.push({ file: im.fileName, reason: `image ${im.id}'s file_name leaves the dataset folder; skipped` });
         continue;
       }
-      const exists = im.fileName.includes('/') ? await isFile(abs) : present.has(im.fileName);
-      if (!exists) {
+      // A plain file listed by the folder scan is there; anything else goes through the symlink rule.
+      const entry = !im.fileName.includes('/') && present.has(im.fileName) ? { kind: 'file' as const } : await entryKind(root, abs);
+      if (entry.kind === 'outside' || entry.kind === 'special') {
+        issues.push({ file: rel, reason: `${entry.reason} (image ${im.id} of ${basename(file)}); skipped` });
+        continue;
+      }
+      if (entry.kind !== 'file') {
         issues.push({ file: rel, reason: `image file is missing (listed in ${basename(file)} as image ${im.id}); skipped` });
         continue;
       }
@@ -136,15 +142,11 @@ function groupByImage(annotations: CocoAnnotation[]): Map<number, CocoAnnotation
   return by;
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The candidate folder holding most of the first 20 listed images (ties: the first candidate). */
+/**
+ * The candidate folder holding most of the first 20 listed images (ties: the first candidate). Only
+ * images that would be read vote: a `file_name` that leaves the dataset from a candidate folder, or
+ * a symlink out of it, is no evidence for that folder.
+ */
 async function guessImagesDir(root: string, annotationFile: string, split: string, data: CocoInstances): Promise<string> {
   const candidates = [...new Set([join(root, split), join(root, 'images', split), join(root, 'images'), root, dirname(annotationFile)])];
   const sample = data.images.slice(0, 20);
@@ -152,7 +154,10 @@ async function guessImagesDir(root: string, annotationFile: string, split: strin
   let bestHits = -1;
   for (const dir of candidates) {
     let hits = 0;
-    for (const im of sample) if (await isFile(join(dir, im.fileName))) hits++;
+    for (const im of sample) {
+      const abs = join(dir, im.fileName);
+      if (isInside(root, abs) && (await entryKind(root, abs)).kind === 'file') hits++;
+    }
     if (hits > bestHits) [best, bestHits] = [dir, hits];
   }
   return best;
@@ -176,7 +181,7 @@ async function loadSource(file: string): Promise<LoadedSource> {
     cache.set(file, hit);
     return hit;
   }
-  const data = parseCocoInstances(await readFile(file, 'utf8'), basename(file));
+  const data = parseCocoInstances(await readRegularText(file, { kind: 'json' }), basename(file));
   const loaded = { mtimeMs, byImage: groupByImage(data.annotations) };
   cache.set(file, loaded);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

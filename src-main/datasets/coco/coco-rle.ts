@@ -128,3 +128,62 @@ export function maskToRle(mask: Uint8Array, height: number, width: number): Rle 
   counts.push(run);
   return { height, width, counts };
 }
+
+/** Pixels set in an RLE (the sum of its runs of 1s). */
+export function rleArea(rle: Rle): number {
+  let area = 0;
+  for (let i = 1; i < rle.counts.length; i += 2) area += rle.counts[i]!;
+  return area;
+}
+
+/** The union of two RLEs of one size, computed on the runs (no dense mask). */
+export function rleUnion(a: Rle, b: Rle): Rle {
+  if (a.height !== b.height || a.width !== b.width) throw new CocoRleError(`RLE sizes differ: [${a.height}, ${a.width}] and [${b.height}, ${b.width}]`);
+  const spans = (rle: Rle): [number, number][] => {
+    const out: [number, number][] = [];
+    let pos = 0;
+    rle.counts.forEach((run, i) => {
+      if (i % 2 === 1 && run > 0) out.push([pos, pos + run]);
+      pos += run;
+    });
+    return out;
+  };
+  const all = [...spans(a), ...spans(b)].sort((p, q) => p[0] - q[0]);
+  const counts: number[] = [];
+  let end = 0;
+  let open: [number, number] | null = null;
+  const close = (span: [number, number]): void => {
+    counts.push(span[0] - end, span[1] - span[0]);
+    end = span[1];
+  };
+  for (const span of all) {
+    if (open && span[0] <= open[1]) open[1] = Math.max(open[1], span[1]);
+    else {
+      if (open) close(open);
+      open = [span[0], span[1]];
+    }
+  }
+  if (open) close(open);
+  counts.push(a.height * a.width - end);
+  return { height: a.height, width: a.width, counts };
+}
+
+/**
+ * Write `value` into a row-major h×w mask at every pixel the RLE sets, where `paintable` allows it
+ * (work: the RLE's area, no dense copy).
+ */
+export function paintRle(target: Uint8Array, rle: Rle, value: number, paintable: (current: number) => boolean = () => true): void {
+  const { height, width } = rle;
+  let pos = 0;
+  for (let i = 0; i < rle.counts.length; i++) {
+    const run = rle.counts[i]!;
+    if (i % 2 === 1) {
+      for (let k = pos; k < pos + run; k++) {
+        const x = Math.floor(k / height);
+        const at = (k - x * height) * width + x;
+        if (paintable(target[at]!)) target[at] = value;
+      }
+    }
+    pos += run;
+  }
+}

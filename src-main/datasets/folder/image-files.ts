@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import type { DatasetIssue, ImageRecord } from '@shared/domain/dataset';
 import { mapLimit } from '../fs-utils';
 import { ImageDecodeError, readImageSize } from '../image-io';
+import { errorText } from '@shared/envelope';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif'] as const;
 
@@ -27,7 +28,7 @@ export async function fileNamesIn(dir: string): Promise<Set<string>> {
 }
 
 export const reasonOf = (err: unknown): string =>
-  err instanceof ImageDecodeError ? err.reason : ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+  err instanceof ImageDecodeError ? err.reason : (errorText(err).split('\n')[0] ?? '');
 
 export interface VerifyOptions {
   concurrency?: number;
@@ -42,7 +43,7 @@ export async function verifyImages(root: string, images: ImageRecord[], issues: 
   let done = 0;
   const ok = await mapLimit(images, options.concurrency ?? 8, async (image) => {
     try {
-      const { width, height } = await readImageSize(`${root}/${image.file}`);
+      const { width, height } = await readImageSize(`${root}/${image.file}`, undefined, { root });
       if ((image.width !== undefined && image.width !== width) || (image.height !== undefined && image.height !== height)) {
         issues.push({ file: image.file, reason: `image is ${width}×${height} but the annotations say ${image.width ?? '?'}×${image.height ?? '?'}; skipped` });
         return false;

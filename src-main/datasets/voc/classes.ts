@@ -1,9 +1,14 @@
-/** The class list: classes.txt (first line background) if present, else the 20 VOC classes. */
-import { readFile } from 'node:fs/promises';
+/**
+ * The class list: classes.txt (first line background) if present, else the 20 VOC classes. A
+ * classes.txt that is there but cannot be used (a FIFO, a symlink out of the dataset) is an issue
+ * that says the VOC classes are used instead; it is never replaced silently.
+ */
 import { dirname, join } from 'node:path';
 import type { DatasetIssue } from '@shared/domain/dataset';
 import { VOC_CLASSES } from '../../codecs/voc-palette';
-import { isFile, relativePosix } from '../fs-utils';
+import { isInside } from '../../fs/confine';
+import { readRegularText } from '../../fs/read-regular';
+import { entryKind, relativePosix } from '../fs-utils';
 
 export interface ClassList {
   classes: string[];
@@ -14,15 +19,27 @@ export interface ClassList {
 
 const BACKGROUND_NAMES = new Set(['background', '_background_', '__background__', 'bg']);
 
-/** Look for classes.txt in the year folder, then in each parent up to and including the root. */
-async function findClassesFile(root: string, yearDir: string): Promise<string | null> {
+/**
+ * Look for classes.txt in the year folder, then in each parent up to and including the root. The
+ * first one found decides: a usable file, or one that is refused (with the reason).
+ */
+async function findClassesFile(root: string, yearDir: string): Promise<{ file: string; refused: string | null } | null> {
   let dir = yearDir;
   for (;;) {
     const candidate = join(dir, 'classes.txt');
-    if (await isFile(candidate)) return candidate;
-    if (dir === root || dirname(dir) === dir || !dir.startsWith(root)) return null;
+    const entry = await entryKind(root, candidate);
+    if (entry.kind === 'file') return { file: candidate, refused: null };
+    if (entry.kind === 'outside' || entry.kind === 'special') return { file: candidate, refused: entry.reason };
+    if (entry.kind === 'dir') return { file: candidate, refused: 'is a folder, not a file' };
+    if (dir === root || dirname(dir) === dir || !isInside(root, dir)) return null;
     dir = dirname(dir);
   }
+}
+
+/** Read and parse a classes.txt that the symlink rule allows (inside `root`, a regular file). */
+export async function readClassesFile(root: string, file: string): Promise<{ classes: string[]; issues: DatasetIssue[] }> {
+  const label = relativePosix(root, file);
+  return parseClassesText(await readRegularText(file, { root, kind: 'text', label }), label);
 }
 
 export function parseClassesText(text: string, fileLabel: string): { classes: string[]; issues: DatasetIssue[] } {
@@ -53,9 +70,12 @@ export function parseClassesText(text: string, fileLabel: string): { classes: st
 }
 
 export async function loadClassList(root: string, yearDir: string): Promise<ClassList> {
-  const file = await findClassesFile(root, yearDir);
-  if (!file) return { classes: [...VOC_CLASSES], source: '', issues: [] };
-  const label = relativePosix(root, file);
-  const { classes, issues } = parseClassesText(await readFile(file, 'utf8'), label);
+  const found = await findClassesFile(root, yearDir);
+  if (!found) return { classes: [...VOC_CLASSES], source: '', issues: [] };
+  const label = relativePosix(root, found.file);
+  if (found.refused !== null) {
+    return { classes: [...VOC_CLASSES], source: '', issues: [{ file: label, reason: `${found.refused}; the 20 VOC classes are used instead` }] };
+  }
+  const { classes, issues } = await readClassesFile(root, found.file);
   return { classes, source: label, issues };
 }

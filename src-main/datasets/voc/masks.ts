@@ -1,10 +1,10 @@
 /** GT masks of a VOC folder: find them, check them from the PNG header, read labels from them. */
-import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { VOID_LABEL } from '@shared/domain/dataset';
 import { decodeIndexedPng, readPngHeader } from '../../codecs/indexed-png';
-import { colorTypeName } from '../../codecs/png-chunks';
-import { listFiles } from '../fs-utils';
+import { colorTypeName } from '../../codecs/png-header';
+import { readRegular } from '../../fs/read-regular';
+import { listFiles, type RuleOptions } from '../fs-utils';
 
 /** Mask folders in order of preference: the official masks win over SBD-augmented ones. */
 export const MASK_FOLDERS = ['SegmentationClass', 'SegmentationClassAug'] as const;
@@ -22,12 +22,12 @@ export interface MaskScan {
   notPng: string[];
 }
 
-export async function findMasks(yearDir: string): Promise<MaskScan> {
+export async function findMasks(yearDir: string, rule?: RuleOptions): Promise<MaskScan> {
   const byId = new Map<string, MaskFile>();
   const notPng: string[] = [];
   for (const folder of MASK_FOLDERS) {
     const dir = join(yearDir, folder);
-    for (const name of await listFiles(dir)) {
+    for (const name of await listFiles(dir, rule)) {
       const ext = extname(name);
       const id = name.slice(0, name.length - ext.length);
       if (ext.toLowerCase() !== '.png') {
@@ -63,7 +63,7 @@ export function checkMaskHeader(head: Uint8Array, width: number, height: number)
 
 /** Foreground classes present in a mask (decoded fully), plus values that are not classes. */
 export async function labelsFromMask(path: string, classCount: number): Promise<{ labels: number[]; unknown: number[] }> {
-  const { mask } = decodeIndexedPng(await readFile(path));
+  const { mask } = decodeIndexedPng(await readRegular(path, { kind: 'mask' }));
   const seen = new Uint8Array(256);
   for (let i = 0; i < mask.data.length; i++) seen[mask.data[i]!] = 1;
   const labels: number[] = [];

@@ -3,10 +3,10 @@
  * from its header (size, format), every mask from its PNG header; bad files become `issues` with
  * a plain reason and are skipped. Image paths in the index are relative to the opened root.
  */
-import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { DatasetIndex, DatasetIssue, ImageRecord } from '@shared/domain/dataset';
 import { vocPalette } from '../../codecs/voc-palette';
+import { readRegularText, UnreadableFileError } from '../../fs/read-regular';
 import { listFiles, mapLimit, readHead, relativePosix } from '../fs-utils';
 import { ImageDecodeError, readImageSize } from '../image-io';
 import { parseVocAnnotation } from './annotation';
@@ -37,11 +37,12 @@ interface ImageContext {
   masks: Map<string, MaskFile>;
 }
 
-async function readAnnotationText(path: string): Promise<string | null> {
+/** The XML text, null when there is none, or the reason it cannot be read (a FIFO, a symlink out of the root). */
+async function readAnnotationText(root: string, path: string): Promise<string | null | { refused: string }> {
   try {
-    return await readFile(path, 'utf8');
+    return await readRegularText(path, { root, kind: 'text' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (err instanceof UnreadableFileError) return err.reason === 'file not found' ? null : { refused: err.reason };
     throw err;
   }
 }
@@ -52,7 +53,7 @@ async function scanImage(ctx: ImageContext, id: string, file: string): Promise<{
   const imageRel = relativePosix(ctx.root, imagePath);
   let size;
   try {
-    size = await readImageSize(imagePath);
+    size = await readImageSize(imagePath, undefined, { root: ctx.root });
   } catch (err) {
     const reason = err instanceof ImageDecodeError ? err.reason : (err as Error).message;
     return { record: null, issues: [{ file: imageRel, reason: `undecodable image: ${reason}` }] };
@@ -61,8 +62,10 @@ async function scanImage(ctx: ImageContext, id: string, file: string): Promise<{
   let xmlLabels: number[] = [];
   const xmlPath = join(ctx.yearDir, 'Annotations', `${id}.xml`);
   const xmlRel = relativePosix(ctx.root, xmlPath);
-  const xml = await readAnnotationText(xmlPath);
-  if (xml !== null) {
+  const xml = await readAnnotationText(ctx.root, xmlPath);
+  if (xml !== null && typeof xml === 'object') {
+    issues.push({ file: xmlRel, reason: `${xml.refused}; its labels are not used` });
+  } else if (xml !== null) {
     try {
       const annotation = parseVocAnnotation(xml);
       const unknown = new Set<string>();
@@ -91,7 +94,10 @@ async function scanImage(ctx: ImageContext, id: string, file: string): Promise<{
   const mask = ctx.masks.get(id);
   if (mask) {
     const maskRel = relativePosix(ctx.root, mask.path);
-    const problem = checkMaskHeader(await readHead(mask.path, 33), size.width, size.height);
+    const problem = await readHead(mask.path, 33, ctx.root).then(
+      (head) => checkMaskHeader(head, size.width, size.height),
+      (err: unknown) => (err instanceof UnreadableFileError ? err.reason : `mask cannot be read: ${(err as Error).message}`),
+    );
     if (problem) {
       issues.push({ file: maskRel, reason: problem });
     } else if (xmlLabels.length === 0) {
@@ -126,7 +132,7 @@ export async function readVocDataset(rootPath: string, options: ReadVocOptions =
 
   // Images: one per id; other files in JPEGImages are reported.
   const imageFiles = new Map<string, string>();
-  for (const name of await listFiles(join(yearDir, 'JPEGImages'))) {
+  for (const name of await listFiles(join(yearDir, 'JPEGImages'), { root, issues })) {
     const ext = extname(name);
     const rel = relativePosix(root, join(yearDir, 'JPEGImages', name));
     if (!IMAGE_EXTENSIONS.has(ext.toLowerCase())) {
@@ -138,7 +144,7 @@ export async function readVocDataset(rootPath: string, options: ReadVocOptions =
     else imageFiles.set(id, name);
   }
 
-  const { byId: masks, notPng } = await findMasks(yearDir);
+  const { byId: masks, notPng } = await findMasks(yearDir, { root, issues });
   for (const path of notPng) {
     issues.push({ file: relativePosix(root, path), reason: 'mask is not a PNG; masks must be indexed PNGs of class indices' });
   }
@@ -147,7 +153,7 @@ export async function readVocDataset(rootPath: string, options: ReadVocOptions =
   }
 
   const splits = new Map<string, Set<string>>();
-  for (const list of await readSplitLists(root, yearDir, classes)) {
+  for (const list of await readSplitLists(root, yearDir, classes, issues)) {
     let missing = 0;
     for (const { id, line } of list.entries) {
       if (!imageFiles.has(id)) {

@@ -3,8 +3,9 @@
  * `<split>.txt` lists one image id per line. Main's per-class files (`aeroplane_train.txt`,
  * lines "id  1|0|-1") are classification targets, not splits, and are skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DatasetIssue } from '@shared/domain/dataset';
+import { readRegularText } from '../../fs/read-regular';
 import { listFiles, relativePosix } from '../fs-utils';
 
 export const SPLIT_FOLDERS = ['Segmentation', 'SegmentationAug', 'Main'] as const;
@@ -24,16 +25,16 @@ function isPerClassFile(stem: string, lines: string[], classNames: Set<string>):
   return sample.length > 0 && sample.every((l) => /^\S+\s+(-1|0|1)$/.test(l));
 }
 
-export async function readSplitLists(root: string, yearDir: string, classes: readonly string[]): Promise<SplitList[]> {
+export async function readSplitLists(root: string, yearDir: string, classes: readonly string[], issues?: DatasetIssue[]): Promise<SplitList[]> {
   const classNames = new Set(classes.map((c) => c.toLowerCase()));
   const lists: SplitList[] = [];
   for (const folder of SPLIT_FOLDERS) {
     const dir = join(yearDir, 'ImageSets', folder);
-    for (const name of await listFiles(dir)) {
+    for (const name of await listFiles(dir, { root, ...(issues ? { issues } : {}) })) {
       if (!name.toLowerCase().endsWith('.txt')) continue;
       const stem = name.slice(0, -4);
       const path = join(dir, name);
-      const lines = (await readFile(path, 'utf8')).split(/\r?\n/).map((l) => l.trim());
+      const lines = (await readRegularText(path, { root, label: relativePosix(root, path) })).split(/\r?\n/).map((l) => l.trim());
       const nonEmpty = lines.filter((l) => l.length > 0);
       if (isPerClassFile(stem, nonEmpty, classNames)) continue;
       const entries: SplitList['entries'] = [];

@@ -1,9 +1,9 @@
 /** What every backbone offers: one call from images to the last conv feature map ("layer4"). */
 import type * as tf from '@tensorflow/tfjs';
-import type { BackboneKind } from '../config';
+import type { BackboneName } from '@shared/domain/train-config';
 
 export interface Backbone {
-  readonly kind: BackboneKind;
+  readonly kind: BackboneName;
   /** Channels C of the feature map. */
   readonly channels: number;
   /** Total stride: an S×S input gives an ⌈S/stride⌉-ish feature map. */

@@ -1,4 +1,4 @@
-import type { BackboneKind } from '../config';
+import type { BackboneName } from '@shared/domain/train-config';
 import type { BnSettings } from '../layers';
 import type { ParamStore } from '../params';
 import type { Rng } from '../rng';
@@ -9,7 +9,10 @@ import { createTiny } from './tiny';
 
 export type { Backbone } from './backbone';
 
-export function createBackbone(kind: BackboneKind, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
+/** Channels of each backbone's feature map (what its classifier head takes); the backbone spec checks them. */
+export const BACKBONE_CHANNELS: Record<BackboneName, number> = { tiny: 128, tiny5: 128, resnet18: 512, resnet50: 2048, resnet101: 2048 };
+
+export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   switch (kind) {
     case 'tiny':
       return createTiny(store, rng, bn);

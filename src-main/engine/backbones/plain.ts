@@ -6,7 +6,7 @@
  * found to matter more than width.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackboneKind } from '../config';
+import type { BackboneName } from '@shared/domain/train-config';
 import { batchNorm, conv, type BnSettings } from '../layers';
 import type { ParamStore } from '../params';
 import type { Rng } from '../rng';
@@ -20,7 +20,7 @@ export const PLAIN_SPECS = {
     [128, 1],
     [128, 1],
   ],
-} as const satisfies Partial<Record<BackboneKind, readonly (readonly [number, number])[]>>;
+} as const satisfies Partial<Record<BackboneName, readonly (readonly [number, number])[]>>;
 
 export type PlainKind = keyof typeof PLAIN_SPECS;
 

@@ -1,30 +1,30 @@
 /**
- * Pretrained backbone weights from a LOCAL file (never downloads). Accepted files:
- *  - a tfjs LayersModel `model.json` (its `weightsManifest` and .bin shards beside it), or
- *  - a tfjs weights manifest (`weights_manifest.json`: an array of {paths, weights}).
- * Only float32, unquantised weights. Name mapping to the backbone's torchvision names:
- *  1. `/` becomes `.`;
+ * Pretrained weights into a network's ParamStore, from a WeightSource (src-main/weights/ opens the
+ * files; the engine reads no format itself). Name mapping to the store's torchvision names:
+ *  1. `/` becomes `.`, a `:0` suffix is dropped;
  *  2. Keras suffixes map to PyTorch ones: kernel→weight, gamma→weight, beta→bias,
  *     moving_mean→running_mean, moving_variance→running_var;
  *  3. leading segments are dropped until the name is known (`module.`, `resnet50.`, `backbone.`);
- *  4. names still unknown (`fc.*`, `num_batches_tracked`, …) are ignored and reported.
- * Layout: tensors already in tfjs layout are used as is; PyTorch layouts are transposed
- * (conv OIHW → HWIO, dense [out,in] → [in,out]). Every backbone parameter must be found.
+ *  4. names still unknown (`fc.*` unless the head is wanted, `num_batches_tracked`, …) are ignored
+ *     and reported.
+ * Layout by the source's `layout`: 'torch' transposes conv OIHW → HWIO and dense [out,in] → [in,out];
+ * 'tfjs' takes shapes as they are; 'auto' decides per tensor by shape. Every parameter the load
+ * covers (the backbone; with `head`, also `fc`) must be found exactly once, or nothing is assigned.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../params';
+import type { SourceTensor, WeightSource } from './weight-source';
 
 export interface PretrainedReport {
   file: string;
+  /** Store names assigned. */
   loaded: string[];
+  /** File names not used (the ImageNet `fc` when no head is loaded, `num_batches_tracked`, …). */
   ignored: string[];
 }
 
-interface ManifestGroup {
-  paths: string[];
-  weights: { name: string; shape: number[]; dtype?: string; quantization?: unknown }[];
+export interface LoadPretrainedOptions {
+  /** Also load the classifier head `fc.*` (the ImageNet 1000-way fc for `eader weights check`). Default false. */
+  head?: boolean;
 }
 
 const SUFFIXES: [string, string][] = [
@@ -48,70 +48,81 @@ export function mapWeightName(raw: string, known: (name: string) => boolean): st
   return null;
 }
 
-function parseManifest(json: unknown, file: string): ManifestGroup[] {
-  const groups = Array.isArray(json) ? json : (json as { weightsManifest?: unknown } | null)?.weightsManifest;
-  if (!Array.isArray(groups)) throw new Error(`${file}: neither a tfjs model.json (with weightsManifest) nor a weights manifest array`);
-  return groups.map((g, i) => {
-    const group = g as Partial<ManifestGroup>;
-    if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new Error(`${file}: manifest group ${i} lacks paths/weights`);
-    return group as ManifestGroup;
-  });
-}
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-function permuteToStore(name: string, data: Float32Array, shape: number[], target: readonly number[]): tf.Tensor {
-  const same = (s: readonly number[]) => s.length === target.length && s.every((d, i) => d === target[i]);
-  if (same(shape)) return tf.tensor(data, shape);
-  if (shape.length === 4) {
-    const [o, i, h, w] = shape as [number, number, number, number];
-    if (same([h, w, i, o])) return tf.tidy(() => tf.transpose(tf.tensor4d(data, [o, i, h, w]), [2, 3, 1, 0]));
-  }
-  if (shape.length === 2 && same([shape[1] ?? 0, shape[0] ?? 0])) return tf.tidy(() => tf.transpose(tf.tensor2d(data, shape as [number, number])));
-  throw new Error(`pretrained ${name}: shape [${shape.join(',')}] fits neither [${target.join(',')}] nor its PyTorch layout`);
-}
-
-export async function loadPretrained(file: string, store: ParamStore): Promise<PretrainedReport> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read pretrained weights ${file}: ${(err as Error).message}`);
-  }
-  const groups = parseManifest(json, file);
-  const report: PretrainedReport = { file, loaded: [], ignored: [] };
-  const isBackbone = (n: string): boolean => store.has(n) && !n.startsWith('fc.');
-  const seen = new Set<string>();
-  for (const group of groups) {
-    const shards = await Promise.all(group.paths.map((p) => readFile(join(dirname(file), p))));
-    const bytes = Buffer.concat(shards);
-    let offset = 0;
-    for (const w of group.weights) {
-      const dtype = w.dtype ?? 'float32';
-      if (w.quantization !== undefined || dtype !== 'float32') {
-        throw new Error(`${file}: weight ${w.name} is ${w.quantization ? 'quantized' : dtype}; only float32 is supported`);
-      }
-      const count = w.shape.reduce((a, b) => a * b, 1);
-      if (offset + count * 4 > bytes.length) throw new Error(`${file}: weight data ends early at ${w.name}`);
-      const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4));
-      offset += count * 4;
-      const name = mapWeightName(w.name, isBackbone);
-      if (name === null) {
-        report.ignored.push(w.name);
-        continue;
-      }
-      const target = store.get(name).shape;
-      const t = permuteToStore(w.name, data, w.shape, target);
-      store.assign(name, t.dataSync() as Float32Array, t.shape);
-      t.dispose();
-      seen.add(name);
-      report.loaded.push(name);
+/** C-order `data` of `shape`, with its axes permuted by `perm` (out axis k = in axis perm[k]). */
+export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const outShape = perm.map((p) => shape[p]!);
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1]! * shape[d + 1]!;
+  const stridesInOutOrder = perm.map((p) => inStrides[p]!);
+  const out = new Float32Array(data.length);
+  const index = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = data[src]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]! += 1;
+      src += stridesInOutOrder[d]!;
+      if (index[d]! < outShape[d]!) break;
+      src -= index[d]! * stridesInOutOrder[d]!;
+      index[d] = 0;
     }
   }
-  const missing = store.names().filter((n) => isBackbone(n) && !seen.has(n));
+  return out;
+}
+
+const TORCH_TO_TFJS: Record<number, number[]> = { 4: [2, 3, 1, 0], 2: [1, 0] };
+
+/** The values of `t` in the store's layout, or an error naming both shapes. */
+function toStoreLayout(t: SourceTensor, data: Float32Array, layout: WeightSource['layout'], target: readonly number[], file: string): Float32Array {
+  const perm = TORCH_TO_TFJS[t.shape.length];
+  const permuted = perm ? perm.map((p) => t.shape[p]!) : null;
+  if (layout === 'tfjs' || !perm) {
+    if (sameShape(t.shape, target)) return data;
+  } else if (layout === 'torch') {
+    if (permuted && sameShape(permuted, target)) return permute(data, t.shape, perm);
+  } else {
+    if (sameShape(t.shape, target)) return data;
+    if (permuted && sameShape(permuted, target)) return permute(data, t.shape, perm);
+  }
+  const how = layout === 'torch' ? ' in PyTorch layout' : layout === 'tfjs' ? '' : ' (as is or in PyTorch layout)';
+  throw new Error(`${file}: ${t.name} has shape [${t.shape.join(',')}], which does not fit the network's [${target.join(',')}]${how}`);
+}
+
+/** Load `source` into `store`; checks every name and shape before assigning anything. */
+export async function loadPretrained(source: WeightSource, store: ParamStore, options: LoadPretrainedOptions = {}): Promise<PretrainedReport> {
+  const covers = (n: string): boolean => store.has(n) && (options.head === true || !n.startsWith('fc.'));
+  const report: PretrainedReport = { file: source.file, loaded: [], ignored: [] };
+  const matched = new Map<string, SourceTensor>();
+  for (const t of source.tensors) {
+    const name = mapWeightName(t.name, covers);
+    if (name === null) {
+      report.ignored.push(t.name);
+      continue;
+    }
+    const previous = matched.get(name);
+    if (previous) throw new Error(`${source.file}: both ${previous.name} and ${t.name} map to ${name}`);
+    matched.set(name, t);
+  }
+  const missing = store.names().filter((n) => covers(n) && !matched.has(n));
   if (missing.length > 0) {
     throw new Error(
-      `${file}: ${missing.length} backbone parameters not found (e.g. ${missing.slice(0, 5).join(', ')}); ` +
-        `matched ${report.loaded.length}, ignored ${report.ignored.length}`,
+      `${source.file}: ${missing.length} ${options.head ? '' : 'backbone '}parameters not found (e.g. ${missing.slice(0, 5).join(', ')}); ` +
+        `matched ${matched.size}, ignored ${report.ignored.length}${report.ignored.length ? ` (e.g. ${report.ignored.slice(0, 3).join(', ')})` : ''}`,
     );
+  }
+  const values = new Map<string, Float32Array>();
+  for (const [name, t] of matched) {
+    const data = await t.read();
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${source.file}: ${t.name} holds a non-finite value (${data[bad]}) at element ${bad}`);
+    values.set(name, toStoreLayout(t, data, source.layout, store.get(name).shape, source.file));
+  }
+  for (const [name, data] of values) {
+    store.assign(name, data, store.get(name).shape);
+    report.loaded.push(name);
   }
   return report;
 }

@@ -52,10 +52,16 @@ function bottleneck(ctx: Ctx, name: string, inC: number, width: number, stride: 
   };
 }
 
+/** Blocks per stage (layer1..layer4) and whether they are bottlenecks (conv1/conv2/conv3), as torchvision builds them. */
+export const RESNET_LAYOUT = {
+  resnet18: { blocks: [2, 2, 2, 2], bottleneck: false },
+  resnet50: { blocks: [3, 4, 6, 3], bottleneck: true },
+  resnet101: { blocks: [3, 4, 23, 3], bottleneck: true },
+} as const;
+
 export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   const ctx: Ctx = { store, rng, bn };
-  const bottle = depth !== 18;
-  const counts = depth === 101 ? [3, 4, 23, 3] : bottle ? [3, 4, 6, 3] : [2, 2, 2, 2];
+  const { blocks: counts, bottleneck: bottle } = RESNET_LAYOUT[`resnet${depth}`];
   const expansion = bottle ? 4 : 1;
   const [stemConv, stemBn] = convBn(ctx, 'conv1', 'bn1', 7, 3, 64, 2);
   let inC = 64;

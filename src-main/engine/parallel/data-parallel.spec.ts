@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTrainBatch } from '../augment';
-import type { EaderConfigInput } from '../config';
 import { EaderModel, type TrainBatch } from '../eader-model';
 import { makeRng } from '../rng';
+import { testEngineConfig } from '../../testing/engine-config';
+import type { GradientResult } from '../types';
 import { useTestBackend } from '../../testing/tf-backend';
 import { SYNTHETIC_SIZE, syntheticSquares } from '../../testing/images';
 import { DataParallelTrainer } from './data-parallel';
@@ -13,7 +14,7 @@ beforeAll(async () => useTestBackend('wasm'));
 const S = SYNTHETIC_SIZE;
 const synthetic = syntheticSquares;
 
-const base: EaderConfigInput = { numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: S, cropMinScale: 0.6, locSteps: 2, advSteps: 2, seed: 3 };
+const base = testEngineConfig({ numClasses: 2, backbone: 'tiny', adversary: 'tiny', imageSize: S, cropMinScale: 0.6, locSteps: 2, advSteps: 2, seed: 3 });
 const data = synthetic(8, 1);
 
 function batchAt(model: EaderModel, i: number, size = 4): TrainBatch {
@@ -35,7 +36,7 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
 describe('DataParallelTrainer', () => {
   it('applies the sum of the two halves\' scaled gradients (ghost batches in one thread) in both phases', async () => {
     // Plain SGD with lr 1: each step moves the weights by exactly −gradient.
-    const config = { ...base, optimizer: { kind: 'sgd', lr: 1, momentum: 0, weightDecay: 0 } } as const;
+    const config = { ...base, optimizer: 'sgd', lr: 1, momentum: 0, weightDecay: 0 } as const;
     const master = await EaderModel.create(config);
     const reference = await EaderModel.create(config);
     const parallel = await DataParallelTrainer.start(master);
@@ -55,7 +56,8 @@ describe('DataParallelTrainer', () => {
           labels: tf.slice(batch.labels, [from, 0], [2, 2]),
           scale: { images: 0.5, pairs: pairsOf(labels.slice(from, from + 2)) / total },
         }));
-        const results = halves.map((h) => reference.computeGradients({ images: h.images, labels: h.labels }, h.scale));
+        const results: GradientResult[] = [];
+        for (const h of halves) results.push(await reference.computeGradients({ images: h.images, labels: h.labels }, h.scale));
         const sum: Record<string, Float32Array> = {};
         for (const [name, g] of Object.entries(results[0]?.grads ?? {})) sum[name] = g.map((v, j) => v + (results[1]?.grads?.[name]?.[j] ?? 0));
         reference.applyGradients(results[0]!.phase, sum);
@@ -77,27 +79,27 @@ describe('DataParallelTrainer', () => {
   });
 
   it('keeps the worker identical to the master, learns like one thread, and leaks no tensor', async () => {
-    const config = { ...base, locSteps: 4, advSteps: 2, optimizer: { kind: 'adam', lr: 3e-3 } } as const;
+    const config = { ...base, locSteps: 4, advSteps: 2, optimizer: 'adam', lr: 3e-3, weightDecay: 0 } as const;
     const master = await EaderModel.create(config);
     const single = await EaderModel.create(config);
     const parallel = await DataParallelTrainer.start(master, { checkEvery: 1 });
     try {
       const warm = batchAt(master, 0);
       await parallel.step(warm);
-      single.step(warm);
+      await single.step(warm);
       tf.dispose([warm.images, warm.labels]);
       const tensorsBefore = tf.memory().numTensors;
       const bce: { parallel: number[]; single: number[] } = { parallel: [], single: [] };
       for (let i = 1; i < 13; i++) {
         const batch = batchAt(master, i, 8);
         const p = await parallel.step(batch);
-        const s = single.step(batch);
+        const s = await single.step(batch);
         tf.dispose([batch.images, batch.labels]);
         if (p.phase === 'localizer') bce.parallel.push(p.losses.bce);
         if (s.phase === 'localizer') bce.single.push(s.losses.bce);
       }
       expect(tf.memory().numTensors).toBe(tensorsBefore);
-      expect(await parallel.workerChecksum()).toBe(master.trainableChecksum());
+      expect(await parallel.workerChecksum()).toBe(await master.trainableChecksum());
       expect(parallel.stats).toEqual({ parallelSteps: 13, resyncs: 0 });
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       for (const xs of [bce.parallel, bce.single]) expect(mean(xs.slice(-3))).toBeLessThan(mean(xs.slice(0, 3)));
@@ -110,7 +112,7 @@ describe('DataParallelTrainer', () => {
   });
 
   it('re-synchronises a drifted worker, and falls back to one thread when the worker dies', async () => {
-    const master = await EaderModel.create({ ...base, optimizer: { kind: 'adam', lr: 1e-3 } });
+    const master = await EaderModel.create({ ...base, optimizer: 'adam', lr: 1e-3, weightDecay: 0 });
     const warnings: string[] = [];
     const parallel = await DataParallelTrainer.start(master, { checkEvery: 1, onWarning: (m) => warnings.push(m) });
     try {
@@ -120,7 +122,7 @@ describe('DataParallelTrainer', () => {
       let batch = batchAt(master, 0);
       await parallel.step(batch);
       tf.dispose([batch.images, batch.labels]);
-      expect(await parallel.workerChecksum()).toBe(master.trainableChecksum());
+      expect(await parallel.workerChecksum()).toBe(await master.trainableChecksum());
       expect(parallel.stats.resyncs).toBe(1);
       expect(warnings.join()).toMatch(/re-synchronised/);
 

@@ -18,7 +18,9 @@ import type { EaderModel, TrainBatch } from '../eader-model';
 import { pairsFromLabels } from '../cam';
 import type { LossScale } from '../train-step';
 import type { GradientResult, LossTerms, PlainGradients, StepResult } from '../types';
+import { readFloats, takeFloats } from '../read';
 import { WorkerReplica } from './replica';
+import { errorText } from '@shared/envelope';
 
 export interface DataParallelOptions {
   /** Compare replica checksums every this many steps (0 = never). Default 50. */
@@ -62,7 +64,7 @@ export class DataParallelTrainer {
 
   /** Start one worker replica from the model's current state. */
   static async start(model: EaderModel, options: DataParallelOptions = {}): Promise<DataParallelTrainer> {
-    const replica = await WorkerReplica.start(model.config, model.getState(), options.env);
+    const replica = await WorkerReplica.start(model.config, await model.getState(), options.env);
     return new DataParallelTrainer(model, replica, options);
   }
 
@@ -83,14 +85,14 @@ export class DataParallelTrainer {
     if (!replica || B < 2) return this.model.step(batch);
     const K = this.model.config.numClasses;
     const own = B - Math.floor(B / 2); // the master takes the larger share
-    const labels = batch.labels.dataSync() as Float32Array;
+    const labels = batch.labelValues ?? (await readFloats(batch.labels));
     const total = pairsFromLabels(labels, B, K).count;
     const ownPairs = pairsFromLabels(labels.subarray(0, own * K), own, K).count;
     const scale = (images: number, pairs: number): LossScale => ({ images: images / B, pairs: total > 0 ? pairs / total : 0 });
     const [, S1, S2, C] = batch.images.shape;
-    const theirImages = tf.tidy(() => tf.slice(batch.images, [own, 0, 0, 0], [B - own, S1, S2, C]).dataSync() as Float32Array);
+    const theirImages = await takeFloats(tf.tidy(() => tf.slice(batch.images, [own, 0, 0, 0], [B - own, S1, S2, C])));
     const step = this.model.globalStep;
-    const theirs = replica.computeGradients(step, Float32Array.from(theirImages), [B - own, S1, S2, C], labels.slice(own * K), scale(B - own, total - ownPairs));
+    const theirs = replica.computeGradients(step, theirImages, [B - own, S1, S2, C], labels.slice(own * K), scale(B - own, total - ownPairs));
     theirs.catch(() => undefined); // awaited below; keeps a failure during our own half from going unhandled
     const ownBatch = tf.tidy(() => ({
       images: tf.slice(batch.images, [0, 0, 0, 0], [own, S1, S2, C]),
@@ -98,7 +100,7 @@ export class DataParallelTrainer {
     }));
     let mine: GradientResult;
     try {
-      mine = this.model.computeGradients(ownBatch, scale(own, ownPairs));
+      mine = await this.model.computeGradients({ ...ownBatch, labelValues: labels.subarray(0, own * K) }, scale(own, ownPairs));
     } finally {
       tf.dispose([ownBatch.images, ownBatch.labels]);
     }
@@ -116,13 +118,13 @@ export class DataParallelTrainer {
     const applied = replica.apply(mine.phase, grads, check, false);
     this.model.applyGradients(mine.phase, grads);
     this.stats.parallelSteps += 1;
-    const expected = check ? this.model.trainableChecksum() : null;
+    const expected = check ? await this.model.trainableChecksum() : null;
     this.applying = applied.then(
       async (checksum) => {
         if (expected === null || checksum === expected || this.replica !== replica) return;
         this.stats.resyncs += 1;
         this.options.onWarning?.(`Train worker drifted from the master at step ${this.model.globalStep} (checksum ${checksum} vs ${expected}): re-synchronised.`);
-        await replica.setState(this.model.getState());
+        await replica.setState(await this.model.getState());
       },
       (error: unknown) => this.drop(error),
     );
@@ -132,7 +134,7 @@ export class DataParallelTrainer {
   /** Give the worker the master's whole state (after the master's state was replaced, e.g. on resume). */
   async syncWorker(): Promise<void> {
     await this.applying;
-    if (this.replica) await this.replica.setState(this.model.getState()).catch((error: unknown) => this.drop(error));
+    if (this.replica) await this.replica.setState(await this.model.getState()).catch((error: unknown) => this.drop(error));
   }
 
   /** The worker's checksum of its weights and optimizer moments (tests), or null without a worker. */
@@ -148,7 +150,7 @@ export class DataParallelTrainer {
     if (replica) await replica.terminate();
   }
 
-  private fallBack(error: unknown, batch: TrainBatch): StepResult {
+  private fallBack(error: unknown, batch: TrainBatch): Promise<StepResult> {
     this.drop(error);
     return this.model.step(batch);
   }
@@ -157,7 +159,7 @@ export class DataParallelTrainer {
     const replica = this.replica;
     if (!replica) return;
     this.replica = null;
-    this.options.onWarning?.(`${error instanceof Error ? error.message : String(error)}. Training goes on in one thread.`);
+    this.options.onWarning?.(`${errorText(error)}. Training goes on in one thread.`);
     void replica.terminate().catch(() => undefined);
   }
 }

@@ -1,65 +1,49 @@
 /**
- * The master's handle on one worker replica: starts the train worker thread, sends requests and
- * matches the answers. A worker that dies (error, exit) fails every pending and later request
- * with a clear error; data-parallel.ts then falls back to one process.
- *
- * The worker's entry: from the build, out/main/train-worker.js (an electron-vite main input);
- * from the sources (tests, tsx), ./worker-entry.ts through tsx's loader registered inside the
- * thread. EADER_TRAIN_WORKER_ENTRY overrides it (a .ts entry gets the loader).
+ * The master's handle on one worker replica: a thin client of the process toolkit's typed channel
+ * (the `train-worker` entry as a worker thread, src-shared/protocols/replica.ts both ways). It
+ * sends requests and matches the answers by id. A worker that dies (error, exit) or answers
+ * off-protocol fails every pending and later request with a clear error; data-parallel.ts then
+ * falls back to one thread.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { appRoot } from '../../platform/paths';
-import type { EaderConfig } from '../config';
+import { FromReplica, ToReplica } from '@shared/protocols/replica';
+import { describeExit, type ChildChannel } from '../../processes/channel';
+import { spawnChild } from '../../processes/spawn';
+import type { EaderConfig } from '../settings';
 import type { LossScale } from '../train-step';
 import type { EngineState, GradientResult, Phase, PlainGradients } from '../types';
-import { gradientBuffers, type FromWorker, type ToWorker } from './protocol';
+import { gradientBuffers } from './buffers';
 
-type Request = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
+type Request = ToReplica extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
 
-export function trainWorkerEntry(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.EADER_TRAIN_WORKER_ENTRY) return env.EADER_TRAIN_WORKER_ENTRY;
-  if (fileURLToPath(import.meta.url).endsWith('.ts')) return join(appRoot(), 'src-main/engine/parallel/worker-entry.ts');
-  const built = join(appRoot(), 'out/main/train-worker.js');
-  if (!existsSync(built)) throw new Error(`The train worker is not built (${built} is missing). Run \`npm run build\`.`);
-  return built;
-}
+export type ReplicaChannel = ChildChannel<ToReplica, FromReplica>;
 
-function startWorker(entry: string): Worker {
-  if (!entry.endsWith('.ts')) return new Worker(entry);
-  // tsx's ESM API (the .mjs beside the .cjs that require resolves), registered inside the thread.
-  const api = createRequire(join(appRoot(), 'package.json')).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const tsconfig = join(appRoot(), 'tsconfig.base.json');
-  const code =
-    `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register({ tsconfig: ${JSON.stringify(tsconfig)} }); ` +
-    `return import(${JSON.stringify(pathToFileURL(entry).href)}); });`;
-  return new Worker(code, { eval: true });
+/** The train worker thread: out/main/train-worker.js from the build, the source through tsx from the sources; EADER_TRAIN_WORKER_ENTRY overrides it. */
+export function startReplicaThread(env: NodeJS.ProcessEnv = process.env): ReplicaChannel {
+  return spawnChild({ entry: 'train-worker', kind: 'thread', toChild: ToReplica, fromChild: FromReplica, env });
 }
 
 export class WorkerReplica {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (m: FromReplica) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
   backend = '';
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (msg: FromWorker) => {
+  private constructor(private readonly channel: ReplicaChannel) {
+    channel.on((msg) => {
       const waiter = this.pending.get(msg.id);
       if (!waiter) return;
       this.pending.delete(msg.id);
       if (msg.type === 'error') waiter.reject(new Error(`train worker: ${msg.message}`));
       else waiter.resolve(msg);
     });
-    worker.on('error', (error) => this.fail(new Error(`train worker crashed: ${error.message}`)));
-    worker.on('exit', (code) => this.fail(new Error(`train worker exited (code ${code})`)));
+    // An answer off-protocol cannot be matched or trusted: the replica is done.
+    channel.onRejected((error) => this.fail(error));
+    void channel.exit.then((exit) => this.fail(new Error(describeExit(channel.title, exit))));
   }
 
   /** Start a worker replica with the master's config and state. */
   static async start(config: EaderConfig, state: EngineState, env: NodeJS.ProcessEnv = process.env): Promise<WorkerReplica> {
-    const replica = new WorkerReplica(startWorker(trainWorkerEntry(env)));
+    const replica = new WorkerReplica(startReplicaThread(env));
     try {
       const ready = await replica.request({ type: 'init', config, state });
       if (ready.type === 'ready') replica.backend = ready.backend;
@@ -99,15 +83,22 @@ export class WorkerReplica {
   /** For tests: end the thread as a crash would. */
   async terminate(): Promise<void> {
     this.fail(new Error('train worker was terminated'));
-    await this.worker.terminate();
+    this.channel.kill();
+    await this.channel.exit;
   }
 
-  private request(message: Request, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+  private request(message: Request, transfer: ArrayBuffer[] = []): Promise<FromReplica> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise<FromWorker>((resolve, reject) => {
+    return new Promise<FromReplica>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id } as ToWorker, transfer);
+      try {
+        this.channel.send({ ...message, id }, transfer);
+      } catch (error) {
+        // Refused by the protocol: nothing was sent.
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 

@@ -4,20 +4,24 @@
  * share of the batch and applies the summed gradients the master sends back, so its weights stay
  * equal to the master's. See ./data-parallel.ts and docs/backends.md ("Both cores").
  */
-import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { errorText } from '@shared/envelope';
+import { FromReplica, ToReplica } from '@shared/protocols/replica';
+import { PROCESS_ENTRIES } from '../../processes/entries';
+import { serveParent } from '../../processes/serve-parent';
 import { initBackend } from '../backend/index';
+import { checkEngineConfig, type EaderConfig } from '../settings';
 import { EaderModel } from '../eader-model';
-import { gradientBuffers, type FromWorker, type ToWorker } from './protocol';
+import { gradientBuffers } from './buffers';
 
-const port = parentPort;
-if (!port) throw new Error('train-worker must run in a worker thread');
+const port = serveParent(PROCESS_ENTRIES['train-worker'].title, { toChild: ToReplica, fromChild: FromReplica });
+if (port.transport !== 'thread') throw new Error('train-worker must run in a worker thread');
 
 let model: EaderModel | null = null;
 let queue: Promise<void> = Promise.resolve();
 
-function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+function reply(message: FromReplica, transfer: ArrayBuffer[] = []): void {
+  port.send(message, transfer);
 }
 
 function ready(): EaderModel {
@@ -25,13 +29,13 @@ function ready(): EaderModel {
   return model;
 }
 
-async function handle(msg: ToWorker): Promise<void> {
+async function handle(msg: ToReplica): Promise<void> {
   try {
     switch (msg.type) {
       case 'init': {
         const backend = await initBackend({ force: 'wasm' });
-        const { pretrained: _p, adversaryPretrained: _a, ...config } = msg.config;
-        model = await EaderModel.create(config); // weights come from the state, not from files
+        const checked = checkEngineConfig(msg.config as unknown as EaderConfig);
+        model = await EaderModel.create(checked, { restoring: true }); // weights come from the state, not from files
         model.setState(msg.state);
         reply({ type: 'ready', id: msg.id, backend: `${backend.name} (${backend.device})` });
         return;
@@ -43,7 +47,7 @@ async function handle(msg: ToWorker): Promise<void> {
         const images = tf.tensor4d(msg.images, msg.imageShape);
         const labels = tf.tensor2d(msg.labels, [B, m.config.numClasses]);
         try {
-          const result = m.computeGradients({ images, labels }, msg.scale);
+          const result = await m.computeGradients({ images, labels, labelValues: msg.labels }, msg.scale);
           reply({ type: 'grads', id: msg.id, result }, gradientBuffers(result.grads));
         } finally {
           tf.dispose([images, labels]);
@@ -53,11 +57,11 @@ async function handle(msg: ToWorker): Promise<void> {
       case 'apply': {
         const m = ready();
         m.applyGradients(msg.phase, msg.grads);
-        reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? m.trainableChecksum() : null });
+        reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? await m.trainableChecksum() : null });
         return;
       }
       case 'checksum':
-        reply({ type: 'applied', id: msg.id, checksum: ready().trainableChecksum() });
+        reply({ type: 'applied', id: msg.id, checksum: await ready().trainableChecksum() });
         return;
       case 'set-state':
         ready().setState(msg.state);
@@ -65,11 +69,15 @@ async function handle(msg: ToWorker): Promise<void> {
         return;
     }
   } catch (error) {
-    reply({ type: 'error', id: msg.id, message: error instanceof Error ? error.message : String(error) });
+    reply({ type: 'error', id: msg.id, message: errorText(error) });
   }
 }
 
-// Handle requests strictly in arrival order (init is asynchronous).
-port.on('message', (msg: ToWorker) => {
+// Handle requests strictly in arrival order (init is asynchronous). A malformed request cannot be
+// answered by id: the master learns of it when this thread ends.
+port.on((msg) => {
   queue = queue.then(() => handle(msg));
+});
+port.onRejected((error) => {
+  throw error;
 });

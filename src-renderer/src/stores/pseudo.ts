@@ -5,7 +5,8 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
-import type { PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoCamSettings, PseudoEvalResult, PseudoJobState, PseudoQueue, PseudoRenderSettings } from '@shared/domain/pseudo-view';
+import type { PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoCamSettings, PseudoEvalResult, PseudoJobState, PseudoQueue } from '@shared/domain/pseudo-view';
+import { PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import type { RunSummary } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
 import { errorText } from '@shared/envelope';
@@ -17,7 +18,7 @@ export const usePseudoStore = defineStore('pseudo', () => {
   const runId = ref<string | null>(null);
   const split = ref('val');
   const cam = ref<PseudoCamSettings>({ checkpoint: 'best', scales: [1, 0.75, 1.25], flip: true, labels: 'gt', labelThreshold: 0.5 });
-  const render = ref<PseudoRenderSettings>({ threshold: 0.3, refine: false, keepLargest: false });
+  const render = ref<PseudoRenderSettings>(PseudoRenderSettings.parse({}));
   const job = ref<PseudoJobState | null>(null);
   const cache = ref<PseudoCacheInfo | null>(null);
   const page = ref(0);

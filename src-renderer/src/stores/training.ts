@@ -5,10 +5,12 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
-import type { TrainConfig } from '@shared/trainer-protocol';
-import { SeriesBuffer, type PresetId, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
+import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import { SeriesBuffer, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
+import { useWeightsStore } from './weights';
 import { errorText } from '@shared/envelope';
+import { useAppStore } from './app';
 
 /** The renderer keeps up to this many points before min/max compaction (the charts decimate to pixels). */
 export const RENDER_POINTS = 200_000;
@@ -100,10 +102,13 @@ export const useTrainingStore = defineStore('training', () => {
   /** Load presets, re-attach to the live (or last) run, list the history. Safe to call again. */
   async function init(): Promise<void> {
     try {
-      if (!attached) subscribe();
+      if (!attached) {
+        subscribe();
+        useWeightsStore().onStoreChanged(() => void refreshPresets());
+      }
       if (presets.value.length === 0) {
         presets.value = (await call('training:presets', undefined)).presets;
-        choosePreset(presetId.value);
+        choosePreset(await suggestedPreset());
       }
       await reattach();
       await refreshRuns();
@@ -128,6 +133,29 @@ export const useTrainingStore = defineStore('training', () => {
       if (status.state.preset) presetId.value = status.state.preset;
       config.value = { ...status.state.config };
     }
+  }
+
+  /** The preset that suits this machine's backend (the CPU recipe without a GPU), from the backend probe. */
+  async function suggestedPreset(): Promise<PresetId> {
+    const app = useAppStore();
+    if (!app.info) await app.load();
+    return app.info?.backend.suggestedPreset ?? presetId.value;
+  }
+
+  /**
+   * Fetch the presets again (the weights store changed: a preset may now take ImageNet weights).
+   * Settings still as the preset made them follow it; edited settings are left alone.
+   */
+  async function refreshPresets(): Promise<void> {
+    const before = presets.value.find((p) => p.id === presetId.value)?.config;
+    const untouched = before !== undefined && config.value !== null && JSON.stringify(before) === JSON.stringify(config.value);
+    try {
+      presets.value = (await call('training:presets', undefined)).presets;
+    } catch (e) {
+      error.value = errorText(e);
+      return;
+    }
+    if (untouched && !['starting', 'running', 'paused', 'stopping'].includes(state.value?.status ?? 'idle')) choosePreset(presetId.value);
   }
 
   function choosePreset(id: PresetId): void {
@@ -206,6 +234,7 @@ export const useTrainingStore = defineStore('training', () => {
     init,
     reattach,
     choosePreset,
+    refreshPresets,
     start,
     control,
     resumeRun,

@@ -1,6 +1,7 @@
 /** Paints a pseudo-mask over its guide image into a canvas (the grid's tiles). */
 import type { PseudoCams, PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import { renderPseudoMask } from '@shared/pseudo/render';
+import { VOID_RGB } from '../datasets/mask-colours';
 
 export type Palette = readonly (readonly [number, number, number])[];
 
@@ -21,7 +22,7 @@ export function drawPseudo(canvas: HTMLCanvasElement, cams: PseudoCams, settings
     let g = cams.guide[i * 3 + 1]!;
     let b = cams.guide[i * 3 + 2]!;
     if (label !== 0) {
-      const [pr, pg, pb] = palette[label] ?? [255, 0, 255];
+      const [pr, pg, pb] = label === 255 ? VOID_RGB : (palette[label] ?? [255, 0, 255]); // 255: an ignore band
       r = r * (1 - alpha) + pr * alpha;
       g = g * (1 - alpha) + pg * alpha;
       b = b * (1 - alpha) + pb * alpha;
