@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DatasetFormat } from './domain/dataset';
 import { LossTerms } from './domain/loss-terms';
 import { TrainConfig } from './domain/train-config';
+import { FinishReason, Validation } from './domain/validation';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -124,8 +125,10 @@ export const TrainerMessage = z.discriminatedUnion('type', [
     .object({
       type: z.literal('finished'),
       step: z.number().int().nonnegative(),
-      reason: z.enum(['completed', 'stopped', 'max-steps']),
+      reason: FinishReason,
       runDir: z.string(),
+      /** The val BCE against the label prior at the end (null: no labelled val split). */
+      validation: Validation.nullable(),
     })
     .strict(),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warning']), message: z.string() }).strict(),

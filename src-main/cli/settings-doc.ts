@@ -3,7 +3,7 @@
  * form group, one row per setting (flag, each preset's value, what is allowed, the help line).
  * `npx tsx scripts/docs-settings.ts` rewrites the block; settings-doc.spec.ts fails when it is stale.
  */
-import { SETTING_GROUPS, flagOf, type Setting, type SettingGroup } from '@shared/domain/setting-kinds';
+import { SETTING_GROUPS, flagOf, isNullableNumber, type Setting, type SettingGroup } from '@shared/domain/setting-kinds';
 import { PresetId, SETTING_KEYS, settingOf } from '@shared/domain/train-config';
 import { placeholder, presetShown } from './train-options';
 
@@ -23,7 +23,7 @@ function allowed(s: Setting): string {
     default: {
       const low = `${s.exclusiveMin ? '>' : '≥'} ${s.min}`;
       const range = s.max === undefined ? low : s.exclusiveMin ? `${low}, ≤ ${s.max}` : `${s.min}…${s.max}`;
-      return s.kind === 'int-or-null' ? `${range}, or \`${s.nullWord}\`` : range;
+      return isNullableNumber(s) ? `${range}, or \`${s.nullWord}\`` : range;
     }
   }
 }

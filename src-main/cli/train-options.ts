@@ -4,7 +4,7 @@
  * setting gets its flag, its parsing and its help line from its table entry.
  */
 import { Option, type Command } from 'commander';
-import { flagOf, type Setting } from '@shared/domain/setting-kinds';
+import { flagOf, isNullableNumber, type Setting } from '@shared/domain/setting-kinds';
 import { BackendChoice, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
 import { applyPreset, presetPreferences, type PresetWeights } from '@shared/domain/preset-weights';
 import { IMAGENET_RELEASES, type ReleaseKey, type WeightsEntry } from '@shared/domain/weights';
@@ -32,7 +32,7 @@ const PARSERS: Partial<Record<SettingKey, (text: string) => unknown>> = {
 
 /** A setting's value as the CLI and the docs spell it (null → its null word, booleans → on/off). */
 export function shown(value: unknown, setting: Setting): string {
-  if (value === null && (setting.kind === 'int-or-null' || setting.kind === 'text-or-null')) return setting.nullWord;
+  if (value === null && (isNullableNumber(setting) || setting.kind === 'text-or-null')) return setting.nullWord;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
 }
@@ -65,6 +65,7 @@ function description(key: SettingKey): string {
 /** The value placeholder after a flag: `<n>`, `<x>`, `<name>`, `<n|none>`. */
 export function placeholder(setting: Setting): string {
   if (setting.kind === 'int-or-null') return `<n|${setting.nullWord}>`;
+  if (setting.kind === 'float-or-null') return `<x|${setting.nullWord}>`;
   if (setting.kind === 'text-or-null') return setting.weightsFor ? `<name|file|${setting.nullWord}>` : `<text|${setting.nullWord}>`;
   if (setting.kind === 'int') return '<n>';
   if (setting.kind === 'float') return '<x>';
@@ -102,10 +103,10 @@ function parseFlag(key: SettingKey, raw: string | boolean): unknown {
   if (setting.kind === 'bool') throw new ConfigError(`${flag} takes no value (use --no-${flagOf(key, setting)} to turn it off).`);
   if (setting.kind === 'choice' || setting.kind === 'text') return raw;
   if (setting.kind === 'text-or-null') return raw.trim().toLowerCase() === setting.nullWord ? null : raw;
-  if (setting.kind === 'int-or-null' && raw.trim().toLowerCase() === setting.nullWord) return null;
+  if (isNullableNumber(setting) && raw.trim().toLowerCase() === setting.nullWord) return null;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) {
-    const also = setting.kind === 'int-or-null' ? ` or "${setting.nullWord}"` : '';
+    const also = isNullableNumber(setting) ? ` or "${setting.nullWord}"` : '';
     throw new ConfigError(`${flag} must be a number${also}, got "${raw}".`);
   }
   return value;

@@ -194,6 +194,12 @@ export class EaderModel {
     if (this.advOptimizer) this.advOptimizer.lrAt = (t) => lrAt(t, 'adversary');
   }
 
+  /** The lr the next `phase` update applies (before the backbone's lr factor): what a replica must apply too. */
+  learningRate(phase: Phase): number {
+    const optimizer = this.optimizerOf(phase);
+    return optimizer.lrAt(optimizer.iterations);
+  }
+
   /** Localizer sigmoid probabilities, [B*K] row-major (inference mode). */
   predict(images: tf.Tensor4D): Promise<Float32Array> {
     return takeFloats(tf.tidy(() => tf.sigmoid(this.nets.localizer.logits(images, false))));

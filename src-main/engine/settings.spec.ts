@@ -22,6 +22,8 @@ function anotherValue(key: SettingKey, config: TrainConfig): unknown {
       return `${String(now)}-other`;
     case 'int-or-null':
       return now === null ? s.min : null;
+    case 'float-or-null':
+      return now === null ? s.min + (s.step ?? 1) : null;
     case 'text-or-null':
       return now === null ? 'some-weights' : null;
     default: {

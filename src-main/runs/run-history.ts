@@ -15,6 +15,7 @@ import { lossColumns, MAX_SERIES_POINTS, RunId, SeriesBuffer, TrainingOutcome, t
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
+import { readValidations } from './run-validation';
 
 
 const OutcomeFile = z.object({
@@ -148,7 +149,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
   const dir = runDirOf(root, runId);
   const record = await readRunRecord(dir);
   const paths = runPaths(dir);
-  const [ends, outcome, checkpoints, evals] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir)]);
+  const [ends, outcome, checkpoints, evals, validations] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir), readValidations(dir)]);
   const last = ends.lastRows[ends.lastRows.length - 1] ?? null;
   const firstTime = Date.parse(String(ends.first?.time ?? ''));
   const lastTime = Date.parse(String(last?.time ?? ''));
@@ -180,6 +181,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     status,
     message,
     evals,
+    validation: validations.at(-1) ?? null,
   };
 }
 

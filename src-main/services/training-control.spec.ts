@@ -129,7 +129,7 @@ describe('TrainingControl with a scripted trainer', () => {
     await until(() => control.status().state.status === 'finished');
     expect(trainer.received.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
     const state = control.status().state;
-    expect(state.outcome).toEqual({ kind: 'finished', reason: 'stopped', step: 6 });
+    expect(state.outcome).toEqual({ kind: 'finished', reason: 'stopped', step: 6, validation: null });
     expect(state.resumable).toBe(false);
     await until(() => named<TrainingState>('training:state').some((s) => s.status === 'finished'));
     const outcome = JSON.parse(await readFile(join(runDir!, 'outcome.json'), 'utf8')) as { outcome: { kind: string }; trainedSeconds: number };

@@ -35,6 +35,7 @@ function faultyEngine(failAt: number, fault: GpuFault): EngineFactory {
       exportState: () => (step >= failAt ? Promise.reject(fault) : Promise.resolve({ step, tensors: [{ name: 'localizer/w', shape: [1], dtype: 'float32', data: Float32Array.of(step) }], extra: {} })),
       importState: () => Promise.resolve(),
       erasureRounds: () => Promise.resolve([]),
+      predict: (images) => Promise.resolve(new Float32Array(images.length * 2).fill(0.5)),
       numTensors: () => 0,
       dispose: () => undefined,
     };

@@ -34,9 +34,9 @@ describe('training', () => {
     const a = await createEngine(config, 2);
     const b = await createEngine(config, 2);
     try {
-      for (let s = 0; s < 3; s++) await a.trainStep([image(s), image(s + 1)], [[1], [1, 2]], s);
+      for (let s = 0; s < 3; s++) await a.trainStep([image(s), image(s + 1)], [[1], [1, 2]], s, config.lr);
       // b drifts elsewhere first, so only the checkpoint can make it equal to a.
-      for (let s = 0; s < 2; s++) await b.trainStep([image(s + 20), image(s + 30)], [[2], [2]], s);
+      for (let s = 0; s < 2; s++) await b.trainStep([image(s + 20), image(s + 30)], [[2], [2]], s, config.lr);
       expect(Array.from((await b.exportState(2)).tensors[0]!.data)).not.toEqual(Array.from((await a.exportState(3)).tensors[0]!.data));
       const saved = await a.exportState(3);
       const info = await writeCheckpoint(join(root, 'ckpt'), { step: 3, epoch: 0, score: null, tensors: saved.tensors, extra: saved.extra });
@@ -49,8 +49,8 @@ describe('training', () => {
       restored.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(saved.tensors[i]!.data)));
       // The next step (an adversary step, then a localizer step) is identical on both.
       for (const s of [3, 4]) {
-        const ra = await a.trainStep([image(7), image(8)], [[2], [1]], s);
-        const rb = await b.trainStep([image(7), image(8)], [[2], [1]], s);
+        const ra = await a.trainStep([image(7), image(8)], [[2], [1]], s, config.lr);
+        const rb = await b.trainStep([image(7), image(8)], [[2], [1]], s, config.lr);
         expect(rb).toEqual(ra);
       }
     } finally {

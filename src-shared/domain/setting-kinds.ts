@@ -55,6 +55,13 @@ export interface IntOrNullSetting<C extends SettingConsumer = SettingConsumer> e
   nullWord: string;
   schema: z.ZodNullable<z.ZodNumber>;
 }
+export interface FloatOrNullSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C>, NumberBounds {
+  kind: 'float-or-null';
+  default: number | null;
+  /** What null means, as the CLI spells it and the form shows it ("none"). */
+  nullWord: string;
+  schema: z.ZodNullable<z.ZodNumber>;
+}
 export interface FloatSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C>, NumberBounds {
   kind: 'float';
   default: number;
@@ -89,7 +96,7 @@ export interface BoolSetting<C extends SettingConsumer = SettingConsumer> extend
   default: boolean;
   schema: z.ZodBoolean;
 }
-export type Setting = IntSetting | IntOrNullSetting | FloatSetting | ChoiceSetting | TextSetting | TextOrNullSetting | BoolSetting;
+export type Setting = IntSetting | IntOrNullSetting | FloatSetting | FloatOrNullSetting | ChoiceSetting | TextSetting | TextOrNullSetting | BoolSetting;
 
 function numberSchema(b: NumberBounds, integer: boolean): z.ZodNumber {
   let s = integer ? z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }) : z.number({ error: 'must be a finite number' });
@@ -111,6 +118,13 @@ export function intOrNull<C extends SettingConsumer>(spec: Spec<IntOrNullSetting
 export function float<C extends SettingConsumer>(spec: Spec<FloatSetting<C>, C>): FloatSetting<C> {
   return { ...spec, kind: 'float', schema: numberSchema(spec, false) };
 }
+
+export function floatOrNull<C extends SettingConsumer>(spec: Spec<FloatOrNullSetting<C>, C>): FloatOrNullSetting<C> {
+  return { ...spec, kind: 'float-or-null', schema: numberSchema(spec, false).nullable() };
+}
+
+/** The numeric kinds whose value may be null (spelt with their nullWord). */
+export const isNullableNumber = (s: Setting): s is IntOrNullSetting | FloatOrNullSetting => s.kind === 'int-or-null' || s.kind === 'float-or-null';
 
 export function choice<E extends z.ZodEnum, C extends SettingConsumer>(schema: E, spec: Spec<ChoiceSetting<E, C>, C>): ChoiceSetting<E, C> {
   return { ...spec, kind: 'choice', options: schema.options as unknown as readonly z.output<E>[], schema };

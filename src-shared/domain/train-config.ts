@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import { BackendName } from './backend-name';
-import { bool, choice, float, int, intOrNull, text, textOrNull, type Setting } from './setting-kinds';
+import { bool, choice, float, floatOrNull, int, intOrNull, text, textOrNull, type Setting } from './setting-kinds';
 import type { ReleaseKey } from './weights';
 
 // ---------------------------------------------------------------------------------------------
@@ -38,6 +38,9 @@ export const OptimizerName = z.enum(['sgd', 'adam', 'rmsprop']);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 /** The backend a run asks for: "auto" (the best installed) or one by name. */
 export const BackendChoice = z.enum(['auto', ...BackendName.options]);
+/** How the learning rate moves over the planned steps (src-main/engine/lr-schedule.ts). */
+export const LrScheduleName = z.enum(['constant', 'one-cycle']);
+export type LrScheduleName = z.infer<typeof LrScheduleName>;
 export type BackendChoice = z.infer<typeof BackendChoice>;
 
 /**
@@ -178,6 +181,13 @@ export const SETTINGS = {
     step: 0.001,
     default: 0.01,
   }),
+  lrSchedule: choice(LrScheduleName, {
+    label: 'Learning-rate schedule',
+    help: 'constant: lr throughout (the reference); one-cycle: a linear warm-up over the first 15 % of the planned steps, then a cosine down to 2 % of lr at the end (the plan is the time budget’s steps when there is one).',
+    group: 'optimisation',
+    consumer: 'trainer',
+    default: 'constant',
+  }),
   momentum: float({
     label: 'Momentum',
     help: 'SGD momentum (PyTorch semantics, dampening 0); ignored by Adam and RMSprop.',
@@ -221,6 +231,18 @@ export const SETTINGS = {
     group: 'optimisation',
     consumer: 'trainer',
     min: 1,
+    nullWord: 'none',
+    default: null,
+  }),
+  timeBudget: floatOrNull({
+    label: 'Time budget (min)',
+    help: 'Train for at most this many minutes (resumed sessions count together): the steps that fit are planned after the first few, the lr schedule runs over them, and the run stops with a checkpoint; none trains for the epochs.',
+    group: 'optimisation',
+    consumer: 'trainer',
+    min: 0,
+    exclusiveMin: true,
+    max: 100_000,
+    step: 0.5,
     nullWord: 'none',
     default: null,
   }),

@@ -8,6 +8,7 @@ import type { LossTerms } from './loss-terms';
 import { PresetWeights } from './preset-weights';
 import { PresetId, TrainConfig } from './train-config';
 import { RunWeights } from './weights';
+import { FinishReason, Validation } from './validation';
 
 /** Run ids are folder names under the runs root: no separators, no dot-only names. */
 export const RunId = z
@@ -199,7 +200,7 @@ export const TrainingStatusName = z.enum(['idle', 'starting', 'running', 'paused
 export type TrainingStatusName = z.infer<typeof TrainingStatusName>;
 
 export const TrainingOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finished'), reason: z.enum(['completed', 'stopped', 'max-steps']), step: z.number().int() }),
+  z.object({ kind: z.literal('finished'), reason: FinishReason, step: z.number().int(), validation: Validation.nullable().default(null) }),
   z.object({ kind: z.literal('error'), code: z.union([TrainerErrorCode, z.literal('LAUNCH')]), message: z.string(), step: z.number().int().nullable() }),
   z.object({ kind: z.literal('crashed'), message: z.string(), exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);
@@ -289,9 +290,11 @@ export const RunSummary = z.object({
   /** The pretrained weights the run started from, with their SHA-256 (null: from scratch). */
   weights: RunWeights,
   /** 'live' for the run being trained now; from the run's outcome file otherwise ('unknown' when absent). */
-  status: z.enum(['live', 'completed', 'stopped', 'max-steps', 'error', 'crashed', 'unknown']),
+  status: z.enum(['live', ...FinishReason.options, 'error', 'crashed', 'unknown']),
   message: z.string().nullable(),
   evals: z.array(RunEval),
+  /** The last val BCE against the label prior (null: never measured, e.g. no labelled val split or an older run). */
+  validation: Validation.nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
