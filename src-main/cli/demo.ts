@@ -1,8 +1,9 @@
 /**
  * `eader demo`: the one-command tour on the learnable demo set (3,000 + 200 shape images,
  * generated at first use into $EADER_HOME/cache, see datasets/demo/cache.ts): train with the
- * demo recipe (the Quick preset plus DEMO_RECIPE's flags) in a trainer child process, infer the val
- * pseudo-masks, score them. `--dataset` trains on another dataset instead.
+ * Quick preset (the CPU recipe, under its time budget) in a trainer child process, infer the val
+ * pseudo-masks refined by PAR, score them. `--dataset` trains on another dataset instead; every
+ * training flag overrides the preset.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,31 +23,13 @@ interface DemoFlags extends TrainFlags {
   inProcess?: boolean;
 }
 
-/**
- * The demo's recipe on top of the Quick preset, as train flags (each can be overridden on the
- * command line). Measured in bench/quality-research.md (§3, §6): the tiny localizer on 48 px
- * inputs (crop min 0.5), Adam 1e-3, no adversary, 12 epochs of the 3,000 images learns the set in
- * about 2.5 minutes on two cores (val BCE well below the label prior). With PAR in the inference
- * and the one-cycle schedule (engine/lr-schedule.ts) wired in, the research recommends lr 3e-3.
- */
-export const DEMO_RECIPE: Partial<Record<keyof TrainFlags, string>> = {
-  epochs: '12',
-  imageSize: '48',
-  batchSize: '16',
-  lr: '1e-3',
-  cropMinScale: '0.5',
-  adversary: 'none',
-  checkpointEvery: '500',
-  sampleEvery: '250',
-};
-
 export function registerDemo(program: Command): void {
   const cmd = new Command('demo')
     .description('Train on the generated demo dataset (made once in $EADER_HOME/cache), write the val pseudo-masks and score them (about three minutes on a laptop CPU).')
     .option('--out <dir>', 'folder for the run, the masks and the scores', 'eader-demo')
     .option('--dataset <dir>', 'use another dataset instead of the bundled one')
     .option('--in-process', 'train in this process instead of a trainer child process')
-    .addHelpText('after', `\nThe demo's recipe (Quick preset plus ${Object.entries(DEMO_RECIPE).map(([k, v]) => `${k} ${v}`).join(', ')}) applies unless a flag says otherwise.`);
+    .addHelpText('after', '\nThe demo trains with the Quick preset (the CPU recipe, 2.5-minute time budget) unless a flag says otherwise.');
   addTrainConfigOptions(cmd, 'quick');
   cmd.action(async (flags: DemoFlags) => {
     const { runEval } = await import('./eval-run');
@@ -58,9 +41,8 @@ export function registerDemo(program: Command): void {
     if (!existsSync(dataset)) throw new Error(`The dataset ${dataset} does not exist.`);
     const runDir = join(out, 'run');
     if (existsSync(runPaths(runDir).config)) throw new Error(`${out} already holds a demo run; pick another --out (or delete it).`);
-    const recipe = Object.fromEntries(Object.entries(DEMO_RECIPE).filter(([k]) => flags[k] === undefined));
     const store = new WeightsStore();
-    const flagged = trainConfigFromFlags({ ...flags, ...recipe }, (await store.list()).entries);
+    const flagged = trainConfigFromFlags(flags, (await store.list()).entries);
     const config = flagged.config;
     for (const line of presetWeightsLines(flagged)) console.log(line);
     const t0 = Date.now();
@@ -68,7 +50,7 @@ export function registerDemo(program: Command): void {
     await runTrain({ dataset, out: runDir, config, resume: false, inProcess: flags.inProcess ?? false, handleSignals: true, weights: store });
     const trained = (Date.now() - t0) / 1000;
     const masks = join(out, 'masks-val');
-    console.log(`Inferring val pseudo-masks into ${masks} …`);
+    console.log(`Inferring val pseudo-masks (multi-scale + flip cams, refined by PAR) into ${masks} …`);
     const inferred = await runInfer({
       run: runDir,
       dataset,
@@ -79,6 +61,7 @@ export function registerDemo(program: Command): void {
       labelThreshold: 0.5,
       scales: [1, 0.75, 1.25],
       flip: true,
+      refine: 'par',
       checkpoint: 'last',
       maxSide: null,
       ...(config.backend !== 'auto' ? { backend: config.backend } : {}),

@@ -19,6 +19,7 @@ import { QUEUE_SIGNAL, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
 import { RUN_FILES, runPaths } from '../runs/run-layout';
+import { REFINERS } from '@shared/pseudo/refiners';
 
 interface Scope {
   runDir: string;
@@ -72,7 +73,8 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: 'none' }, classes.length);
+    // A refiner that depends on the threshold (bilateral) would cost one refinement per image and threshold: the sweep leaves it out.
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: REFINERS[scope.settings.refine].thresholdFree ? scope.settings.refine : 'none' }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,

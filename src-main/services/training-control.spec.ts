@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-config';
+import { PAPER_PRESET } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';
@@ -41,7 +42,7 @@ describe('TrainingControl with a scripted trainer', () => {
   let root: string;
   let events: Recorded[];
   let datasetOpen: boolean;
-  const config = { ...QUICK_PRESET, locSteps: 3, advSteps: 2 };
+  const config = { ...SMALL_TRAIN_CONFIG, locSteps: 3, advSteps: 2 };
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'eader-training-'));

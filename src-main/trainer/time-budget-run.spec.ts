@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { listCheckpoints, readCheckpoint } from '../runs/checkpoints';
 import { readValidations } from '../runs/run-validation';
@@ -54,7 +55,7 @@ function slowEngine(lrs: number[]): EngineFactory {
 }
 
 describe('a time-budgeted run', () => {
-  const config: TrainConfig = { ...QUICK_PRESET, backend: 'cpu', imageSize: 16, batchSize: 2, epochs: 2000, checkpointEvery: 10_000, sampleEvery: 0, lr: 0.01, lrSchedule: 'one-cycle', timeBudget: 0.02 };
+  const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, backend: 'cpu', imageSize: 16, batchSize: 2, epochs: 2000, checkpointEvery: 10_000, sampleEvery: 0, lr: 0.01, lrSchedule: 'one-cycle', timeBudget: 0.02 };
 
   it('plans the one-cycle lr over the steps that fit, stops with a checkpoint, keeps the budget on resume, and validates', async () => {
     const runDir = join(root, 'run');

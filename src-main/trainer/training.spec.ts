@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { runEval } from '../cli/eval-run';
 import { runInfer } from '../cli/infer-run';
 import { initBackend } from '../engine/backend';
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 describe('training', () => {
   it('restores weights, optimizer state and step exactly from a checkpoint', async () => {
-    const config: TrainConfig = { ...QUICK_PRESET, imageSize: 24, batchSize: 2, locSteps: 1, advSteps: 1 };
+    const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, imageSize: 24, batchSize: 2, locSteps: 1, advSteps: 1 };
     const a = await createEngine(config, 2);
     const b = await createEngine(config, 2);
     try {
@@ -64,7 +65,7 @@ describe('training', () => {
     await writeShapesVoc(data, { train: 24, val: 6, seed: 11 });
     const runDir = join(root, 'run');
     const config: TrainConfig = {
-      ...QUICK_PRESET,
+      ...SMALL_TRAIN_CONFIG,
       backend: 'wasm',
       imageSize: 48,
       batchSize: 8,

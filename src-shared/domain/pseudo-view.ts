@@ -124,7 +124,7 @@ export const PseudoEvalResult = z.object({
   classes: z.array(z.string()),
   /** Row-major counts[gt * n + pred]. */
   confusion: z.array(z.number()),
-  /** mIoU against the threshold, from the cache (the refinement is not applied in the sweep). */
+  /** mIoU against the threshold, from the cache, with the refiner when its cams do not depend on the threshold (none, par); a bilateral refinement is left out of the sweep. */
   sweep: z.array(z.object({ threshold: z.number(), miou: z.number().nullable() })),
   /** Where it was stored (relative to the run folder), or null. */
   file: z.string().nullable(),
