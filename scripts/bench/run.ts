@@ -109,6 +109,8 @@ const otherBenches: { label: string; argv: string[] }[] = [
   { label: 'datasets', argv: [join(here, 'datasets.ts'), '--images', quick ? '2000' : '10000'] },
   { label: 'mask editor', argv: [join(here, 'mask-editor-bench.ts'), '--out', 'bench/mask-editor.json'] },
   { label: 'training on both cores (1 vs 2 wasm replicas, demo set, Quick preset)', argv: [join(here, 'parallel-train.ts'), `--steps=${quick ? 40 : 150}`] },
+  // Pseudo-mask quality per stage (cam → PAR → random walk), at fixed time budgets: writes bench/quality.md (~40 min; --quick ~8).
+  { label: 'pseudo-mask quality (bench/quality.md)', argv: [join(here, 'quality.ts'), ...(quick ? ['--quick'] : [])] },
 ];
 let others = '';
 for (const bench of otherBenches) {
