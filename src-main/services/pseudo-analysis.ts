@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PseudoAcceptInput, PseudoAcceptResult, PseudoEvalResult, PseudoQueue, PseudoRenderSettings, PseudoScopeInput } from '@shared/domain/pseudo-view';
+import { bestThreshold, type PseudoAcceptInput, type PseudoAcceptResult, type PseudoEvalResult, type PseudoQueue, type PseudoRenderSettings, type PseudoScopeInput } from '@shared/domain/pseudo-view';
 import { PseudoRenderSettings as RenderSchema } from '@shared/domain/pseudo-view';
 import { ApiError, asApiError } from '@shared/envelope';
 import { maskSaveCode } from './mask-service';
@@ -74,7 +74,8 @@ export class PseudoAnalysis {
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
     // A refiner that depends on the threshold (bilateral) would cost one refinement per image and threshold: the sweep leaves it out.
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: REFINERS[scope.settings.refine].thresholdFree ? scope.settings.refine : 'none' }, classes.length);
+    const sweepRefine = REFINERS[scope.settings.refine].thresholdFree ? scope.settings.refine : 'none';
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: sweepRefine }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,
@@ -88,6 +89,8 @@ export class PseudoAnalysis {
       classes,
       confusion: Array.from(matrix.counts),
       sweep,
+      sweepRefine,
+      bestThreshold: bestThreshold(sweep),
       file: null,
       seconds: 0,
     };
