@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_SEED, generateDemoDataset } from './demo-dataset/generate';
+import { DEMO_SEED, generateDemoDataset } from '../src-main/datasets/demo/generate';
 
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from './testing/small-config';
 import { FIXTURE_CLASSES, writeShapesCoco } from './testing/shapes-fixture';
 import { FakeTrainer, fakeLaunchers } from './testing/fake-trainer';
 import { createWorkbench } from './workbench';
@@ -30,7 +30,7 @@ describe('training from the app on a COCO dataset', () => {
     const picked = join(root, 'coco/annotations/instances_train.json');
     const opened = await dispatcher.dispatch('dataset:open', { path: picked });
     expect(opened).toMatchObject({ ok: true, value: { format: 'coco', root: join(root, 'coco'), imageCount: 3 } });
-    const started = await dispatcher.dispatch('training:start', { config: { ...QUICK_PRESET, maxSteps: 2 }, preset: 'quick' });
+    const started = await dispatcher.dispatch('training:start', { config: { ...SMALL_TRAIN_CONFIG, maxSteps: 2 }, preset: 'quick' });
     expect(started).toMatchObject({ ok: true });
     await fakes.trainers[0]!.started;
     expect(fakes.trainers[0]!.command).toMatchObject({ datasetRoot: picked, datasetFormat: 'coco', resume: false });

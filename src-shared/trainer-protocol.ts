@@ -10,6 +10,7 @@ import { DatasetFormat } from './domain/dataset';
 import { LossTerms, SegmenterLossTerms } from './domain/loss-terms';
 import { SegmenterConfig } from './domain/segmenter-config';
 import { TrainConfig } from './domain/train-config';
+import { FinishReason, Validation } from './domain/validation';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -84,9 +85,8 @@ export type ParentMessage = z.infer<typeof ParentMessage>;
 export const TrainingPhase = z.enum(['localizer', 'adversary', 'segmenter']);
 export type TrainingPhase = z.infer<typeof TrainingPhase>;
 
-/** Why a run ended cleanly: all its steps, a stop, max-steps, or its time budget (docs/segmenter.md). */
-export const FinishReason = z.enum(['completed', 'stopped', 'max-steps', 'time-budget']);
-export type FinishReason = z.infer<typeof FinishReason>;
+/** Why a run ended cleanly (declared in domain/validation.ts). */
+export { FinishReason };
 
 export const ProgressReport = z
   .object({
@@ -164,6 +164,8 @@ export const TrainerMessage = z.discriminatedUnion('type', [
       step: z.number().int().nonnegative(),
       reason: FinishReason,
       runDir: z.string(),
+      /** The val BCE against the label prior at the end (null: no labelled val split). */
+      validation: Validation.nullable(),
     })
     .strict(),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warning']), message: z.string() }).strict(),

@@ -89,6 +89,10 @@ describe('journey: pseudo-masks from a trained run', () => {
     expect(await page.getByTestId('pseudo-class-table').locator('tbody tr').count()).toBe(7); // 6 classes + mIoU
     await page.getByTestId('pseudo-confusion').waitFor();
     await page.getByTestId('pseudo-sweep').locator('canvas').first().waitFor();
+    // The threshold chosen by the sweep against the ground truth is marked on the plot and offered.
+    const best = await page.getByTestId('pseudo-sweep').getAttribute('data-best-threshold');
+    expect(Number(best)).toBeGreaterThan(0);
+    expect(await page.getByTestId('pseudo-best-threshold').textContent()).toMatch(new RegExp(`Chosen by the sweep against the ground truth: threshold ${Number(best).toFixed(2)}`));
     await app.screenshot('pseudo-masks-metrics');
     const evalDir = join(home, 'runs', RUN_ID, 'eval');
     expect(existsSync(evalDir) && readdirSync(evalDir).some((n) => n.startsWith('pseudo-val-t30'))).toBe(true);

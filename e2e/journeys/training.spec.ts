@@ -105,6 +105,8 @@ describe('journey: train on the demo dataset and watch the erasure rounds', () =
     await page.getByTestId('train-settings-details').locator('summary').click();
     expect(await page.getByTestId('cfg-alpha').inputValue()).toBe('0.05');
     await setField('maxSteps', '400');
+    // The Quick preset trains without an adversary; this journey watches both phases and the erasure rounds.
+    await page.getByTestId('cfg-adversary').selectOption('tiny');
     await setField('sampleEvery', '4');
     await setField('sampleImages', '2');
     await setField('checkpointEvery', '10');

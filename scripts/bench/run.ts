@@ -111,6 +111,8 @@ const otherBenches: { label: string; argv: string[] }[] = [
   { label: 'training on both cores (1 vs 2 wasm replicas, demo set, Quick preset)', argv: [join(here, 'parallel-train.ts'), `--steps=${quick ? 40 : 150}`] },
   // Writes bench/self-training.md itself (≤ 40 min; --quick: the demo set's curves only); prints its targets.
   { label: 'self-training (simulated annotator): bench/self-training.md', argv: [join(here, 'self-training.ts'), ...(quick ? ['--datasets', 'demo', '--no-schemes', '--work', 'bench/tmp/self-training-quick', '--out', 'bench/tmp/self-training-quick.md'] : [])] },
+  // Pseudo-mask quality per stage (cam → PAR → random walk), at fixed time budgets: writes bench/quality.md (~40 min; --quick ~8).
+  { label: 'pseudo-mask quality (bench/quality.md)', argv: [join(here, 'quality.ts'), ...(quick ? ['--quick'] : [])] },
 ];
 let others = '';
 for (const bench of otherBenches) {

@@ -3,7 +3,7 @@
  * layout (see render.ts). Train images use items of the F-MNIST train file, val images items of
  * the t10k file, so no val item was ever seen in training. Deterministic by seed.
  */
-import { writeVocDataset } from '../demo-dataset/voc-writer';
+import { writeVocDataset } from '../../src-main/datasets/demo/voc-writer';
 import { FMNIST_CLASSES, FMNIST_DIR, readFmnist } from './fmnist';
 import { renderHeldoutSample } from './render';
 

@@ -9,9 +9,9 @@
  * (0.25 ≤ a < 0.75 for the item on top) are void (255): the anti-aliased rim, about one pixel
  * wide, where the true label is a blend — the same role as VOC's boundary band.
  */
-import { createRng, itemSeed, type Rng } from '../demo-dataset/rng';
-import { backgroundTexture, fillTexture, type Texture } from '../demo-dataset/textures';
-import type { GeneratedSample } from '../demo-dataset/voc-writer';
+import { createRng, itemSeed, type Rng } from '../../src-main/datasets/demo/rng';
+import { backgroundTexture, fillTexture, type Texture } from '../../src-main/datasets/demo/textures';
+import type { GeneratedSample } from '../../src-main/datasets/demo/voc-writer';
 import { FMNIST_CLASSES, type FmnistItems } from './fmnist';
 
 export const VOID = 255;

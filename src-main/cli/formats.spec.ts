@@ -9,7 +9,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { decodeIndexedPng } from '../codecs/indexed-png';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { initBackend } from '../engine/backend';
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
-const config: TrainConfig = { ...QUICK_PRESET, backend: 'wasm', imageSize: 32, batchSize: 4, epochs: 2, maxSteps: 3, locSteps: 2, advSteps: 1, sampleEvery: 0, checkpointEvery: 100, cacheMaxSide: 64 };
+const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, backend: 'wasm', imageSize: 32, batchSize: 4, epochs: 2, maxSteps: 3, locSteps: 2, advSteps: 1, sampleEvery: 0, checkpointEvery: 100, cacheMaxSide: 64 };
 const shape = { train: 8, val: 3, width: 40, height: 32, seed: 5 };
 
 /** Per-class GT pixel counts over `ids`, straight from the dataset's own GT (void skipped). */

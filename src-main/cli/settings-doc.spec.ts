@@ -23,9 +23,11 @@ describe('the settings references in docs/training.md and docs/segmenter.md', ()
   it('has a row per setting with its flag and each preset’s value', () => {
     const md = settingsMarkdown();
     for (const key of SETTING_KEYS) expect(md).toContain(`| \`${key}\` |`);
-    expect(md).toContain('| `--image-size <n>` | `imageSize` | 448 | 80 | 16…1024 |');
+    expect(md).toContain('| `--image-size <n>` | `imageSize` | 448 | 48 | 16…1024 |');
     expect(md).toContain('| `--cam <name>` | `camMethod` | gradcam | gradcam | `gradcam`, `cam` |');
     expect(md).toContain('| `--max-steps <n\\|none>` | `maxSteps` | none | none | ≥ 1, or `none` |');
-    expect(md).toContain('| `--lr <x>` | `lr` | 0.01 | 0.001 | > 0 |');
+    expect(md).toContain('| `--lr <x>` | `lr` | 0.01 | 0.003 | > 0 |');
+    expect(md).toContain('| `--time-budget <x\\|none>` | `timeBudget` | none | 2.5 | > 0, ≤ 100000, or `none` |');
+    expect(md).toContain('| `--lr-schedule <name>` | `lrSchedule` | constant | one-cycle | `constant`, `one-cycle` |');
   });
 });

@@ -26,7 +26,8 @@ describe('train flags', () => {
     for (const size of ['1', '8', '15']) expect(() => configFromFlags({ preset: 'quick', imageSize: size })).toThrow(`Invalid --image-size (${size}): must be at least 16.`);
     expect(() => configFromFlags({ preset: 'quick', imageSize: '16' })).not.toThrow();
     expect(() => configFromFlags({ preset: 'quick', backbone: 'resnet18', imageSize: '32' })).toThrow(/^Invalid --image-size \(32\): must be at least 64 for the resnet18 backbone/);
-    expect(configFromFlags({ preset: 'quick', backbone: 'resnet18' }).imageSize).toBe(80);
+    expect(configFromFlags({ preset: 'quick', backbone: 'resnet18', imageSize: '80' }).imageSize).toBe(80);
+    expect(() => configFromFlags({ preset: 'quick', backbone: 'resnet18' })).toThrow(/^Invalid --image-size \(48, the quick preset's\): must be at least 64 for the resnet18 backbone/);
     expect(() => configFromFlags({ preset: 'quick', imageSize: '2.5' })).toThrow('Invalid --image-size (2.5): must be a whole number.');
     expect(() => configFromFlags({ preset: 'quick', lr: '0' })).toThrow('Invalid --lr (0): must be more than 0.');
     expect(() => configFromFlags({ preset: 'quick', seed: '-1' })).toThrow(ConfigError);
@@ -57,7 +58,7 @@ describe('weights flags and the paper preset', () => {
 
   it('reads --pretrained NAME|FILE|none and --adversary-pretrained', () => {
     const cmd = addTrainConfigOptions(new Command('t').exitOverride(), 'quick');
-    const flags = cmd.parse(['--pretrained', 'my-tiny', '--adversary-pretrained', './w/tiny.pth'], { from: 'user' }).opts<TrainFlags>();
+    const flags = cmd.parse(['--pretrained', 'my-tiny', '--adversary', 'tiny', '--adversary-pretrained', './w/tiny.pth'], { from: 'user' }).opts<TrainFlags>();
     expect(configFromFlags(flags)).toMatchObject({ pretrained: 'my-tiny', adversaryPretrained: './w/tiny.pth' });
     expect(configFromFlags({ preset: 'quick', pretrained: 'NONE' }).pretrained).toBeNull();
     expect(() => configFromFlags({ preset: 'quick', adversary: 'shared', adversaryPretrained: 'x' })).toThrow(

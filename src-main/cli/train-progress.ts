@@ -5,6 +5,7 @@
 import { LOSS_TERMS, SEGMENTER_LOSS_TERMS } from '@shared/domain/loss-terms';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { terminalSafe } from './print';
+import { validationLine } from '@shared/domain/validation';
 
 export interface ProgressWriter {
   isTTY?: boolean;
@@ -71,6 +72,7 @@ export class ProgressPrinter {
         break;
       case 'finished':
         this.line(`finished (${message.reason}) at step ${message.step}.`);
+        if (message.validation) this.line(validationLine(message.validation));
         break;
       default:
         break;

@@ -21,7 +21,7 @@ export interface TrainRunOptions {
   config: TrainConfig;
   resume: boolean;
   /** On resume: a new length for the run (flags given on the command line). */
-  resumeLength?: { epochs?: number; maxSteps?: number | null };
+  resumeLength?: { epochs?: number; maxSteps?: number | null; timeBudget?: number | null };
   inProcess?: boolean;
   /** Where progress goes (stderr by default); null for silence. */
   progress?: ProgressWriter | null;
@@ -61,6 +61,7 @@ export async function startCommandFor(options: TrainRunOptions): Promise<StartCo
       ...record.config,
       ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
       ...(length.maxSteps !== undefined ? { maxSteps: length.maxSteps } : {}),
+      ...(length.timeBudget !== undefined ? { timeBudget: length.timeBudget } : {}),
     });
   }
   return { type: 'start', config, datasetRoot, runDir, resume: options.resume };

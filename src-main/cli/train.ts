@@ -22,7 +22,7 @@ export function registerTrain(program: Command): void {
     )
     .requiredOption('--dataset <path>', 'a dataset, as `eader dataset info` reads it: a VOC root, a COCO folder or instances .json, a labelled folder')
     .requiredOption('--out <run_dir>', 'run folder to create (or to continue with --resume)')
-    .option('--resume', 'continue the run in --out from its newest complete checkpoint (its saved settings are kept; --epochs/--max-steps may change)')
+    .option('--resume', 'continue the run in --out from its newest complete checkpoint (its saved settings are kept; --epochs/--max-steps/--time-budget may change; time already trained counts against the budget)')
     .option('--in-process', 'train in this process instead of a trainer child process (no crash isolation)');
   addTrainConfigOptions(cmd, 'paper');
   cmd.addHelpText(
@@ -46,6 +46,7 @@ export function registerTrain(program: Command): void {
     const resumeLength = {
       ...(flags.epochs !== undefined ? { epochs: config.epochs } : {}),
       ...(flags.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),
+      ...(flags.timeBudget !== undefined ? { timeBudget: config.timeBudget } : {}),
     };
     const result = await runTrain({
       dataset: flags.dataset,

@@ -185,6 +185,21 @@ export class EaderModel {
     return phase === 'adversary' && this.advOptimizer ? this.advOptimizer : this.locOptimizer;
   }
 
+  /**
+   * Schedule the learning rate: `lrAt(iteration)` gives the lr of each network's update from its
+   * own optimizer's iteration count (both networks; deterministic, so replicas agree).
+   */
+  setLearningRate(lrAt: (iteration: number, network: 'localizer' | 'adversary') => number): void {
+    this.locOptimizer.lrAt = (t) => lrAt(t, 'localizer');
+    if (this.advOptimizer) this.advOptimizer.lrAt = (t) => lrAt(t, 'adversary');
+  }
+
+  /** The lr the next `phase` update applies (before the backbone's lr factor): what a replica must apply too. */
+  learningRate(phase: Phase): number {
+    const optimizer = this.optimizerOf(phase);
+    return optimizer.lrAt(optimizer.iterations);
+  }
+
   /** Localizer sigmoid probabilities, [B*K] row-major (inference mode). */
   predict(images: tf.Tensor4D): Promise<Float32Array> {
     return takeFloats(tf.tidy(() => tf.sigmoid(this.nets.localizer.logits(images, false))));

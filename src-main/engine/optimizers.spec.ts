@@ -41,6 +41,25 @@ describe('EngineOptimizer', () => {
     expect(seen[0]?.[0]).toBeCloseTo(1 - (0.01 * 2) / Math.sqrt(0.01 * 4), 5);
   });
 
+  it('a scheduled lr (lrAt, from the 0-based iteration) sets each update\'s step size', () => {
+    const v = tf.variable(tf.tensor1d([1]));
+    const opt = new EngineOptimizer({ ...optimizerConfig(testEngineConfig({ numClasses: 1 })), kind: 'sgd', lr: 0.1, momentum: 0, weightDecay: 0 }, [{ name: 'p', variable: v }]);
+    const seen: number[] = [];
+    opt.lrAt = (t) => [0.5, 0.25][t] ?? 0;
+    for (let i = 0; i < 3; i++) {
+      const g = tf.tensor1d([1]);
+      opt.apply({ [v.name]: g });
+      g.dispose();
+      seen.push(v.dataSync()[0]!);
+    }
+    // θ = 1 − 0.5 − 0.25 − 0 (the base lr 0.1 is not used once a schedule is set)
+    expect(seen[0]).toBeCloseTo(0.5, 6);
+    expect(seen[1]).toBeCloseTo(0.25, 6);
+    expect(seen[2]).toBeCloseTo(0.25, 6);
+    v.dispose();
+    opt.dispose();
+  });
+
   it('state round-trips: a restored optimizer continues identically', async () => {
     for (const kind of ['sgd', 'adam', 'rmsprop'] as const) {
       const a = run({ kind, lr: 0.05 }, [[1, 2], [-1, 0.5]]);

@@ -26,6 +26,8 @@ const SLOTS: Record<OptimizerConfig['kind'], string[]> = { sgd: ['momentum'], ad
 export class EngineOptimizer {
   private readonly slots = new Map<string, tf.Variable[]>();
   iterations = 0;
+  /** The lr of the update about to be applied, from the iteration count (0-based); default: config.lr. */
+  lrAt: (iteration: number) => number = () => this.config.lr;
 
   constructor(
     readonly config: OptimizerConfig,
@@ -43,13 +45,14 @@ export class EngineOptimizer {
   }
 
   /**
-   * Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). `lrFactor` scales
-   * every group's rate for this step (a learning-rate schedule, e.g. the segmenter's poly decay).
+   * Apply gradients keyed by tfjs variable name (what tf.variableGrads returns). The lr is the
+   * schedule's (`lrAt`, from the iteration count) times `lrFactor`, a factor the caller's own
+   * schedule passes per step (the segmenter's poly decay).
    */
   apply(grads: tf.NamedTensorMap, lrFactor = 1): void {
+    const baseLr = this.lrAt(this.iterations) * lrFactor;
     this.iterations += 1;
     const { kind, momentum, weightDecay, beta1, beta2, rho, epsilon } = this.config;
-    const baseLr = this.config.lr * lrFactor;
     const t = this.iterations;
     tf.tidy(() => {
       this.params.forEach(({ variable, lrScale }, i) => {

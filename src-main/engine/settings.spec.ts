@@ -22,6 +22,8 @@ function anotherValue(key: SettingKey, config: TrainConfig): unknown {
       return `${String(now)}-other`;
     case 'int-or-null':
       return now === null ? s.min : null;
+    case 'float-or-null':
+      return now === null ? s.min + (s.step ?? 1) : null;
     case 'text-or-null':
       return now === null ? 'some-weights' : null;
     default: {
@@ -61,12 +63,13 @@ describe('engine settings', () => {
   });
 
   it('are exactly the engine settings of the table, each copied, plus the engine constants', () => {
-    const base = engineConfig(QUICK_PRESET, 2);
+    const withAdversary = { ...QUICK_PRESET, adversary: 'tiny' } as const; // adversaryPretrained needs a network of its own
+    const base = engineConfig(withAdversary, 2);
     expect(Object.keys(base).sort()).toEqual([...ENGINE_SETTING_KEYS, ...Object.keys(ENGINE_CONSTANTS), 'numClasses'].sort());
     for (const key of SETTING_KEYS) {
-      const value = anotherValue(key, QUICK_PRESET);
+      const value = anotherValue(key, withAdversary);
       expect(value, key).not.toBeUndefined();
-      const changed = { ...QUICK_PRESET, [key]: value } as TrainConfig;
+      const changed = { ...withAdversary, [key]: value } as TrainConfig;
       expect(TrainConfig.safeParse(changed).success, `${key} = ${String(value)}`).toBe(true);
       const derived = engineConfig(changed, 2) as Record<string, unknown>;
       if (SETTINGS[key].consumer === 'engine') expect(derived[key], key).toEqual(value);

@@ -43,9 +43,8 @@ export function evaluateItems(items: readonly ScoredItem[], settings: RenderSett
 }
 
 export function thresholdSweep(items: readonly ScoredItem[], settings: RenderSettings, numClasses: number, thresholds: readonly number[] = SWEEP_THRESHOLDS): { threshold: number; miou: number | null }[] {
-  return thresholds.map((threshold) => {
-    const matrix = new ConfusionMatrix(numClasses);
-    for (const item of items) matrix.add(item.gt.data, maskAtGtSize(item, { ...settings, threshold }));
-    return { threshold, miou: matrix.scores().miou };
-  });
+  const matrices = thresholds.map(() => new ConfusionMatrix(numClasses));
+  // Image by image, every threshold in turn: a threshold-free refiner (PAR) refines each image once.
+  for (const item of items) thresholds.forEach((threshold, t) => matrices[t]!.add(item.gt.data, maskAtGtSize(item, { ...settings, threshold })));
+  return thresholds.map((threshold, t) => ({ threshold, miou: matrices[t]!.scores().miou }));
 }

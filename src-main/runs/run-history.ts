@@ -15,6 +15,7 @@ import { lossColumns, MAX_SERIES_POINTS, phaseColumn, RunId, SeriesBuffer, Train
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { readAnyRunRecord, runPaths } from './run-store';
 import { resolveInside } from '../fs/confine';
+import { readValidations } from './run-validation';
 
 
 const OutcomeFile = z.object({
@@ -164,7 +165,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
   const dir = runDirOf(root, runId);
   const record = await readAnyRunRecord(dir);
   const paths = runPaths(dir);
-  const [ends, outcome, checkpoints, evals] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir)]);
+  const [ends, outcome, checkpoints, evals, validations] = await Promise.all([metricsEnds(paths.metrics), readOutcome(dir), countCheckpoints(paths.checkpoints), evalReports(dir), readValidations(dir)]);
   const last = ends.lastRows[ends.lastRows.length - 1] ?? null;
   const firstTime = Date.parse(String(ends.first?.time ?? ''));
   const lastTime = Date.parse(String(last?.time ?? ''));
@@ -194,6 +195,7 @@ export async function summarizeRun(root: string, runId: string, liveRunId: strin
     status,
     message,
     evals,
+    validation: validations.at(-1) ?? null,
   };
   if (record.kind === 'segmenter') return { kind: 'segmenter', ...common, config: record.config, labels: record.labels, finalLosses: finalSegmenterLosses(ends.lastRows) };
   return { kind: 'localizer', ...common, config: record.config, finalLosses: finalLosses(ends.lastRows) };

@@ -6,6 +6,7 @@
  *   runs/<runId>/metrics.jsonl    one row per training step (run-store.ts)
  *   runs/<runId>/checkpoints/     step-<n>/ folders with a manifest and tensors (checkpoints.ts)
  *   runs/<runId>/outcome.json     how the run ended (run-history.ts)
+ *   runs/<runId>/validation.json  val BCE against the label prior, per validation (trainer/validation.ts)
  *   runs/<runId>/.eader-lock      the trainer that writes the run (run-lock.ts)
  *   runs/<runId>/cams/<key>/      the pseudo-mask cam cache, one folder per cache key (pseudo/cam-cache.ts)
  *   runs/<runId>/eval/<name>.json evaluations of its pseudo-masks (services/pseudo-analysis.ts)
@@ -19,6 +20,7 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   checkpoints: 'checkpoints',
   outcome: 'outcome.json',
+  validation: 'validation.json',
   lock: '.eader-lock',
   cams: 'cams',
   eval: 'eval',

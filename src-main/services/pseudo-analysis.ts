@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PseudoAcceptInput, PseudoAcceptResult, PseudoEvalResult, PseudoQueue, PseudoRenderSettings, PseudoScopeInput } from '@shared/domain/pseudo-view';
+import { bestThreshold, type PseudoAcceptInput, type PseudoAcceptResult, type PseudoEvalResult, type PseudoQueue, type PseudoRenderSettings, type PseudoScopeInput } from '@shared/domain/pseudo-view';
 import { PseudoRenderSettings as RenderSchema } from '@shared/domain/pseudo-view';
 import { ApiError, asApiError } from '@shared/envelope';
 import { maskSaveCode } from './mask-service';
@@ -20,6 +20,7 @@ import { queueSignalOf, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
 import { RUN_FILES, runPaths } from '../runs/run-layout';
+import { REFINERS } from '@shared/pseudo/refiners';
 
 interface Scope {
   runDir: string;
@@ -75,7 +76,9 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: 'none' }, classes.length);
+    // A refiner that depends on the threshold (bilateral) would cost one refinement per image and threshold: the sweep leaves it out.
+    const sweepRefine = REFINERS[scope.settings.refine].thresholdFree ? scope.settings.refine : 'none';
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: sweepRefine }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,
@@ -89,6 +92,8 @@ export class PseudoAnalysis {
       classes,
       confusion: Array.from(matrix.counts),
       sweep,
+      sweepRefine,
+      bestThreshold: bestThreshold(sweep),
       file: null,
       seconds: 0,
     };

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PseudoJobState } from '@shared/domain/pseudo-view';
+import { bestThreshold, type PseudoJobState } from '@shared/domain/pseudo-view';
 import { runEval } from '../cli/eval-run';
 import { inProcessCamRunner, type CamRunner } from '../pseudo/cam-runner';
 import { readProvenance } from '../pseudo/provenance';
@@ -73,7 +73,7 @@ describe('PseudoService', () => {
 
   it('scores the same numbers as `eader eval` on the accepted masks, and stores the evaluation', async () => {
     await projects.create(await mkdtemp(join(tmpdir(), 'eader-pseudo-proj-')));
-    for (const s of [settings, { threshold: 0.45, refine: 'bilateral', keepLargest: true } as const]) {
+    for (const s of [settings, { threshold: 0.45, refine: 'bilateral', keepLargest: true } as const, { threshold: 0.35, refine: 'par', keepLargest: false } as const]) {
       const result = await analysis.evaluate({ runId: 'run-a', settings: s, split: 'val' });
       const accepted = await analysis.accept({ runId: 'run-a', settings: s, split: 'val' });
       expect(accepted.accepted.map((a) => a.id)).toEqual(valIds);
@@ -84,12 +84,18 @@ describe('PseudoService', () => {
       const stored = JSON.parse(await readFile(join(runDir, result.file!), 'utf8')) as { miou: number | null };
       expect(stored.miou).toBe(result.miou);
       expect(result.sweep).toHaveLength(19);
+      // The sweep applies a threshold-free refiner (none, par) and leaves the bilateral one out; its
+      // point at the chosen threshold is the evaluation itself; the best threshold is marked.
+      expect(result.sweepRefine).toBe(s.refine === 'bilateral' ? 'none' : s.refine);
+      if (result.sweepRefine === s.refine) expect(result.sweep.find((p) => Math.abs(p.threshold - s.threshold) < 1e-9)?.miou).toBeCloseTo(result.miou!, 12);
+      expect(result.bestThreshold).toEqual(bestThreshold(result.sweep));
       expect(result.confusion).toHaveLength(9);
     }
     const provenance = await readProvenance(projects.require().dir, valIds[0]!);
     expect(provenance.map((p) => [p.revision, p.runId, p.threshold, p.refine, p.checkpointStep])).toEqual([
       [1, 'run-a', 0.3, 'none', 20],
       [2, 'run-a', 0.45, 'bilateral', 20],
+      [3, 'run-a', 0.35, 'par', 20],
     ]);
   });
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-config';
+import { PAPER_PRESET } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';
 import { FakeTrainer, fakeLaunchers } from '../testing/fake-trainer';
@@ -41,7 +42,7 @@ describe('TrainingControl with a scripted trainer', () => {
   let root: string;
   let events: Recorded[];
   let datasetOpen: boolean;
-  const config = { ...QUICK_PRESET, locSteps: 3, advSteps: 2 };
+  const config = { ...SMALL_TRAIN_CONFIG, locSteps: 3, advSteps: 2 };
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'eader-training-'));
@@ -129,7 +130,7 @@ describe('TrainingControl with a scripted trainer', () => {
     await until(() => control.status().state.status === 'finished');
     expect(trainer.received.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
     const state = control.status().state;
-    expect(state.outcome).toEqual({ kind: 'finished', reason: 'stopped', step: 6 });
+    expect(state.outcome).toEqual({ kind: 'finished', reason: 'stopped', step: 6, validation: null });
     expect(state.resumable).toBe(false);
     await until(() => named<TrainingState>('training:state').some((s) => s.status === 'finished'));
     const outcome = JSON.parse(await readFile(join(runDir!, 'outcome.json'), 'utf8')) as { outcome: { kind: string }; trainedSeconds: number };

@@ -242,7 +242,7 @@ export class LiveRun {
 export function outcomeOf(outcome: TrainerOutcome): TrainingOutcome {
   switch (outcome.kind) {
     case 'finished':
-      return { kind: 'finished', reason: outcome.reason, step: outcome.step };
+      return { kind: 'finished', reason: outcome.reason, step: outcome.step, validation: outcome.validation };
     case 'error':
       return { kind: 'error', code: outcome.code, message: outcome.message, step: outcome.step };
     case 'crashed':

@@ -118,7 +118,7 @@ export class FakeTrainer implements ChildTransport {
         return;
       case 'stop':
         this.send({ type: 'state', state: 'stopping' });
-        this.send({ type: 'finished', step: this.step, reason: 'stopped', runDir: this.command?.runDir ?? '' });
+        this.send({ type: 'finished', step: this.step, reason: 'stopped', runDir: this.command?.runDir ?? '', validation: null });
         this.exit(0);
         return;
     }

@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEGMENTER_PRESETS } from '@shared/domain/segmenter-config';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from './small-config';
 import { EaderModel } from '../engine';
 import { useTestBackend } from './tf-backend';
 import { engineConfig } from '../engine/settings';
@@ -14,7 +14,7 @@ import { FIXTURE_CLASSES, writeShapesVoc } from './shapes-fixture';
 import { writeCheckpoint } from '../runs/checkpoints';
 import { createRun, runPaths } from '../runs/run-store';
 
-export const TEST_CONFIG = { ...QUICK_PRESET, imageSize: 48, seed: 3 };
+export const TEST_CONFIG = { ...SMALL_TRAIN_CONFIG, imageSize: 48, seed: 3 };
 
 export async function makeTestDataset(val = 4, train = 0): Promise<{ root: string; ids: { train: string[]; val: string[] } }> {
   const root = await mkdtemp(join(tmpdir(), 'eader-pseudo-ds-'));

@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { ParentMessage, type TrainerMessage } from '@shared/trainer-protocol';
 import { checkMessage, ProtocolError } from '../processes/protocol-error';
 import { createDispatcher, type Handlers } from '../api/dispatch';
@@ -20,8 +21,8 @@ import { RunControl } from './run-control';
 import { classifyError, startSession } from './session';
 
 const BAD: TrainConfig[] = [
-  { ...QUICK_PRESET, imageSize: 8 }, // under every backbone's minimum
-  { ...QUICK_PRESET, backbone: 'resnet18', imageSize: 32 }, // fine for tiny, under 2×2 cells for a ResNet
+  { ...SMALL_TRAIN_CONFIG, imageSize: 8 }, // under every backbone's minimum
+  { ...SMALL_TRAIN_CONFIG, backbone: 'resnet18', imageSize: 32 }, // fine for tiny, under 2×2 cells for a ResNet
 ];
 const noEngine: EngineFactory = () => Promise.reject(new Error('no engine may be built for a bad config'));
 

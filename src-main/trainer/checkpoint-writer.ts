@@ -17,6 +17,8 @@ export class CheckpointWriter {
     private readonly keep: number,
     private readonly engine: Pick<TrainerEngine, 'exportState'>,
     private readonly emit: (message: TrainerMessage) => void,
+    /** Bookkeeping saved with each checkpoint besides the engine's (e.g. the seconds trained so far). */
+    private readonly extra: () => Record<string, unknown> = () => ({}),
   ) {}
 
   /** Record one step's loss (the localizer's classification loss, a segmenter's CE; null for adversary steps). */
@@ -31,7 +33,7 @@ export class CheckpointWriter {
     if (state.step !== step) throw new Error(`The engine is at step ${state.step}, the loop at ${step}.`);
     const score = this.lossCount > 0 ? this.lossSum / this.lossCount : null;
     const dir = runPaths(this.runDir).checkpoints;
-    const info = await writeCheckpoint(dir, { step, epoch, score, tensors: state.tensors, extra: state.extra });
+    const info = await writeCheckpoint(dir, { step, epoch, score, tensors: state.tensors, extra: { ...state.extra, ...this.extra() } });
     const best = await retainCheckpoints(dir, info, this.keep);
     this.lossSum = 0;
     this.lossCount = 0;

@@ -31,12 +31,22 @@ export const createEngine: EngineFactory = async (config, numForegroundClasses, 
   const model = await EaderModel.create(engineConfig(config, numForegroundClasses), { openWeights, restoring });
   const parallel = await startParallel(model, config, log);
   const engine: TrainerEngine = {
-    trainStep: async (images: RgbImage[], labels: number[][], step: number) => {
+    trainStep: async (images: RgbImage[], labels: number[][], step: number, lr: number) => {
+      model.setLearningRate(() => lr);
       const batch = makeTrainBatch(images, labels, model.config, makeRng(stepSeed(config.seed, step)));
       try {
         return parallel ? await parallel.step(batch) : await model.step(batch);
       } finally {
         disposeBatch(batch);
+      }
+    },
+    predict: async (images: RgbImage[]) => {
+      const S = model.config.imageSize;
+      const x = tf.tidy(() => tf.concat(images.map((image) => imageToTensor(image, { width: S, height: S })))); // [B,S,S,3]
+      try {
+        return await model.predict(x);
+      } finally {
+        x.dispose();
       }
     },
     exportState: () => model.getState(),

@@ -10,9 +10,12 @@ import type { EngineState, ErasureRound, StepResult } from '../engine/types';
 export interface TrainerEngine {
   /**
    * One optimisation step on decoded images (augmented inside, seeded by `step`, so a resumed run
-   * sees the same crops). `labels` are dataset class indices (1..K), per image.
+   * sees the same crops) at learning rate `lr` (the loop's schedule). `labels` are dataset class
+   * indices (1..K), per image.
    */
-  trainStep(images: RgbImage[], labels: number[][], step: number): Promise<StepResult>;
+  trainStep(images: RgbImage[], labels: number[][], step: number, lr: number): Promise<StepResult>;
+  /** The localizer's sigmoid probabilities of whole images resized to the training size: [B*K] row-major. */
+  predict(images: RgbImage[]): Promise<Float32Array>;
   exportState(step: number): Promise<EngineState>;
   importState(state: EngineState): Promise<void>;
   /** One erasure round per positive class of one image, at the training size. */

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { GpuFault } from '../engine/backend/webgpu/faults';
 import { listCheckpoints } from '../runs/checkpoints';
 import { readRunRecord } from '../runs/run-store';
@@ -35,6 +36,7 @@ function faultyEngine(failAt: number, fault: GpuFault): EngineFactory {
       exportState: () => (step >= failAt ? Promise.reject(fault) : Promise.resolve({ step, tensors: [{ name: 'localizer/w', shape: [1], dtype: 'float32', data: Float32Array.of(step) }], extra: {} })),
       importState: () => Promise.resolve(),
       erasureRounds: () => Promise.resolve([]),
+      predict: (images) => Promise.resolve(new Float32Array(images.length * 2).fill(0.5)),
       numTensors: () => 0,
       dispose: () => undefined,
     };
@@ -63,7 +65,7 @@ describe('a GPU fault ends the run with a clear outcome', () => {
 
   it('a lost device at step 5 keeps the checkpoint of step 4 and writes none after it', async () => {
     const runDir = join(root, 'run');
-    const config: TrainConfig = { ...QUICK_PRESET, backend: 'cpu', imageSize: 16, batchSize: 2, epochs: 10, checkpointEvery: 2, sampleEvery: 0 };
+    const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, backend: 'cpu', imageSize: 16, batchSize: 2, epochs: 10, checkpointEvery: 2, sampleEvery: 0 };
     const fault = new GpuFault('device-lost', 'The GPU device was lost (a driver reset)');
     const run = runTraining({ type: 'start', config, datasetRoot: join(root, 'data'), runDir, resume: false }, { emit: () => undefined, control: new RunControl() }, faultyEngine(5, fault));
     const error = await run.catch((e: unknown) => e);

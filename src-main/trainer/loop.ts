@@ -1,14 +1,16 @@
 /**
  * The training loop, run inside the trainer process (or in-process with `eader train --in-process`):
  * dataset → seeded shuffled batches of cached decoded images → engine step (augmentation inside),
- * epochs, pause/resume/stop between steps, metrics.jsonl, checkpoints, erasure-round samples.
+ * epochs or a time budget (time-budget.ts) with the lr schedule planned over its steps,
+ * pause/resume/stop between steps, metrics.jsonl, checkpoints, erasure-round samples, and at the end
+ * the val BCE against the label prior (validation.ts).
  * Steps are counted globally: checkpoint "step k" means k steps are done; step k+1 comes next.
  * The trainer holds the run's lock while it writes (runs/run-lock.ts), never writes inside the
  * dataset, and stops with DIVERGED at the first non-finite loss or weight (docs/reliability.md).
  */
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import type { TrainConfig } from '@shared/domain/train-config';
-import type { FinishReason, StartCommand, TrainerMessage } from '@shared/trainer-protocol';
+import type { StartCommand, TrainerMessage } from '@shared/trainer-protocol';
 import { makeRng } from '../engine/rng';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, createRun, readRunRecord, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
@@ -32,6 +34,12 @@ import { NO_WEIGHTS, type RunWeights } from '@shared/domain/weights';
 import { weightsOpener } from '../weights/resolve';
 import { checkSameWeights, resolveRunWeights } from '../weights/run-weights';
 import { WeightsStore } from '../weights/store';
+import { CONSTANT_LR, ONE_CYCLE, scheduledLr, type LrSchedule } from '../engine/lr-schedule';
+import type { LrScheduleName } from '@shared/domain/train-config';
+import type { FinishReason, Validation } from '@shared/domain/validation';
+import { recordValidation } from '../runs/run-validation';
+import { TimeBudget } from './time-budget';
+import { imageBce, labelPriorBce, validationSplit } from './validation';
 
 export class TrainerFailure extends Error {
   constructor(
@@ -51,6 +59,17 @@ export interface TrainingResult {
   step: number;
   reason: FinishReason;
   runDir: string;
+  /** The val BCE against the label prior at the end (null: the dataset has no labelled val split, or no step was taken). */
+  validation: Validation | null;
+}
+
+/** The lr schedule of a setting (engine/lr-schedule.ts). */
+export const LR_SCHEDULES: Record<LrScheduleName, LrSchedule> = { constant: CONSTANT_LR, 'one-cycle': ONE_CYCLE };
+
+/** Seconds trained in the sessions before this one, as the checkpoint resumed from recorded them. */
+function trainedBefore(extra: Record<string, unknown> | undefined): number {
+  const value = extra?.trainedSeconds;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }
 
 /** Seeded Fisher–Yates order of the training ids for one epoch (same on every resume). */
@@ -90,7 +109,10 @@ async function prepareRun(command: StartCommand, index: DatasetIndex, trainCount
     throw new TrainerFailure('BAD_DATA', `The dataset's classes differ from the run's (${record.dataset.classes.length} vs ${index.classes.length}).`);
   }
   // The saved config decides the model; only the length of the run may change on resume.
-  return { config: checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps }), weights: record.weights ?? NO_WEIGHTS };
+  return {
+    config: checkTrainConfig({ ...record.config, epochs: command.config.epochs, maxSteps: command.config.maxSteps, timeBudget: command.config.timeBudget }),
+    weights: record.weights ?? NO_WEIGHTS,
+  };
 }
 
 /** `store`: where the config's weights names are looked up (default: $EADER_HOME/weights). */
@@ -149,6 +171,7 @@ async function trainLocked(
   try {
     let startStep = 0;
     let resumedFrom: string | null = null;
+    const elapsedBefore = trainedBefore(latest?.state.extra);
     if (!latest) logWeights(weights, log);
     if (command.resume) {
       if (latest) {
@@ -174,7 +197,8 @@ async function trainLocked(
       },
     };
     try {
-      return await trainSteps({ config, engine, io: watched, index, records, startStep, stepsPerEpoch, totalSteps, numForeground, backendName: backend.name, runDir: paths.dir });
+      const budget = new TimeBudget(config.timeBudget === null ? null : config.timeBudget * 60, totalSteps, elapsedBefore);
+      return await trainSteps({ config, engine, io: watched, index, records, startStep, stepsPerEpoch, budget, elapsedBefore, numForeground, backendName: backend.name, runDir: paths.dir });
     } catch (error) {
       if (!isGpuFault(error)) throw error;
       const { code, message } = gpuFaultOutcome(error, { step: seen.step, totalSteps, checkpointStep: seen.checkpoint, batchSize: config.batchSize, imageSize: config.imageSize });
@@ -202,7 +226,10 @@ interface LoopState {
   records: ImageRecord[];
   startStep: number;
   stepsPerEpoch: number;
-  totalSteps: number;
+  /** The steps planned (the epochs' or max steps' count, or what fits in the time budget) and when to stop. */
+  budget: TimeBudget;
+  /** Seconds trained in the run's earlier sessions (they count against the budget). */
+  elapsedBefore: number;
   numForeground: number;
   backendName: string;
   runDir: string;
@@ -212,18 +239,28 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
   const { config, engine, io } = s;
   const cache = new ImageCache(s.index, config.cacheMaxSide, config.cacheMegabytes * 2 ** 20);
   const sampleRecords = s.records.slice(0, config.sampleImages);
-  const checkpoints = new CheckpointWriter(s.runDir, config.keepCheckpoints, engine, io.emit);
+  const { budget } = s;
+  const schedule = LR_SCHEDULES[config.lrSchedule];
+  // Seconds trained in this session (pauses excluded); checkpoints record the total so a resume keeps the budget.
+  let trained = 0;
+  const checkpoints = new CheckpointWriter(s.runDir, config.keepCheckpoints, engine, io.emit, () => ({ trainedSeconds: s.elapsedBefore + trained }));
   const started = Date.now();
   let order: ImageRecord[] = [];
   let orderEpoch = -1;
   let secondsPerStep: number | null = null;
   let step = s.startStep;
   let stopped = false;
-  while (step < s.totalSteps) {
+  let outOfTime = false;
+  while (step < budget.totalSteps) {
+    if (budget.expired(trained)) {
+      outOfTime = true;
+      break;
+    }
     if (!(await io.control.between(() => io.emit({ type: 'state', state: 'paused' })))) {
       stopped = true;
       break;
     }
+    const iterationStart = performance.now();
     const epoch = Math.floor(step / s.stepsPerEpoch);
     if (epoch !== orderEpoch) {
       order = epochOrder(s.records, config.seed, epoch);
@@ -237,6 +274,7 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
       images,
       batch.map((r) => r.labels),
       step,
+      scheduledLr(config.lr, schedule, step, budget.totalSteps),
     );
     const seconds = (performance.now() - t0) / 1000;
     secondsPerStep = secondsPerStep === null ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
@@ -248,13 +286,13 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     const progress = {
       type: 'progress' as const,
       step,
-      totalSteps: s.totalSteps,
+      totalSteps: budget.totalSteps,
       epoch,
       epochs: config.epochs,
       phase: result.phase,
       losses,
       imagesPerSecond: batch.length / Math.max(1e-6, secondsPerStep),
-      etaSeconds: secondsPerStep * (s.totalSteps - step),
+      etaSeconds: secondsPerStep * (budget.totalSteps - step),
       numTensors: engine.numTensors(),
       backend: s.backendName,
       elapsedSeconds: (Date.now() - started) / 1000,
@@ -273,10 +311,40 @@ async function trainSteps(s: LoopState): Promise<TrainingResult> {
     const endOfEpoch = step % s.stepsPerEpoch === 0;
     if (step % config.checkpointEvery === 0 || endOfEpoch) await writeFinite(checkpoints, step, epoch);
     if (config.sampleEvery > 0 && step % config.sampleEvery === 0) await emitSamples(s, cache, sampleRecords, step);
+    const iterationSeconds = (performance.now() - iterationStart) / 1000;
+    trained += iterationSeconds;
+    const plan = budget.observe(iterationSeconds, step, trained);
+    if (plan) io.emit({ type: 'log', level: 'info', message: plan });
   }
+  // A budget that ran out (or whose plan the loop reached) ends the run as the budget's.
+  outOfTime ||= !stopped && budget.limiting && step >= budget.totalSteps;
   if (checkpoints.lastStep !== step && step > s.startStep) await writeFinite(checkpoints, step, Math.floor((step - 1) / s.stepsPerEpoch));
-  const reason = stopped ? 'stopped' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
-  return { step, reason, runDir: s.runDir };
+  const reason = stopped ? 'stopped' : outOfTime ? 'time-budget' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
+  const validation = step > 0 ? await validate(s, cache, step) : null;
+  return { step, reason, runDir: s.runDir, validation };
+}
+
+/** Images per prediction batch in the validation. */
+const VALIDATION_BATCH = 16;
+
+/** The val BCE against the label prior, recorded in the run folder; null without a labelled val split. */
+async function validate(s: LoopState, cache: ImageCache, step: number): Promise<Validation | null> {
+  const split = validationSplit(s.index, s.config.trainSplit);
+  if (split === null) {
+    s.io.emit({ type: 'log', level: 'info', message: 'No labelled "val" split: the val BCE against the label prior is not measured.' });
+    return null;
+  }
+  const val = imagesOfSplit(s.index, split).filter((r) => r.labels.length > 0);
+  const K = s.numForeground;
+  let sum = 0;
+  for (let i = 0; i < val.length; i += VALIDATION_BATCH) {
+    const batch = val.slice(i, i + VALIDATION_BATCH);
+    const probs = await s.engine.predict(await Promise.all(batch.map((r) => cache.get(r)))); // [B*K]
+    batch.forEach((r, b) => (sum += imageBce(probs.subarray(b * K, (b + 1) * K), r.labels, K)));
+  }
+  const validation: Validation = { step, split, images: val.length, bce: sum / val.length, prior: labelPriorBce(s.records, val, K), time: new Date().toISOString() };
+  await recordValidation(s.runDir, validation);
+  return validation;
 }
 
 /** The run's outcome when training blows up: nothing of this step is kept, the last checkpoint stands. */

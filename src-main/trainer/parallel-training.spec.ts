@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { initBackend } from '../engine/backend';
 import { readMetrics } from '../runs/run-store';
@@ -22,7 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const config: TrainConfig = { ...QUICK_PRESET, backend: 'wasm', imageSize: 32, batchSize: 4, epochs: 1, locSteps: 2, advSteps: 1, sampleEvery: 0, checkpointEvery: 100 };
+const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, backend: 'wasm', imageSize: 32, batchSize: 4, epochs: 1, locSteps: 2, advSteps: 1, sampleEvery: 0, checkpointEvery: 100 };
 
 async function train(workers: 1 | 2, name: string): Promise<{ messages: TrainerMessage[]; bce: number[] }> {
   const messages: TrainerMessage[] = [];

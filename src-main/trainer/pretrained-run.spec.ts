@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { Classifier } from '../engine/classifier';
 import { makeRng } from '../engine/rng';
 import type { EngineState } from '../engine/types';
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 const config: TrainConfig = {
-  ...QUICK_PRESET,
+  ...SMALL_TRAIN_CONFIG,
   backend: 'wasm',
   imageSize: S,
   batchSize: 4,

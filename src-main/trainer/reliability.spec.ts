@@ -10,7 +10,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { runInfer } from '../cli/infer-run';
 import { runTrain, TrainRunError } from '../cli/train-run';
@@ -24,7 +25,7 @@ import { TrainerSupervisor } from './supervisor';
 
 let root: string;
 let dataset: string;
-const config: TrainConfig = { ...QUICK_PRESET, backend: 'wasm', imageSize: 24, batchSize: 2, epochs: 1, maxSteps: 4, locSteps: 1, advSteps: 1, checkpointEvery: 2, sampleEvery: 0, workers: 1 };
+const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, backend: 'wasm', imageSize: 24, batchSize: 2, epochs: 1, maxSteps: 4, locSteps: 1, advSteps: 1, checkpointEvery: 2, sampleEvery: 0, workers: 1 };
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'eader-reliable-'));

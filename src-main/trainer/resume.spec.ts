@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { checkpointName, listCheckpoints } from '../runs/checkpoints';
 import { readMetrics, readRunRecord } from '../runs/run-store';
@@ -16,7 +17,7 @@ import { writeShapesVoc } from '../testing/shapes-fixture';
 
 let root: string;
 const config: TrainConfig = {
-  ...QUICK_PRESET,
+  ...SMALL_TRAIN_CONFIG,
   backend: 'wasm',
   imageSize: 32,
   batchSize: 4,

@@ -178,5 +178,5 @@ async function trainSegmenterSteps(s: SegmenterLoopState): Promise<TrainingResul
   }
   if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / sampler.stepsPerEpoch));
   const reason = stopped ? 'stopped' : outOfTime || budget.limiting ? 'time-budget' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
-  return { step, reason, runDir: s.runDir };
+  return { step, reason, runDir: s.runDir, validation: null }; // a segmenter's quality is its mIoU (rounds), not a BCE
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import { connectChild, type ChildTransport } from '../processes/channel';
 import { ParentMessage, TrainerMessage as TrainerMessageSchema } from '@shared/trainer-protocol';
@@ -22,7 +22,7 @@ describe('TrainerSupervisor with a real trainer process', () => {
     const supervisor = new TrainerSupervisor(defaultTrainerLauncher(process.env, 'ignore'));
     const seen: TrainerMessage[] = [];
     supervisor.on((m) => seen.push(m));
-    await supervisor.start({ config: { ...QUICK_PRESET, backend: 'cpu' }, datasetRoot: join(dir, 'nope'), runDir: join(dir, 'run'), resume: false });
+    await supervisor.start({ config: { ...SMALL_TRAIN_CONFIG, backend: 'cpu' }, datasetRoot: join(dir, 'nope'), runDir: join(dir, 'run'), resume: false });
     const outcome = await supervisor.outcome;
     expect(seen[0]?.type).toBe('ready');
     expect(outcome).toMatchObject({ kind: 'error', code: 'BAD_DATA' });
@@ -75,7 +75,7 @@ describe('TrainerSupervisor validation', () => {
   it('never sends a start the protocol refuses: the trainer is killed and the outcome names the field', async () => {
     const fake = fakeChannel();
     const supervisor = new TrainerSupervisor(() => fake.channel);
-    const started = supervisor.start({ config: { ...QUICK_PRESET, batchSize: 0 }, datasetRoot: '/d', runDir: '/r', resume: false });
+    const started = supervisor.start({ config: { ...SMALL_TRAIN_CONFIG, batchSize: 0 }, datasetRoot: '/d', runDir: '/r', resume: false });
     fake.emit({ type: 'ready', protocol: 1, pid: 1 });
     await expect(started).rejects.toThrow(/^Refused to send a malformed message to the trainer process \(at config\.batchSize: /);
     expect(fake.sent).toEqual([]);
@@ -85,7 +85,7 @@ describe('TrainerSupervisor validation', () => {
   it('sends start only after ready, and nothing after exit', async () => {
     const fake = fakeChannel();
     const supervisor = new TrainerSupervisor(() => fake.channel);
-    const started = supervisor.start({ config: QUICK_PRESET, datasetRoot: '/d', runDir: '/r', resume: false });
+    const started = supervisor.start({ config: SMALL_TRAIN_CONFIG, datasetRoot: '/d', runDir: '/r', resume: false });
     supervisor.pause();
     expect(fake.sent).toEqual([{ type: 'pause' }]);
     fake.emit({ type: 'ready', protocol: 1, pid: 1 });

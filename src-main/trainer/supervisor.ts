@@ -5,7 +5,8 @@
  * only validated reports (a malformed one becomes a warning), and turns an exit without `finished`
  * into an outcome: a trainer that dies (GPU out of memory, kill -9) never takes the parent with it.
  */
-import type { FinishReason, ParentMessage, StartCommand, StartSegmenterCommand, TrainerErrorCode, TrainerMessage } from '@shared/trainer-protocol';
+import type { ParentMessage, StartCommand, StartSegmenterCommand, TrainerErrorCode, TrainerMessage } from '@shared/trainer-protocol';
+import type { FinishReason, Validation } from '@shared/domain/validation';
 import { describeExit, type ChildChannel, type ChildExit } from '../processes/channel';
 import { ProtocolError } from '../processes/protocol-error';
 
@@ -15,7 +16,7 @@ export type TrainerChannel = ChildChannel<ParentMessage, TrainerMessage>;
 export type TrainerLauncher = () => TrainerChannel;
 
 export type TrainerOutcome =
-  | { kind: 'finished'; step: number; reason: FinishReason; runDir: string }
+  | { kind: 'finished'; step: number; reason: FinishReason; runDir: string; validation: Validation | null }
   | { kind: 'error'; code: TrainerErrorCode; message: string; step: number | null }
   | { kind: 'crashed'; exitCode: number | null; signal: string | null; message: string };
 
@@ -122,8 +123,8 @@ export class TrainerSupervisor {
 
   private describeExit(exit: ChildExit): TrainerOutcome {
     if (this.finished) {
-      const { step, reason, runDir } = this.finished;
-      return { kind: 'finished', step, reason, runDir };
+      const { step, reason, runDir, validation } = this.finished;
+      return { kind: 'finished', step, reason, runDir, validation };
     }
     if (this.lastError) {
       const { code: errorCode, message, step } = this.lastError;

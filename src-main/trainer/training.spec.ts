@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import { runEval } from '../cli/eval-run';
 import { runInfer } from '../cli/infer-run';
 import { initBackend } from '../engine/backend';
@@ -30,13 +31,13 @@ afterAll(async () => {
 
 describe('training', () => {
   it('restores weights, optimizer state and step exactly from a checkpoint', async () => {
-    const config: TrainConfig = { ...QUICK_PRESET, imageSize: 24, batchSize: 2, locSteps: 1, advSteps: 1 };
+    const config: TrainConfig = { ...SMALL_TRAIN_CONFIG, imageSize: 24, batchSize: 2, locSteps: 1, advSteps: 1 };
     const a = await createEngine(config, 2);
     const b = await createEngine(config, 2);
     try {
-      for (let s = 0; s < 3; s++) await a.trainStep([image(s), image(s + 1)], [[1], [1, 2]], s);
+      for (let s = 0; s < 3; s++) await a.trainStep([image(s), image(s + 1)], [[1], [1, 2]], s, config.lr);
       // b drifts elsewhere first, so only the checkpoint can make it equal to a.
-      for (let s = 0; s < 2; s++) await b.trainStep([image(s + 20), image(s + 30)], [[2], [2]], s);
+      for (let s = 0; s < 2; s++) await b.trainStep([image(s + 20), image(s + 30)], [[2], [2]], s, config.lr);
       expect(Array.from((await b.exportState(2)).tensors[0]!.data)).not.toEqual(Array.from((await a.exportState(3)).tensors[0]!.data));
       const saved = await a.exportState(3);
       const info = await writeCheckpoint(join(root, 'ckpt'), { step: 3, epoch: 0, score: null, tensors: saved.tensors, extra: saved.extra });
@@ -49,8 +50,8 @@ describe('training', () => {
       restored.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(saved.tensors[i]!.data)));
       // The next step (an adversary step, then a localizer step) is identical on both.
       for (const s of [3, 4]) {
-        const ra = await a.trainStep([image(7), image(8)], [[2], [1]], s);
-        const rb = await b.trainStep([image(7), image(8)], [[2], [1]], s);
+        const ra = await a.trainStep([image(7), image(8)], [[2], [1]], s, config.lr);
+        const rb = await b.trainStep([image(7), image(8)], [[2], [1]], s, config.lr);
         expect(rb).toEqual(ra);
       }
     } finally {
@@ -64,7 +65,7 @@ describe('training', () => {
     await writeShapesVoc(data, { train: 24, val: 6, seed: 11 });
     const runDir = join(root, 'run');
     const config: TrainConfig = {
-      ...QUICK_PRESET,
+      ...SMALL_TRAIN_CONFIG,
       backend: 'wasm',
       imageSize: 48,
       batchSize: 8,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PseudoRenderSettings } from './pseudo-view';
+import { bestThreshold, PseudoRenderSettings } from './pseudo-view';
 
 describe('PseudoRenderSettings', () => {
   it('defaults to the plain rule without ignore band', () => {
@@ -17,5 +17,13 @@ describe('PseudoRenderSettings', () => {
     expect(PseudoRenderSettings.parse({ ignoreBand: { low: 0.05, high: 0.3 } }).ignoreBand).toEqual({ low: 0.05, high: 0.3 });
     expect(PseudoRenderSettings.safeParse({ ignoreBand: { low: 0.3, high: 0.3 } }).success).toBe(false);
     expect(PseudoRenderSettings.safeParse({ ignoreBand: { low: 0.1, high: 1.2 } }).success).toBe(false);
+  });
+});
+
+describe('the threshold chosen by the sweep', () => {
+  it('is the threshold of the highest mIoU (the first of equals), skipping unscored ones', () => {
+    expect(bestThreshold([{ threshold: 0.1, miou: 0.2 }, { threshold: 0.2, miou: null }, { threshold: 0.3, miou: 0.41 }, { threshold: 0.4, miou: 0.41 }, { threshold: 0.5, miou: 0.3 }])).toEqual({ threshold: 0.3, miou: 0.41 });
+    expect(bestThreshold([{ threshold: 0.3, miou: null }])).toBeNull();
+    expect(bestThreshold([])).toBeNull();
   });
 });

@@ -128,13 +128,27 @@ export const PseudoEvalResult = z.object({
   classes: z.array(z.string()),
   /** Row-major counts[gt * n + pred]. */
   confusion: z.array(z.number()),
-  /** mIoU against the threshold, from the cache (the refinement is not applied in the sweep). */
+  /** mIoU against the threshold, from the cache, with the refiner when its cams do not depend on the threshold (none, par); a bilateral refinement is left out of the sweep. */
   sweep: z.array(z.object({ threshold: z.number(), miou: z.number().nullable() })),
+  /** The refiner the sweep applied (none when the chosen one depends on the threshold). */
+  sweepRefine: RefinerName.default('none'),
+  /** The sweep's best threshold against the ground truth (bestThreshold), shown on the sweep plot; null without a score. */
+  bestThreshold: z.object({ threshold: z.number(), miou: z.number() }).nullable().default(null),
   /** Where it was stored (relative to the run folder), or null. */
   file: z.string().nullable(),
   seconds: z.number(),
 });
 export type PseudoEvalResult = z.infer<typeof PseudoEvalResult>;
+
+/**
+ * The background threshold chosen by the sweep: the one with the highest mIoU against the ground
+ * truth (the first of equals). "Threshold matters" (AMN, CVPR'22): it is the most sensitive knob.
+ */
+export function bestThreshold(sweep: readonly { threshold: number; miou: number | null }[]): { threshold: number; miou: number } | null {
+  let best: { threshold: number; miou: number } | null = null;
+  for (const { threshold, miou } of sweep) if (miou !== null && Number.isFinite(miou) && (best === null || miou > best.miou)) best = { threshold, miou };
+  return best;
+}
 
 export const QueueSignalName = z.enum(['instability', 'entropy', 'margin', 'area', 'confidence']);
 export const PseudoQueueItem = z.object({

@@ -57,6 +57,13 @@ export interface IntOrNullSetting<C extends SettingConsumer = SettingConsumer> e
   nullWord: string;
   schema: z.ZodNullable<z.ZodNumber>;
 }
+export interface FloatOrNullSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C>, NumberBounds {
+  kind: 'float-or-null';
+  default: number | null;
+  /** What null means, as the CLI spells it and the form shows it ("none"). */
+  nullWord: string;
+  schema: z.ZodNullable<z.ZodNumber>;
+}
 export interface FloatSetting<C extends SettingConsumer = SettingConsumer> extends Declared<C>, NumberBounds {
   kind: 'float';
   default: number;
@@ -127,6 +134,9 @@ export function float<C extends SettingConsumer>(spec: Spec<FloatSetting<C>, C>)
 export function floatOrNull<C extends SettingConsumer>(spec: Spec<FloatOrNullSetting<C>, C>): FloatOrNullSetting<C> {
   return { ...spec, kind: 'float-or-null', schema: numberSchema(spec, false).nullable() };
 }
+
+/** The numeric kinds whose value may be null (spelt with their nullWord). */
+export const isNullableNumber = (s: Setting): s is IntOrNullSetting | FloatOrNullSetting => s.kind === 'int-or-null' || s.kind === 'float-or-null';
 
 export function choice<E extends z.ZodEnum, C extends SettingConsumer>(schema: E, spec: Spec<ChoiceSetting<E, C>, C>): ChoiceSetting<E, C> {
   return { ...spec, kind: 'choice', options: schema.options as unknown as readonly z.output<E>[], schema };

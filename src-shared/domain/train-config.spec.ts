@@ -52,7 +52,8 @@ describe('the settings table', () => {
       expect(PRESETS[id]).toEqual({ ...DEFAULTS, ...PRESET_TABLE[id].settings });
       expect(PRESET_TABLE[id].label.length).toBeGreaterThan(0);
     }
-    expect(QUICK_PRESET).toMatchObject({ backbone: 'tiny', adversary: 'tiny', imageSize: 80, optimizer: 'adam' });
+    // The CPU recipe of bench/quality-research.md.
+    expect(QUICK_PRESET).toMatchObject({ backbone: 'tiny', adversary: 'none', imageSize: 48, cropMinScale: 0.5, optimizer: 'adam', lr: 3e-3, lrSchedule: 'one-cycle', timeBudget: 2.5 });
   });
 
   it('declares every setting with a label, a help line and a default its own schema accepts', () => {

@@ -21,13 +21,13 @@
  */
 import { z } from 'zod';
 import { BackendName } from './backend-name';
-import { bool, choice, float, int, intOrNull, text, textOrNull, type Setting } from './setting-kinds';
+import { bool, choice, float, floatOrNull, int, intOrNull, text, textOrNull, type Setting } from './setting-kinds';
 import type { ReleaseKey } from './weights';
 
 // ---------------------------------------------------------------------------------------------
 // names
 
-export const BackboneName = z.enum(['tiny', 'resnet18', 'resnet50', 'resnet101']);
+export const BackboneName = z.enum(['tiny', 'tiny5', 'resnet18', 'resnet50', 'resnet101']);
 export type BackboneName = z.infer<typeof BackboneName>;
 /** The adversary: its own network, "shared" (the localizer classifies the erased image) or "none". */
 export const AdversaryName = z.enum(['none', 'tiny', 'resnet18', 'shared']);
@@ -38,13 +38,16 @@ export const OptimizerName = z.enum(['sgd', 'adam', 'rmsprop']);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 /** The backend a run asks for: "auto" (the best installed) or one by name. */
 export const BackendChoice = z.enum(['auto', ...BackendName.options]);
+/** How the learning rate moves over the planned steps (src-main/engine/lr-schedule.ts). */
+export const LrScheduleName = z.enum(['constant', 'one-cycle']);
+export type LrScheduleName = z.infer<typeof LrScheduleName>;
 export type BackendChoice = z.infer<typeof BackendChoice>;
 
 /**
  * Total stride of each backbone's feature map (the engine's Backbone.stride; a spec checks they
  * agree). A cam needs at least 2×2 feature cells to localise anything, hence imageSize ≥ 2·stride.
  */
-export const BACKBONE_STRIDE: Record<BackboneName, number> = { tiny: 8, resnet18: 32, resnet50: 32, resnet101: 32 };
+export const BACKBONE_STRIDE: Record<BackboneName, number> = { tiny: 8, tiny5: 8, resnet18: 32, resnet50: 32, resnet101: 32 };
 
 // ---------------------------------------------------------------------------------------------
 // the table (the form shows the groups in this order, and each group's settings in table order)
@@ -178,6 +181,13 @@ export const SETTINGS = {
     step: 0.001,
     default: 0.01,
   }),
+  lrSchedule: choice(LrScheduleName, {
+    label: 'Learning-rate schedule',
+    help: 'constant: lr throughout (the reference); one-cycle: a linear warm-up over the first 15 % of the planned steps, then a cosine down to 2 % of lr at the end (the plan is the time budget’s steps when there is one).',
+    group: 'optimisation',
+    consumer: 'trainer',
+    default: 'constant',
+  }),
   momentum: float({
     label: 'Momentum',
     help: 'SGD momentum (PyTorch semantics, dampening 0); ignored by Adam and RMSprop.',
@@ -221,6 +231,18 @@ export const SETTINGS = {
     group: 'optimisation',
     consumer: 'trainer',
     min: 1,
+    nullWord: 'none',
+    default: null,
+  }),
+  timeBudget: floatOrNull({
+    label: 'Time budget (min)',
+    help: 'Train for at most this many minutes (resumed sessions count together): the steps that fit are planned after the first few, the lr schedule runs over them, and the run stops with a checkpoint; none trains for the epochs.',
+    group: 'optimisation',
+    consumer: 'trainer',
+    min: 0,
+    exclusiveMin: true,
+    max: 100_000,
+    step: 0.5,
     nullWord: 'none',
     default: null,
   }),
@@ -446,21 +468,22 @@ export const PRESET_TABLE = {
     weights: { pretrained: ['resnet101', 'resnet50'], adversaryPretrained: ['resnet18'] },
   },
   quick: {
-    label: 'Quick (CPU, 80 px, tiny)',
-    description: 'Tiny networks at 80 px with Adam: minutes on two CPU cores (wasm). For trying the method and the UI, not for final masks.',
+    label: 'Quick (CPU, 48 px, tiny, 2.5 min)',
+    description:
+      'The recipe that learns on two CPU cores in minutes (bench/quality-research.md): the tiny localizer on 48 px crops (min scale 0.5) without an adversary (at this budget it costs more epochs than it gives), Adam at 3e-3 on a one-cycle schedule planned over a 2.5-minute time budget (at most 15 epochs). Infer with PAR (--refine par). `eader demo` trains with it.',
     settings: {
-      imageSize: 80,
-      batchSize: 8,
-      epochs: 3,
+      imageSize: 48,
+      batchSize: 16,
+      epochs: 15,
+      timeBudget: 2.5,
       backbone: 'tiny',
-      adversary: 'tiny',
+      adversary: 'none',
       optimizer: 'adam',
-      lr: 1e-3,
-      locSteps: 20,
-      advSteps: 20,
-      cropMinScale: 0.35,
-      checkpointEvery: 50,
-      sampleEvery: 25,
+      lr: 3e-3,
+      lrSchedule: 'one-cycle',
+      cropMinScale: 0.5,
+      checkpointEvery: 500,
+      sampleEvery: 250,
       cacheMaxSide: 160,
     },
   },

@@ -3,13 +3,14 @@
  * erasure-round samples, and the run history. Pure TypeScript (main side and renderer share it).
  */
 import { z } from 'zod';
-import { FinishReason, TrainerErrorCode } from '../trainer-protocol';
+import { TrainerErrorCode } from '../trainer-protocol';
 import type { LossTerms, SegmenterLossTerms } from './loss-terms';
 import { PresetWeights } from './preset-weights';
 import { SegmenterConfig } from './segmenter-config';
 import { SegmenterLabels } from './segmenter-view';
 import { PresetId, TrainConfig } from './train-config';
 import { RunWeights } from './weights';
+import { FinishReason, Validation } from './validation';
 
 /** Run ids are folder names under the runs root: no separators, no dot-only names. */
 export const RunId = z
@@ -222,7 +223,7 @@ export const TrainingStatusName = z.enum(['idle', 'starting', 'running', 'paused
 export type TrainingStatusName = z.infer<typeof TrainingStatusName>;
 
 export const TrainingOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finished'), reason: FinishReason, step: z.number().int() }),
+  z.object({ kind: z.literal('finished'), reason: FinishReason, step: z.number().int(), validation: Validation.nullable().default(null) }),
   z.object({ kind: z.literal('error'), code: z.union([TrainerErrorCode, z.literal('LAUNCH')]), message: z.string(), step: z.number().int().nullable() }),
   z.object({ kind: z.literal('crashed'), message: z.string(), exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
 ]);
@@ -320,6 +321,8 @@ const summaryBase = {
   status: RunStatus,
   message: z.string().nullable(),
   evals: z.array(RunEval),
+  /** The last val BCE against the label prior (null: never measured — no labelled val split, an older run, a segmenter run). */
+  validation: Validation.nullable(),
 };
 
 export const LocalizerRunSummary = z.object({

@@ -16,7 +16,7 @@ describe('what each network starts from', () => {
   });
 
   it('from the store (and whether the backbone fits) or from a file', () => {
-    expect(weightsPlan({ ...QUICK_PRESET, pretrained: 'my-tiny', adversaryPretrained: '/w/t.pth' }, [tiny])).toEqual([
+    expect(weightsPlan({ ...QUICK_PRESET, adversary: 'tiny', pretrained: 'my-tiny', adversaryPretrained: '/w/t.pth' }, [tiny])).toEqual([
       { network: 'localizer', backbone: 'tiny', kind: 'store', entry: tiny, fits: true },
       { network: 'adversary', backbone: 'tiny', kind: 'file', path: '/w/t.pth' },
     ]);

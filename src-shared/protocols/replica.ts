@@ -70,8 +70,11 @@ export const ToReplica = z.discriminatedUnion('type', [
     .strict()
     .refine((m) => m.images.length === product(m.imageShape), { path: ['images'], message: 'image values do not fit imageShape' })
     .refine((m) => m.imageShape[0] > 0 && m.labels.length % m.imageShape[0] === 0, { path: ['labels'], message: 'labels do not fit the batch' }),
-  /** Apply the summed gradients of `phase`; answer with the checksum when asked. */
-  z.object({ type: z.literal('apply'), id, phase: ReplicaPhase, grads: ReplicaGradients.nullable(), checksum: z.boolean() }).strict(),
+  /**
+   * Apply the summed gradients of `phase` at learning rate `lr` (the master's, from the run's
+   * schedule: the worker does not plan it); answer with the checksum when asked.
+   */
+  z.object({ type: z.literal('apply'), id, phase: ReplicaPhase, grads: ReplicaGradients.nullable(), lr: z.number().positive(), checksum: z.boolean() }).strict(),
   /** Answer with the checksum (as an `applied` answer). */
   z.object({ type: z.literal('checksum'), id }).strict(),
   /** Re-synchronise: take the master's whole state. */

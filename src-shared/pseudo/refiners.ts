@@ -6,14 +6,19 @@
  *
  *   none       the cams as they are: the DESIGN §1 rule alone
  *   bilateral  mean-field smoothing with a bilateral kernel over the image (refine.ts); scores
+ *   par        pixel-adaptive refinement (AFA / ToCo, par.ts): the cams diffused along the image's
+ *              colour affinities, divided by PAR's gain so they threshold like raw cams; cams. PAR
+ *              commutes with the threshold, so its cams are computed once per image and reused
+ *              for every threshold (the sweep, the preview's slider).
  *
  * Adding a refiner (PAR, the affinity random walk) is one entry in REFINER_NAMES and REFINERS; the
  * settings schema, `eader infer --refine`, the app's picker and the renderer's previews follow.
  * Pure TypeScript, shared by the main side and the renderer.
  */
+import { parRefineCams } from './par';
 import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
 
-export const REFINER_NAMES = ['none', 'bilateral'] as const;
+export const REFINER_NAMES = ['none', 'bilateral', 'par'] as const;
 export type RefinerName = (typeof REFINER_NAMES)[number];
 
 export interface RefineInput {
@@ -41,6 +46,8 @@ export interface Refiner {
   name: RefinerName;
   /** One line for the CLI's help and the app's picker. */
   summary: string;
+  /** Its result does not depend on `threshold`: it may be computed once per image and reused for every threshold. */
+  thresholdFree: boolean;
   refine(input: RefineInput, rule: (cams: readonly Float32Array[]) => Uint8Array): Refined;
 }
 
@@ -48,16 +55,27 @@ export const REFINERS: Record<RefinerName, Refiner> = {
   none: {
     name: 'none',
     summary: 'no refinement: the threshold rule on the cams',
+    thresholdFree: true,
     refine: (input) => ({ kind: 'cams', cams: input.cams }),
   },
   bilateral: {
     name: 'bilateral',
     summary: 'dense-CRF-style mean-field smoothing with a bilateral kernel: boundaries follow the image',
+    thresholdFree: false,
     refine(input, rule) {
       // Only the classes the plain rule put somewhere may appear: refinement never adds a class.
       const present = new Set(rule(input.cams));
       const keep = input.classes.map((c) => present.has(c));
       return { kind: 'scores', planes: meanFieldRefine(input.cams, input.guide, input.width, input.height, input.threshold, keep, input.bilateral ?? DEFAULT_REFINE) };
+    },
+  },
+  par: {
+    name: 'par',
+    summary: 'pixel-adaptive refinement (PAR, AFA/ToCo): the cams spread along the image’s colour edges, at the cams’ size; the best default for cams from scratch',
+    thresholdFree: true,
+    refine(input) {
+      // The image's own classes only (the cams given), each refined inside the grid: PAR never adds a class.
+      return { kind: 'cams', cams: parRefineCams(input.cams, input.guide, input.width, input.height) };
     },
   },
 };

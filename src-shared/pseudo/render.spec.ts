@@ -83,6 +83,60 @@ describe('refinement', () => {
   });
 });
 
+describe('PAR as a refiner', () => {
+  let seed = 7;
+  const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+
+  it('never adds a class: its labels ⊆ the image’s classes and ⊆ the unrefined labels, and it writes exactly the mask’s pixels', () => {
+    for (let trial = 0; trial < 12; trial++) {
+      const w = 10 + (trial % 4);
+      const h = 7 + (trial % 3);
+      const classes = [2, 5, 9].slice(0, 1 + (trial % 3));
+      // Some cams stay below the threshold everywhere: that class must not appear after PAR either.
+      const planes = classes.map((_, k) => Array.from({ length: w * h }, () => (k === 1 ? 0.25 * rand() : rand() ** 2)));
+      const guide = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
+      const g = grid(w, h, classes, planes, guide);
+      const threshold = 0.3 + 0.3 * rand();
+      const size = { width: 2 * w + 1, height: 2 * h - 1 }; // the image is larger than the grid
+      const before = labelSet(renderPseudoMask(g, { threshold, refine: 'none', keepLargest: false }, size));
+      const mask = renderPseudoMask(g, { threshold, refine: 'par', keepLargest: false }, size);
+      expect(mask.length).toBe(size.width * size.height);
+      for (const label of labelSet(mask)) {
+        expect(classes).toContain(label);
+        expect(before.has(label)).toBe(true);
+      }
+      expect(renderPseudoMask(g, { threshold, refine: 'par', keepLargest: false }).length).toBe(w * h);
+    }
+  });
+
+  it('moves a blurred boundary onto the image’s edge', () => {
+    // 16×4: the image is dark on x < 8 and bright on x ≥ 8; the cam ramps from 1 at x = 0 to 0 at x = 15,
+    // so the plain rule at 0.3 cuts at x ≈ 10.5, past the edge. PAR pulls the cut back to the edge.
+    const w = 16;
+    const h = 4;
+    const cam = Array.from({ length: w * h }, (_, i) => 1 - (i % w) / (w - 1));
+    const guide = Uint8Array.from({ length: w * h * 3 }, (_, i) => (Math.floor(i / 3) % w < 8 ? 20 : 230));
+    const g = grid(w, h, [3], [cam], guide);
+    const row = (m: Uint8Array): number[] => Array.from(m.subarray(w, 2 * w));
+    const plain = row(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false }));
+    const par = row(renderPseudoMask(g, { threshold: 0.3, refine: 'par', keepLargest: false }));
+    expect(plain.lastIndexOf(3)).toBeGreaterThan(8);
+    expect(par.lastIndexOf(3)).toBe(7);
+    expect(par.slice(0, 8)).toEqual(new Array(8).fill(3));
+  });
+
+  it('is computed once per image for every threshold, and never reused for another image', () => {
+    const make = () => grid(9, 6, [1, 4], [0, 1].map(() => Array.from({ length: 54 }, () => rand())), Uint8Array.from({ length: 162 }, () => Math.floor(rand() * 256)));
+    const a = make();
+    const b = { ...make(), width: 9, height: 6 };
+    const fresh = (g: CamGrid, threshold: number) => renderPseudoMask({ ...g }, { threshold, refine: 'par', keepLargest: false }); // a copy: never cached
+    for (const threshold of [0.2, 0.4, 0.6]) {
+      expect(Array.from(renderPseudoMask(a, { threshold, refine: 'par', keepLargest: false }))).toEqual(Array.from(fresh(a, threshold)));
+      expect(Array.from(renderPseudoMask(b, { threshold, refine: 'par', keepLargest: false }))).toEqual(Array.from(fresh(b, threshold)));
+    }
+  });
+});
+
 describe('cam grid helpers', () => {
   it('caps the grid at the longest side and keeps small images as they are', () => {
     expect(gridSize(500, 375, 256)).toEqual({ width: 256, height: 192 });
@@ -98,7 +152,7 @@ describe('cam grid helpers', () => {
 
 describe('refiners', () => {
   it('are a registry: every name has a refiner of that name, and `none` is the plain rule', () => {
-    expect(REFINER_NAMES).toEqual(['none', 'bilateral']);
+    expect(REFINER_NAMES).toEqual(['none', 'bilateral', 'par']);
     for (const name of REFINER_NAMES) expect(REFINERS[name].name).toBe(name);
     const g = grid(3, 2, [2, 3], [[0.9, 0.1, 0.5, 0.2, 0.6, 0.95], [0.1, 0.8, 0.6, 0.1, 0.7, 0.2]]);
     const n = 6;

@@ -15,7 +15,7 @@
 import { VOID_LABEL } from '../domain/dataset';
 import { dequantise, dequantiseBackground, resizePlanes, type CamGrid } from './cam-grid';
 import type { RefineOptions } from './refine';
-import { REFINERS, type RefinerName } from './refiners';
+import { REFINERS, type Refined, type RefinerName } from './refiners';
 
 export const BACKGROUND_SCORE = 1e-5;
 
@@ -131,6 +131,21 @@ export function applyIgnoreBand(mask: Uint8Array, cams: readonly Float32Array[],
   return mask;
 }
 
+/** The last threshold-free refinement (PAR): the sweep and the preview's slider ask for the same grid at many thresholds. */
+let lastRefined: { grid: CamGrid; refine: RefinerName; refined: Refined } | null = null;
+
+function refineGrid(grid: CamGrid, cams: Float32Array[], settings: RenderSettings): Refined {
+  const refiner = REFINERS[settings.refine];
+  if (refiner.thresholdFree && lastRefined?.grid === grid && lastRefined.refine === settings.refine) return lastRefined.refined;
+  const { width: w, height: h } = grid;
+  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
+    ruleMask(c, grid.classes, w * h, settings.threshold),
+  );
+  // 'none' returns the grid's own planes (nothing to save); the others are kept for the next threshold.
+  if (refiner.thresholdFree && refined.kind === 'cams' && refined.cams !== cams) lastRefined = { grid, refine: settings.refine, refined };
+  return refined;
+}
+
 /** The pseudo-mask of a cam grid at `size` (default the grid's own size). */
 export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: { width: number; height: number } = grid): Uint8Array {
   const n = size.width * size.height;
@@ -146,13 +161,10 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
     if (settings.ignoreBand) applyIgnoreBand(mask, planes, settings.ignoreBand);
     return mask;
   }
-  const refiner = REFINERS[settings.refine];
   if (settings.refine !== 'none' && grid.guide.length !== w * h * 3) {
     throw new Error(`the ${settings.refine} refiner needs the guide image (${w}×${h}×3 bytes), got ${grid.guide.length} bytes`);
   }
-  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
-    ruleMask(c, grid.classes, w * h, settings.threshold),
-  );
+  const refined = refineGrid(grid, cams, settings);
   const resizedCams = refined.kind === 'cams' && refined.cams === cams ? toSize(cams) : null;
   let mask =
     refined.kind === 'cams'

@@ -115,7 +115,7 @@ export class DataParallelTrainer {
     const every = this.options.checkEvery ?? 50;
     const check = every > 0 && (this.model.globalStep + 1) % every === 0;
     // Post first (a copy: the master still needs the arrays) so that both replicas apply at once.
-    const applied = replica.apply(mine.phase, grads, check, false);
+    const applied = replica.apply(mine.phase, grads, this.model.learningRate(mine.phase), check, false);
     this.model.applyGradients(mine.phase, grads);
     this.stats.parallelSteps += 1;
     const expected = check ? await this.model.trainableChecksum() : null;

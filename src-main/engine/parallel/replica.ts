@@ -66,9 +66,9 @@ export class WorkerReplica {
     });
   }
 
-  /** Apply summed gradients (their buffers move to the worker unless `transfer` is false); resolves to the checksum if asked. */
-  apply(phase: Phase, grads: PlainGradients | null, checksum: boolean, transfer = true): Promise<number | null> {
-    return this.request({ type: 'apply', phase, grads, checksum }, transfer ? gradientBuffers(grads) : []).then((m) => (m.type === 'applied' ? m.checksum : null));
+  /** Apply summed gradients at `lr` (their buffers move to the worker unless `transfer` is false); resolves to the checksum if asked. */
+  apply(phase: Phase, grads: PlainGradients | null, lr: number, checksum: boolean, transfer = true): Promise<number | null> {
+    return this.request({ type: 'apply', phase, grads, lr, checksum }, transfer ? gradientBuffers(grads) : []).then((m) => (m.type === 'applied' ? m.checksum : null));
   }
 
   /** The worker's trainableChecksum(). */

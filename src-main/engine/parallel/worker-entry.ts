@@ -56,6 +56,7 @@ async function handle(msg: ToReplica): Promise<void> {
       }
       case 'apply': {
         const m = ready();
+        m.setLearningRate(() => msg.lr);
         m.applyGradients(msg.phase, msg.grads);
         reply({ type: 'applied', id: msg.id, checksum: msg.checksum ? await m.trainableChecksum() : null });
         return;

@@ -14,7 +14,7 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   step?: number;
-  /** For int-or-null and text-or-null fields: what an empty field means ("none", "auto"). */
+  /** For int-or-null, float-or-null and text-or-null fields: what an empty field means ("none", "auto"). */
   nullWord?: string;
   /** For weights fields: the setting naming the network they load into (the form offers the store's entries). */
   weightsFor?: SettingKey;
@@ -29,12 +29,12 @@ function field(key: SettingKey): FieldSpec {
   const s: Setting = SETTINGS[key];
   const spec: FieldSpec = { key, label: s.label, kind: s.kind, help: s.help };
   if (s.kind === 'choice') spec.options = s.options.map(String);
-  if (s.kind === 'int' || s.kind === 'int-or-null' || s.kind === 'float') {
+  if (s.kind === 'int' || s.kind === 'int-or-null' || s.kind === 'float' || s.kind === 'float-or-null') {
     spec.min = s.min;
     if (s.max !== undefined) spec.max = s.max;
     if (s.step !== undefined) spec.step = s.step;
   }
-  if (s.kind === 'int-or-null' || s.kind === 'text-or-null') spec.nullWord = s.nullWord;
+  if (s.kind === 'int-or-null' || s.kind === 'float-or-null' || s.kind === 'text-or-null') spec.nullWord = s.nullWord;
   if (s.kind === 'text-or-null' && s.weightsFor) spec.weightsFor = s.weightsFor as SettingKey;
   return spec;
 }

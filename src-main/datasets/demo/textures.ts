@@ -90,3 +90,40 @@ export function fillTexture(rng: Rng, background: Colour, size: number): Texture
   if (kind === 0) return () => a;
   return kind === 1 ? gradient(rng, a, b, size) : stripes(rng, a, b);
 }
+
+/**
+ * Clutter: up to `max` thin strokes (straight or bent once, 1–2.5 px wide, random colours) drawn
+ * over a background. They are background in the mask: the net must learn to ignore them.
+ */
+export function withStrokes(base: Texture, rng: Rng, width: number, height: number, max: number): Texture {
+  const side = Math.min(width, height);
+  const segments: { ax: number; ay: number; bx: number; by: number; half: number; colour: Colour; box: [number, number, number, number] }[] = [];
+  const count = rng.int(0, max);
+  for (let s = 0; s < count; s++) {
+    const colour = randomColour(rng);
+    const half = rng.float(0.5, 1.25);
+    let ax = rng.float(0, width);
+    let ay = rng.float(0, height);
+    const bends = rng.int(1, 2);
+    for (let b = 0; b < bends; b++) {
+      const angle = rng.float(0, Math.PI * 2);
+      const length = rng.float(0.12, 0.35) * side;
+      const bx = ax + Math.cos(angle) * length;
+      const by = ay + Math.sin(angle) * length;
+      const box: [number, number, number, number] = [Math.min(ax, bx) - half, Math.min(ay, by) - half, Math.max(ax, bx) + half, Math.max(ay, by) + half];
+      segments.push({ ax, ay, bx, by, half, colour, box });
+      [ax, ay] = [bx, by];
+    }
+  }
+  if (segments.length === 0) return base;
+  return (x, y) => {
+    for (const g of segments) {
+      if (x < g.box[0] || y < g.box[1] || x > g.box[2] || y > g.box[3]) continue;
+      const dx = g.bx - g.ax;
+      const dy = g.by - g.ay;
+      const t = Math.max(0, Math.min(1, ((x - g.ax) * dx + (y - g.ay) * dy) / (dx * dx + dy * dy || 1)));
+      if (Math.hypot(x - g.ax - t * dx, y - g.ay - t * dy) <= g.half) return g.colour;
+    }
+    return base(x, y);
+  };
+}

@@ -1,11 +1,29 @@
 /**
- * Render one demo sample: a textured background with 1–3 rotated shapes, the RGB pixels
- * (2×2 supersampled edges, light sensor noise), and the class mask with a thin void band on
- * every object outline, as in VOC's SegmentationClass.
+ * Render one demo sample: a textured background (optionally with clutter strokes) with 1–3
+ * rotated shapes, the RGB pixels (2×2 supersampled edges, light sensor noise), and the class mask
+ * with a thin void band on every object outline, as in VOC's SegmentationClass. A DemoSpec sets
+ * the image and shape sizes; CLASSIC_SPEC is the committed resources/demo set's.
  */
 import { createRng, itemSeed, type Rng } from './rng';
 import { SHAPE_CLASSES, type ShapeClass, insideShape } from './shapes';
-import { backgroundTexture, fillTexture, type Texture } from './textures';
+import { backgroundTexture, fillTexture, withStrokes, type Texture } from './textures';
+
+export interface DemoSpec {
+  /** Width and height are drawn independently from [minSide, maxSide]. */
+  minSide: number;
+  maxSide: number;
+  /** Smallest shape radius in px; the largest as a fraction of the shorter side (one shape / several). */
+  minRadius: number;
+  maxRadiusOne: number;
+  maxRadiusMany: number;
+  /** Visible pixels every shape keeps at least (and ≥ 60% of its own area). */
+  minVisible: number;
+  /** Up to this many clutter strokes on the background (0: none). */
+  clutter: number;
+}
+
+/** The committed 300-image set (resources/demo): 96–128 px, no clutter. */
+export const CLASSIC_SPEC: DemoSpec = { minSide: 96, maxSide: 128, minRadius: 13, maxRadiusOne: 0.36, maxRadiusMany: 0.27, minVisible: 60, clutter: 0 };
 
 export const VOID = 255;
 
@@ -53,12 +71,12 @@ function topObjectAt(objects: readonly DemoObject[], x: number, y: number): numb
   return -1;
 }
 
-function placeObjects(rng: Rng, width: number, height: number, background: [number, number, number]): DemoObject[] {
+function placeObjects(rng: Rng, width: number, height: number, background: [number, number, number], spec: DemoSpec): DemoObject[] {
   const count = rng.pick([1, 1, 1, 2, 2, 2, 3, 3]);
   const allowOverlap = rng.next() < 0.25;
   const objects: DemoObject[] = [];
   for (let tries = 0; objects.length < count && tries < 60; tries++) {
-    const radius = rng.float(13, Math.min(width, height) * (count === 1 ? 0.36 : 0.27));
+    const radius = rng.float(spec.minRadius, Math.min(width, height) * (count === 1 ? spec.maxRadiusOne : spec.maxRadiusMany));
     const margin = radius * 0.75;
     const cx = rng.float(margin, width - margin);
     const cy = rng.float(margin, height - margin);
@@ -83,34 +101,38 @@ function objectMap(objects: readonly DemoObject[], width: number, height: number
   return ids;
 }
 
-/** Every object must stay well visible (≥ 60% of its own area and ≥ 60 px) after occlusion. */
-function visibleEnough(objects: readonly DemoObject[], ids: Int8Array, width: number): boolean {
+/** Every object must stay well visible (≥ 60% of its own area and ≥ minVisible px) after occlusion. */
+function visibleEnough(objects: readonly DemoObject[], ids: Int8Array, width: number, minVisible: number): boolean {
+  const height = ids.length / width;
   return objects.every((o, k) => {
-    let own = 0;
     let visible = 0;
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] === k) visible++;
-      if (topObjectAt([o], (i % width) + 0.5, Math.floor(i / width) + 0.5) === 0) own++;
-    }
-    return visible >= 60 && visible >= 0.6 * own;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === k) visible++;
+    // The shape's own area: only pixels within its radius can be inside it.
+    let own = 0;
+    const [x0, x1] = [Math.max(0, Math.floor(o.cx - o.radius - 1)), Math.min(width - 1, Math.ceil(o.cx + o.radius + 1))];
+    const [y0, y1] = [Math.max(0, Math.floor(o.cy - o.radius - 1)), Math.min(height - 1, Math.ceil(o.cy + o.radius + 1))];
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (topObjectAt([o], x + 0.5, y + 0.5) === 0) own++;
+    return visible >= minVisible && visible >= 0.6 * own;
   });
 }
 
-export function renderDemoSample(seed: number, index: number): DemoSample {
+export function renderDemoSample(seed: number, index: number, spec: DemoSpec = CLASSIC_SPEC): DemoSample {
   const rng = createRng(itemSeed(seed, index));
-  const width = rng.int(96, 128);
-  const height = rng.int(96, 128);
-  const { texture: background, mean } = backgroundTexture(rng, Math.max(width, height));
-  let objects = placeObjects(rng, width, height, mean);
+  const width = rng.int(spec.minSide, spec.maxSide);
+  const height = rng.int(spec.minSide, spec.maxSide);
+  const { texture: plain, mean } = backgroundTexture(rng, Math.max(width, height));
+  let objects = placeObjects(rng, width, height, mean, spec);
   let ids = objectMap(objects, width, height);
-  for (let attempt = 0; attempt < 20 && (objects.length === 0 || !visibleEnough(objects, ids, width)); attempt++) {
-    objects = placeObjects(rng, width, height, mean);
+  for (let attempt = 0; attempt < 20 && (objects.length === 0 || !visibleEnough(objects, ids, width, spec.minVisible)); attempt++) {
+    objects = placeObjects(rng, width, height, mean, spec);
     ids = objectMap(objects, width, height);
   }
   if (objects.length === 0) throw new Error(`demo sample ${index}: could not place any object`);
 
   const rgb = new Uint8Array(width * height * 3);
   const noise = rng.float(3, 10);
+  // Clutter draws its numbers after the classic ones, so CLASSIC_SPEC renders what it always did.
+  const background = spec.clutter > 0 ? withStrokes(plain, rng, width, height, spec.clutter) : plain;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const sum = [0, 0, 0];

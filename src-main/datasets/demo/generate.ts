@@ -2,7 +2,7 @@
  * Generate the bundled demo dataset, deterministically from a seed, in the Pascal VOC layout
  * (voc-writer.ts): JPEGImages, Annotations, SegmentationClass, ImageSets, classes.txt.
  */
-import { renderDemoSample } from './render';
+import { CLASSIC_SPEC, renderDemoSample, type DemoSpec } from './render';
 import { SHAPE_CLASSES } from './shapes';
 import { DATASET_NAME } from './voc-files';
 import { encodeJpeg, writeVocDataset } from './voc-writer';
@@ -18,6 +18,8 @@ export interface DemoOptions {
   seed?: number;
   train?: number;
   val?: number;
+  /** Image and shape sizes, clutter (default CLASSIC_SPEC, the committed set's). */
+  spec?: DemoSpec;
   /** Skip JPEG encoding (tests that only compare masks and XML). */
   writeImages?: boolean;
 }
@@ -42,7 +44,7 @@ export async function generateDemoDataset(options: DemoOptions): Promise<string>
     ids: Array.from({ length: train + val }, (_, i) => demoId(i)),
     train,
     render: (i) => {
-      const sample = renderDemoSample(seed, i);
+      const sample = renderDemoSample(seed, i, options.spec ?? CLASSIC_SPEC);
       return { ...sample, objects: sample.objects.map((o) => ({ name: o.shape, box: o.box, truncated: o.truncated })) };
     },
     jpegQuality: JPEG_QUALITY,

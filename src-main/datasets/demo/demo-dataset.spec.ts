@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetIndex } from '@shared/domain/dataset';
-import { decodeImage } from '../../src-main/datasets/image-io';
-import { loadGtMask, loadImage } from '../../src-main/datasets/load';
-import { readVocDataset } from '../../src-main/datasets/voc';
+import { decodeImage } from '../image-io';
+import { loadGtMask, loadImage } from '../load';
+import { readVocDataset } from '../voc';
 import { DEMO_CLASSES, DEMO_TRAIN, DEMO_VAL, demoId, generateDemoDataset } from './generate';
 import { renderDemoSample } from './render';
 
-const committedRoot = resolve(__dirname, '../../resources/demo');
+const committedRoot = resolve(__dirname, '../../../resources/demo');
 const committed = join(committedRoot, 'VOCdevkit', 'VOC2012');
 const tmp = mkdtempSync(join(tmpdir(), 'eader-demo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

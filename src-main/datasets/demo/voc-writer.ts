@@ -7,7 +7,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { encodeIndexedPng } from '../../src-main/codecs/indexed-png';
+import { encodeIndexedPng } from '../../codecs/indexed-png';
 import { annotationXml, listText, type VocObject } from './voc-files';
 
 export interface GeneratedSample {
