@@ -1,27 +1,27 @@
-import { linkSync, mkdtempSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCocoScale, type GeneratedCoco } from '../../scripts/bench/coco-scale';
 import { openDataset } from './open-dataset';
-import { datasetFingerprint, readIndexSnapshot, SNAPSHOT_FORMAT, writeIndexSnapshot } from './index-snapshot';
+import { backdateTree } from '../testing/backdate';
+import { datasetFingerprint, QUIET_MS, readIndexSnapshot, SNAPSHOT_FORMAT, writeIndexSnapshot } from './index-snapshot';
 import type { DatasetIndex } from '@shared/domain/dataset';
 
 let coco: GeneratedCoco;
 let index: DatasetIndex;
-let scannedAt: number;
 
 beforeAll(async () => {
   coco = await generateCocoScale(join(mkdtempSync(join(tmpdir(), 'eader-snap-')), 'coco'), 24, () => undefined);
-  scannedAt = Date.now();
+  backdateTree(coco.root); // a dataset quiet for an hour
   index = await openDataset(coco.root);
 });
 
 /** A fresh snapshot of the dataset as it is now (each test puts back what it changed), in a fresh project folder. */
 async function snapshotNow(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'eader-snap-project-')), 'dataset-index.json');
-  await new Promise((r) => setTimeout(r, 20)); // past the last change's time stamp: "scanned now"
-  expect(await writeIndexSnapshot(file, index, coco.annotationFile, Math.max(scannedAt, Date.now()))).toBe(true);
+  backdateTree(coco.root); // quiet again since the last test's changes
+  expect(await writeIndexSnapshot(file, index, coco.annotationFile, Date.now())).toBe(true);
   return file;
 }
 const expectation = () => ({ path: coco.annotationFile, root: coco.root });
@@ -52,17 +52,20 @@ describe('dataset index snapshot', () => {
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
     touch(coco.annotationFile, 10);
 
-    // An image added to the images folder, the folder's time put back: the listing hash sees it.
+    // An image added to the images folder: the folder's time tells.
     file = await snapshotNow();
     const imagesDir = join(coco.root, 'train2017');
     const restoreTimes = timesOf(imagesDir);
     const extra = join(imagesDir, 'extra.jpg');
     linkSync(join(imagesDir, index.images[0]!.file.split('/').pop()!), extra);
-    restoreTimes();
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
     unlinkSync(extra);
     restoreTimes();
     expect(await readIndexSnapshot(file, expectation())).toEqual({ index }); // back as it was: the same fingerprint
+    // A folder added beside the images (what a reader of the root would look into).
+    mkdirSync(join(coco.root, 'val2017'));
+    expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'changed' });
+    rmdirSync(join(coco.root, 'val2017'));
 
     // An image of the index renamed away.
     const first = join(coco.root, index.images[0]!.file);
@@ -78,17 +81,20 @@ describe('dataset index snapshot', () => {
     unlinkSync(val);
   });
 
-  it('is not written when the dataset was modified after its scan began', async () => {
+  it('is not written when the dataset was modified while it was scanned, or just before', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'eader-snap-project-')), 'dataset-index.json');
-    const fingerprint = await datasetFingerprint(index);
-    expect(await writeIndexSnapshot(file, index, coco.annotationFile, fingerprint!.newestMs)).toBe(false);
+    backdateTree(coco.root);
+    const { newestMs } = (await datasetFingerprint(index))!;
+    expect(await writeIndexSnapshot(file, index, coco.annotationFile, newestMs)).toBe(false); // changed as the scan began
+    expect(await writeIndexSnapshot(file, index, coco.annotationFile, newestMs + QUIET_MS - 1)).toBe(false); // not quiet long enough
     expect(await readIndexSnapshot(file, expectation())).toEqual({ rejected: 'missing' });
+    expect(await writeIndexSnapshot(file, index, coco.annotationFile, newestMs + QUIET_MS + 1)).toBe(true);
   });
 
   it('ignores a corrupt, tampered or foreign snapshot', async () => {
     const file = await snapshotNow();
     type Row = [string, string, string[], number[], number, number, string | number | null];
-    const good = JSON.parse(readFileSync(file, 'utf8')) as { index: { coco: { sources: { annotationFile: string }[] } }; app: string; columns: string[]; rows: Row[] };
+    const good = JSON.parse(readFileSync(file, 'utf8')) as { index: { coco: { sources: { annotationFile: string }[] } }; app: string; columns: string[]; rows: Row[]; fingerprint: [string, string, number, number][] };
     expect(good.rows).toHaveLength(index.images.length);
     const variant = (edit: (s: typeof good) => void): string => {
       const copy = structuredClone(good);
@@ -111,6 +117,8 @@ describe('dataset index snapshot', () => {
     expect(await readIndexSnapshot(variant((s) => (s.rows[0]![1] = 'train2017/../../x.jpg')), expectation())).toEqual({ rejected: 'corrupt' });
     expect(await readIndexSnapshot(variant((s) => (s.rows[0]![1] = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
     expect(await readIndexSnapshot(variant((s) => (s.rows[0]![6] = '../masks/evil.png')), expectation())).toEqual({ rejected: 'corrupt' }); // a PNG GT outside
+    expect(await readIndexSnapshot(variant((s) => (s.fingerprint = [])), expectation())).toEqual({ rejected: 'corrupt' }); // no root entry
+    expect(await readIndexSnapshot(variant((s) => s.fingerprint.push(['f', '../../etc/passwd', 1, 1])), expectation())).toEqual({ rejected: 'corrupt' });
     expect(await readIndexSnapshot(variant((s) => (s.index.coco.sources[0]!.annotationFile = '/etc/passwd')), expectation())).toEqual({ rejected: 'corrupt' });
     // Another dataset's, another version's.
     expect(await readIndexSnapshot(variant(() => undefined), { path: join(coco.root, 'other.json'), root: coco.root })).toEqual({ rejected: 'foreign' });

@@ -3,28 +3,31 @@
  * scan its dataset again while nothing in the dataset changed (a 118k-image COCO set: parsing a
  * 400 MB instances file and checking 118k image headers, tens of seconds).
  *
- * What is compared — the dataset's fingerprint, taken by walking the dataset root:
- *   - every folder: its modification time and a hash of its listing (names and kinds), so an
- *     image added, removed or renamed anywhere changes it even where folder times are coarse;
+ * What is compared — the dataset's fingerprint, a list taken by walking the dataset root when the
+ * snapshot is written, and checked entry by entry (a stat each, no listing) when it is read:
+ *   - every folder: its modification time, which changes whenever an entry is added to it, removed
+ *     from it or renamed in it (POSIX; NTFS and APFS alike) — an image added, removed or renamed, a
+ *     new annotation file or subfolder;
  *   - every file that is not one of the index's images (instances and annotation files, split lists,
  *     labels files, classes.txt, GT masks: what the readers parse): its size and modification time;
  *   - a symlink: what it points at (size and time), or that it is dangling.
- * The index's own image files are listed but not stat'ed (118k stats would cost more than the
- * target): an image rewritten in place under the same name, same folder, is not seen. Its header was
- * checked when the snapshot was made; opening the dataset from the Datasets area always scans.
- * The snapshot also records the app version and this file's format, so an upgrade whose readers index
- * the same files differently rescans.
+ * The index's own image files are not stat'ed (118k stats would cost more than the target): an image
+ * rewritten in place under the same name is not seen. Its header was checked when the snapshot was
+ * made; opening the dataset from the Datasets area always scans. The snapshot also records the app
+ * version and this file's format, so an upgrade whose readers index the same files differently
+ * rescans.
  *
  * Trust: the snapshot is our own file in the project, but it is read like any file we did not just
  * write: bounded (READ_LIMITS.json), parsed with the index's schema, every image and COCO source
  * confined to the root, and it must name the dataset path and root the project records. Anything
  * else (missing, corrupt, foreign, stale) is null, and the caller scans the dataset as usual.
  *
- * A snapshot is written only when nothing fingerprinted was modified after the scan began (a dataset
- * changing while it was scanned would otherwise be fingerprinted in its new state with an index of
- * its old one). Written atomically, inside the project, never inside the dataset.
+ * A snapshot is written only when nothing fingerprinted was modified in the QUIET_MS before the scan
+ * began or since: a dataset changing while it was scanned would otherwise be fingerprinted in its
+ * new state with an index of its old one, and on a file system with coarse times (FAT: 2 s) a change
+ * just after the scan could keep the time the fingerprint recorded. Written atomically, inside the
+ * project, never inside the dataset.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -38,7 +41,15 @@ import { packageJsonPath } from '../platform/paths';
 export const SNAPSHOT_FORMAT = 'eader-dataset-index/1';
 /** Past these, the dataset is not fingerprinted (no snapshot is made; it is scanned each time). */
 const MAX_DEPTH = 32;
-const MAX_ENTRIES = 2_000_000;
+const MAX_ENTRIES = 1_000_000;
+/** How long the dataset must have been untouched before a scan for its snapshot to be written. */
+export const QUIET_MS = 3000;
+/** Stats at once while checking a fingerprint (a VOC set: ~20k annotation files and masks). */
+const STAT_CONCURRENCY = 64;
+
+/** One fingerprinted entry: folder, file (or symlink's target) or dangling symlink; path relative to the root; size; time in ms. */
+const FingerprintEntry = z.tuple([z.enum(['d', 'f', 'x']), z.string(), z.number(), z.number()]);
+type FingerprintEntry = z.infer<typeof FingerprintEntry>;
 
 /** The index less its images, with what a COCO reader adds (coco-reader.ts CocoDatasetIndex), which GT reads need. */
 const SnapshotHead = DatasetIndex.omit({ images: true }).extend({
@@ -64,8 +75,8 @@ const Snapshot = z.object({
   app: z.string(),
   /** The path the dataset was opened from (a COCO instances file, a VOCdevkit folder). */
   path: z.string(),
-  /** sha256 of the fingerprint (see the file's comment). */
-  fingerprint: z.string(),
+  /** The fingerprint (see the file's comment). */
+  fingerprint: z.array(FingerprintEntry).max(MAX_ENTRIES),
   index: SnapshotHead,
   columns: z.array(z.string()),
   /** Checked by `rowToRecord`, not by the schema (118k rows: no copy, one pass). */
@@ -98,39 +109,31 @@ function appVersion(): string {
 }
 
 export interface Fingerprint {
-  /** sha256 of the entries. */
-  hash: string;
+  entries: FingerprintEntry[];
   /** The latest modification time among the entries (ms since the epoch). */
   newestMs: number;
-  entries: number;
 }
+
+// Times to the nearest millisecond: what every file system keeps, and what a time set again
+// (utimes, which goes through a double of seconds) gives back.
+const ms = Math.round;
 
 /** The fingerprint of the dataset under `index.root` (see the file's comment), or null past the bounds. */
 export async function datasetFingerprint(index: DatasetIndex): Promise<Fingerprint | null> {
   const images = new Set(index.images.map((r) => r.file));
-  const hash = createHash('sha256');
+  const entries: FingerprintEntry[] = [];
   let newestMs = 0;
-  let entries = 0;
-  // Times to the nearest millisecond: what every file system keeps, and what a time set again
-  // (utimes, which goes through a double of seconds) gives back.
-  const ms = Math.round;
-  const add = (line: string, mtimeMs: number): void => {
-    hash.update(line).update('\n');
-    newestMs = Math.max(newestMs, mtimeMs);
-    entries++;
+  const add = (entry: FingerprintEntry): void => {
+    entries.push(entry);
+    newestMs = Math.max(newestMs, entry[3]);
   };
   const walk = async (dir: string, rel: string, depth: number): Promise<boolean> => {
-    if (depth > MAX_DEPTH || entries > MAX_ENTRIES) return false;
+    if (depth > MAX_DEPTH || entries.length > MAX_ENTRIES) return false;
     const info = await stat(dir);
+    add(['d', rel, 0, ms(info.mtimeMs)]);
     const names = await readdir(dir, { withFileTypes: true });
-    // The listing hashed in one go (a 118k-image folder: one string, one digest), in the order the
-    // file system lists it: an unchanged folder lists the same way, and another order of the same
-    // names can only make the snapshot stale (a scan), never pass a changed folder.
-    const listed = names.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`);
-    add(`d ${rel} ${ms(info.mtimeMs)} ${createHash('sha256').update(listed.join('\n')).digest('hex')}`, info.mtimeMs);
-    entries += names.length;
     const prefix = rel === '' ? '' : `${rel}/`;
-    // The index's images are skipped first; what is left (folders, annotation files) is visited in name order.
+    // The index's images are skipped; what is left (folders, annotation files) is taken in name order.
     const rest = names.filter((e) => e.isDirectory() || e.isSymbolicLink() || !images.has(prefix + e.name));
     rest.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of rest) {
@@ -142,25 +145,39 @@ export async function datasetFingerprint(index: DatasetIndex): Promise<Fingerpri
         // A symlink counts by what it points at (readers follow those that stay inside the root);
         // a symlinked folder by its time, not walked (no loops).
         const target = await stat(child).catch(() => null);
-        if (target) add(`f ${childRel} ${target.size} ${ms(target.mtimeMs)}`, target.mtimeMs);
-        else add(`x ${childRel}`, 0);
+        add(target ? ['f', childRel, target.size, ms(target.mtimeMs)] : ['x', childRel, 0, 0]);
       }
     }
     return true;
   };
-  return (await walk(index.root, '', 0)) ? { hash: hash.digest('hex'), newestMs, entries } : null;
+  return (await walk(index.root, '', 0)) && entries.length <= MAX_ENTRIES ? { entries, newestMs } : null;
+}
+
+/** Does the dataset under `root` still have every entry of `entries` as it was? One stat each, no listing. */
+export async function fingerprintHolds(root: string, entries: readonly FingerprintEntry[]): Promise<boolean> {
+  const holds = async ([kind, rel, size, mtime]: FingerprintEntry): Promise<boolean> => {
+    const info = await stat(rel === '' ? root : join(root, rel)).catch(() => null);
+    if (kind === 'x') return info === null;
+    if (!info || ms(info.mtimeMs) !== mtime) return false;
+    return kind === 'd' ? info.isDirectory() : info.size === size;
+  };
+  for (let i = 0; i < entries.length; i += STAT_CONCURRENCY) {
+    const results = await Promise.all(entries.slice(i, i + STAT_CONCURRENCY).map(holds));
+    if (results.includes(false)) return false;
+  }
+  return true;
 }
 
 /**
  * Write the snapshot of `index` (opened from `path`, its scan begun at `scannedAt`, ms since the
  * epoch) to `file`, atomically. Returns whether it was written: not when the dataset could not be
- * fingerprinted or changed after the scan began.
+ * fingerprinted, or changed less than QUIET_MS before the scan began or since.
  */
 export async function writeIndexSnapshot(file: string, index: DatasetIndex, path: string, scannedAt: number): Promise<boolean> {
   const fingerprint = await datasetFingerprint(index);
-  if (!fingerprint || fingerprint.newestMs >= scannedAt) return false;
+  if (!fingerprint || fingerprint.newestMs >= scannedAt - QUIET_MS) return false;
   const { images, ...head } = index;
-  const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, app: appVersion(), path: resolve(path), fingerprint: fingerprint.hash, index: head, columns: [...SNAPSHOT_COLUMNS], rows: images.map(toRow) };
+  const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, app: appVersion(), path: resolve(path), fingerprint: fingerprint.entries, index: head, columns: [...SNAPSHOT_COLUMNS], rows: images.map(toRow) };
   await writeFileAtomic(file, JSON.stringify(snapshot), { durable: false });
   return true;
 }
@@ -207,10 +224,8 @@ export async function readIndexSnapshot(file: string, expect: SnapshotExpectatio
     images[i] = record;
   }
   if (head.coco && !head.coco.sources.every((s) => inside(s.annotationFile) && inside(s.imagesDir))) return { rejected: 'corrupt' };
+  const [first, ...rest] = snapshot.fingerprint;
+  if (first?.[0] !== 'd' || first[1] !== '' || !rest.every(([, rel]) => isBelowRelative(rel))) return { rejected: 'corrupt' };
   const index: DatasetIndex = { ...head, images };
-  try {
-    return (await datasetFingerprint(index))?.hash === snapshot.fingerprint ? { index } : { rejected: 'changed' };
-  } catch {
-    return { rejected: 'changed' }; // the dataset is gone or unreadable: scanning it says why
-  }
+  return (await fingerprintHolds(head.root, snapshot.fingerprint)) ? { index } : { rejected: 'changed' };
 }

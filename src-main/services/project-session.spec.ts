@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { generateCocoScale } from '../../scripts/bench/coco-scale';
 import { openDataset, readGtMask } from '../datasets/open-dataset';
 import { INDEX_SNAPSHOT_FILE } from '../project/project-paths';
+import { backdateTree } from '../testing/backdate';
 import { createDatasetSession, DatasetSession, demoDatasetPath } from './dataset-session';
 import { ProjectSession, THUMB_PREFETCH } from './project-session';
 
@@ -73,6 +74,7 @@ describe('project session', () => {
   it('reopens from the snapshot of its dataset index; a changed dataset or a corrupt snapshot is scanned again', async () => {
     const root = join(mkdtempSync(join(tmpdir(), 'eader-proj-snap-')), 'coco');
     const coco = await generateCocoScale(root, 30, () => undefined);
+    backdateTree(root); // quiet for an hour: a snapshot is written only for a dataset not changing as it is scanned
     let scans = 0;
     const counting = () => {
       const datasets = new DatasetSession({ open: (path, progress) => (scans++, openDataset(path, { onProgress: progress })), readGt: readGtMask, onProgress: () => {} });
