@@ -4,6 +4,7 @@
  * Pure TypeScript, shared by the main side (masks, metrics, queue) and the renderer (previews), so
  * both turn the same bytes into the same masks.
  */
+import type { AffinityEmbedding } from './random-walk';
 
 /**
  * The longest side of the grid the app caches cams at, and `eader infer`'s default: masks are
@@ -24,6 +25,8 @@ export interface CamGrid {
   cams: Uint8Array;
   /** The image at grid size, RGB (width×height×3): the refinement's guide and the preview. */
   guide: Uint8Array;
+  /** The affinity head's embedding at the walk's grid (the `rw` refiner's input), when the run has a head. */
+  embedding?: AffinityEmbedding | null;
 }
 
 /** The grid size of an image: its own size, scaled down so the longest side is at most maxSide. */

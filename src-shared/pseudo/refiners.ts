@@ -6,14 +6,19 @@
  *
  *   none       the cams as they are: the DESIGN §1 rule alone
  *   bilateral  mean-field smoothing with a bilateral kernel over the image (refine.ts); scores
+ *   rw         the affinity random walk over the affinity head's embedding (random-walk.ts); scores
+ *              at the walk's grid. It needs the embedding in the input (a run with a trained head,
+ *              `eader refine`); without one it throws, and the callers that know the run say which.
  *
  * Adding a refiner (PAR, the affinity random walk) is one entry in REFINER_NAMES and REFINERS; the
  * settings schema, `eader infer --refine`, the app's picker and the renderer's previews follow.
  * Pure TypeScript, shared by the main side and the renderer.
  */
+import { resizePlanes } from './cam-grid';
 import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
+import { WALK_DEFAULTS, transitionFromEmbedding, walkScores, type AffinityEmbedding, type WalkOptions } from './random-walk';
 
-export const REFINER_NAMES = ['none', 'bilateral'] as const;
+export const REFINER_NAMES = ['none', 'bilateral', 'rw'] as const;
 export type RefinerName = (typeof REFINER_NAMES)[number];
 
 export interface RefineInput {
@@ -29,13 +34,20 @@ export interface RefineInput {
   threshold: number;
   /** Knobs of the bilateral refiner (tests and benches tune them; default DEFAULT_REFINE). */
   bilateral?: RefineOptions;
+  /** The affinity head's embedding of the image (the `rw` refiner needs it; null: the run has no head). */
+  embedding?: AffinityEmbedding | null;
+  /** Knobs of the random walk (default WALK_DEFAULTS). */
+  walk?: WalkOptions;
 }
+
+/** What the `rw` refiner throws without an embedding; callers that know the run name it and `eader refine`. */
+export const NO_AFFINITY_HEAD = 'the rw refiner needs the affinity head of the run: train it with `eader refine --run RUN --dataset DATASET`';
 
 export type Refined =
   /** Refined cams, same shape as the input's; the pseudo-mask rule applies to them. */
   | { kind: 'cams'; cams: readonly Float32Array[] }
-  /** Label scores: planes[0] background, planes[k+1] class classes[k]; the argmax is the label. */
-  | { kind: 'scores'; planes: readonly Float32Array[] };
+  /** Label scores: planes[0] background, planes[k+1] class classes[k]; the argmax is the label. `size`: the planes' size when it is not the cams' (the walk's grid). */
+  | { kind: 'scores'; planes: readonly Float32Array[]; size?: { width: number; height: number } };
 
 export interface Refiner {
   name: RefinerName;
@@ -58,6 +70,19 @@ export const REFINERS: Record<RefinerName, Refiner> = {
       const present = new Set(rule(input.cams));
       const keep = input.classes.map((c) => present.has(c));
       return { kind: 'scores', planes: meanFieldRefine(input.cams, input.guide, input.width, input.height, input.threshold, keep, input.bilateral ?? DEFAULT_REFINE) };
+    },
+  },
+  rw: {
+    name: 'rw',
+    summary: 'affinity random walk (IRN): cams spread along the affinity head\'s learned affinities (needs `eader refine`)',
+    refine(input) {
+      const embedding = input.embedding;
+      if (!embedding) throw new Error(NO_AFFINITY_HEAD);
+      const options = input.walk ?? WALK_DEFAULTS;
+      const { width, height } = embedding;
+      const maps = resizePlanes(input.cams, input.width, input.height, width, height); // K × [h*w] at the walk grid
+      const transition = transitionFromEmbedding(embedding, options.radius, options.beta);
+      return { kind: 'scores', planes: walkScores(transition, maps, options), size: { width, height } };
     },
   },
 };

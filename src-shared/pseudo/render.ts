@@ -12,6 +12,7 @@
 import { VOID_LABEL } from '../domain/dataset';
 import { dequantise, resizePlanes, type CamGrid } from './cam-grid';
 import type { RefineOptions } from './refine';
+import type { WalkOptions } from './random-walk';
 import { REFINERS, type RefinerName } from './refiners';
 
 export const BACKGROUND_SCORE = 1e-5;
@@ -29,6 +30,8 @@ export interface RenderSettings {
   ignoreBand?: IgnoreBand | null;
   /** Knobs of the bilateral refiner (default DEFAULT_REFINE). */
   refineOptions?: RefineOptions;
+  /** Knobs of the random walk (default WALK_DEFAULTS). */
+  walkOptions?: WalkOptions;
 }
 
 /** The DESIGN §1 rule over float cams; labels[k] is cam k's dataset class index. */
@@ -136,14 +139,15 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
   const cams = dequantise(grid); // K × [h*w]
   const toSize = (planes: readonly Float32Array[]): Float32Array[] => resizePlanes(planes, w, h, size.width, size.height);
   const refiner = REFINERS[settings.refine];
-  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
-    ruleMask(c, grid.classes, w * h, settings.threshold),
+  const refined = refiner.refine(
+    { cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions, embedding: grid.embedding, walk: settings.walkOptions },
+    (c) => ruleMask(c, grid.classes, w * h, settings.threshold),
   );
   const resizedCams = refined.kind === 'cams' && refined.cams === cams ? toSize(cams) : null;
   let mask =
     refined.kind === 'cams'
       ? ruleMask(resizedCams ?? toSize(refined.cams), grid.classes, n, settings.threshold)
-      : argmaxMask(toSize(refined.planes), grid.classes, n);
+      : argmaxMask(resizePlanes(refined.planes, refined.size?.width ?? w, refined.size?.height ?? h, size.width, size.height), grid.classes, n);
   if (settings.keepLargest) mask = keepLargestComponents(mask, size.width, size.height);
   if (settings.ignoreBand) applyIgnoreBand(mask, resizedCams ?? toSize(cams), settings.ignoreBand);
   return mask;

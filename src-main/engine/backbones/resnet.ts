@@ -66,6 +66,7 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
   const [stemConv, stemBn] = convBn(ctx, 'conv1', 'bn1', 7, 3, 64, 2);
   let inC = 64;
   const blocks: Block[] = [];
+  const stageEnds: number[] = []; // index of each stage's last block in `blocks`
   counts.forEach((count, li) => {
     const width = 64 * 2 ** li;
     for (let bi = 0; bi < count; bi++) {
@@ -74,6 +75,7 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
       blocks.push(bottle ? bottleneck(ctx, name, inC, width, stride) : basicBlock(ctx, name, inC, width, stride));
       inC = width * expansion;
     }
+    stageEnds.push(blocks.length - 1);
   });
   return {
     kind: depth === 101 ? 'resnet101' : bottle ? 'resnet50' : 'resnet18',
@@ -83,6 +85,17 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
       tf.tidy(() => {
         const stem = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);
         return blocks.reduce((x, block) => block(x, training), stem);
+      }),
+    stageStrides: [4, 8, 16, 32],
+    stages: (images) =>
+      tf.tidy(() => {
+        const outs: tf.Tensor4D[] = [];
+        let x = tf.maxPool(tf.relu(stemBn(stemConv(images), false)), 3, 2, 1);
+        blocks.forEach((block, i) => {
+          x = block(x, false);
+          if (stageEnds.includes(i)) outs.push(x);
+        });
+        return outs;
       }),
   };
 }
