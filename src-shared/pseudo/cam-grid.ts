@@ -4,7 +4,7 @@
  * Pure TypeScript, shared by the main side (masks, metrics, queue) and the renderer (previews), so
  * both turn the same bytes into the same masks.
  */
-import type { AffinityEmbedding } from './random-walk';
+import type { AffinityEmbedding } from '../affinity/random-walk';
 
 /**
  * The longest side of the grid the app caches cams at, and `eader infer`'s default: masks are

@@ -6,7 +6,7 @@
  *
  *   none       the cams as they are: the DESIGN §1 rule alone
  *   bilateral  mean-field smoothing with a bilateral kernel over the image (refine.ts); scores
- *   rw         the affinity random walk over the affinity head's embedding (random-walk.ts); scores
+ *   rw         the affinity random walk over the affinity head's embedding (../affinity/random-walk.ts); scores
  *              at the walk's grid. It needs the embedding in the input (a run with a trained head,
  *              `eader refine`); without one it throws, and the callers that know the run say which.
  *
@@ -16,7 +16,7 @@
  */
 import { resizePlanes } from './cam-grid';
 import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
-import { WALK_DEFAULTS, transitionFromEmbedding, walkScores, type AffinityEmbedding, type WalkOptions } from './random-walk';
+import { WALK_DEFAULTS, transitionFromEmbedding, walkScores, type AffinityEmbedding, type WalkOptions } from '../affinity/random-walk';
 
 export const REFINER_NAMES = ['none', 'bilateral', 'rw'] as const;
 export type RefinerName = (typeof REFINER_NAMES)[number];

@@ -12,7 +12,7 @@
 import { VOID_LABEL } from '../domain/dataset';
 import { dequantise, resizePlanes, type CamGrid } from './cam-grid';
 import type { RefineOptions } from './refine';
-import type { WalkOptions } from './random-walk';
+import type { WalkOptions } from '../affinity/random-walk';
 import { REFINERS, type RefinerName } from './refiners';
 
 export const BACKGROUND_SCORE = 1e-5;

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '@shared/domain/dataset';
-import type { AffinityEmbedding } from '@shared/pseudo/random-walk';
+import type { AffinityEmbedding } from '@shared/affinity/random-walk';
 import { imageToTensor } from '../augment';
 import type { Classifier } from '../classifier';
 import { scaledSize } from '../infer';

@@ -2,7 +2,7 @@
  * The affinity head (IRN/PSA): on the localizer's frozen stage features, a 1×1 conv per stage to
  * `width` channels, each resized bilinearly to the walk's grid (stride 4 of the input, for the
  * ResNets and tiny alike), concatenated, ReLU, and a 1×1 conv to a `dim`-dimensional embedding. The
- * affinity of two nodes is exp(−mean_d |f_i − f_j|) (src-shared/pseudo/random-walk.ts computes it
+ * affinity of two nodes is exp(−mean_d |f_i − f_j|) (src-shared/affinity/random-walk.ts computes it
  * for the walk, ./loss.ts for training). Parameters are its own ParamStore's, saved under `head/`.
  */
 import * as tf from '@tensorflow/tfjs';

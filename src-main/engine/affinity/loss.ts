@@ -7,7 +7,7 @@
  * each as a pair of shifted slices of the embedding: never a dense N×N matrix.
  */
 import * as tf from '@tensorflow/tfjs';
-import { discOffsets } from '@shared/pseudo/random-walk';
+import { discOffsets } from '@shared/affinity/random-walk';
 import { SEED_IGNORE } from './seeds';
 
 const EPS = 1e-5;

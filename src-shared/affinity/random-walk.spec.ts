@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { quantise, type CamGrid } from './cam-grid';
+import { quantise, type CamGrid } from '../pseudo/cam-grid';
 import { WALK_DEFAULTS, discOffsets, normaliseTransition, transitionFromEmbedding, walk, walkScores, type AffinityEmbedding, type Transition } from './random-walk';
-import { NO_AFFINITY_HEAD, REFINERS } from './refiners';
-import { labelSet, renderPseudoMask } from './render';
+import { NO_AFFINITY_HEAD, REFINERS } from '../pseudo/refiners';
+import { labelSet, renderPseudoMask } from '../pseudo/render';
 
 /** An embedding whose nodes take feature `value(x, y)` in every dimension. */
 function embeddingOf(width: number, height: number, dim: number, value: (x: number, y: number) => number): AffinityEmbedding {
