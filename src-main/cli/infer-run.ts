@@ -26,6 +26,8 @@ import { isInside } from '../fs/confine';
 import { CamCache, type CachedCams, type CamCacheKey } from '../pseudo/cam-cache';
 import { computeImageCams } from '../pseudo/cam-compute';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
+import { affinityKey, headOfKey, noHeadMessage } from '../pseudo/affinity-head';
+import type { AffinityModel } from '../engine/affinity/affinity-model';
 import { loadRunModel, type RunModel } from '../pseudo/run-model';
 import { readRunRecord, runPaths } from '../runs/run-store';
 import { refuseInsideDataset } from '../fs/output-guard';
@@ -108,7 +110,9 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     labelThreshold: options.labelThreshold,
     gridSide: options.gridSide,
     inputMaxSide: options.maxSide,
+    affinityHead: await affinityKey(runDir, checkpoint.key),
   };
+  if (options.refine === 'rw' && !key.affinityHead) throw new Error(noHeadMessage(runDir, checkpoint.key.checkpointStep, options.dataset));
   const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
   const cache = options.camCache ? new CamCache(runDir, key) : null;
   await cache?.prepare();
@@ -116,6 +120,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   await refuseInsideDataset(out, index.root, '--out', options.dataset);
   await mkdir(out, { recursive: true });
   let net: RunModel | null = null; // loaded on the first image the cache lacks
+  let head: AffinityModel | null = null;
   let cached = 0;
   try {
     let done = 0;
@@ -123,8 +128,11 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
       let cams: CachedCams | null = (await cache?.read(rec.id)) ?? null;
       if (cams) cached++;
       else {
-        net ??= await loadRunModel(runDir, checkpoint.dir);
-        cams = await computeImageCams(net.model, await readImage(index.root, rec), rec.labels, key);
+        if (!net) {
+          net = await loadRunModel(runDir, checkpoint.dir);
+          head = await headOfKey(runDir, key, net.model.localizer);
+        }
+        cams = await computeImageCams(net.model, await readImage(index.root, rec), rec.labels, key, head);
         await cache?.write(rec.id, cams);
       }
       const size = { width: cams.imageWidth, height: cams.imageHeight };
@@ -135,6 +143,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
       options.onProgress?.(done, records.length, rec.id);
     }
   } finally {
+    head?.dispose();
     net?.model.dispose();
     if (backend.name === 'webgpu') releaseWebGpu();
   }

@@ -13,6 +13,19 @@ describe('cam cache files', () => {
     expect(back).toEqual(cams);
   });
 
+  it('round-trip the affinity embedding, and still read version-1 files (no embedding)', () => {
+    const embedding = { width: 2, height: 1, dim: 3, data: Float32Array.from([0.5, -1.25, 3, 1e-3, 7, -0.5]) };
+    const withHead = { ...key, affinityHead: 'ef'.repeat(32) };
+    const back = decodeCams(encodeCams(keyHash(withHead), { ...cams, embedding }), keyHash(withHead));
+    expect(back?.embedding).toEqual(embedding);
+    // A version-1 file: the version-2 bytes without the embedding section, version field 1.
+    const v2 = encodeCams(keyHash(key), cams);
+    const v1 = v2.slice(0, v2.length - 12);
+    new DataView(v1.buffer).setUint32(4, 1, true);
+    expect(decodeCams(v1, keyHash(key))).toEqual(cams);
+    expect(() => encodeCams(keyHash(key), { ...cams, embedding: { ...embedding, dim: 4 } })).toThrow(/embedding size/);
+  });
+
   it('read as a miss under another key, and refuse damaged bytes', () => {
     const bytes = encodeCams(keyHash(key), cams);
     expect(decodeCams(bytes, keyHash({ ...key, flip: false }))).toBeNull();
@@ -26,6 +39,10 @@ describe('cam cache files', () => {
     const hashes = new Set(variants.map((v) => keyHash({ ...key, ...v })));
     expect(hashes.size).toBe(variants.length);
     expect(hashes.has(base)).toBe(false);
+    // A head changes the key; no head hashes as before heads existed (those caches stay valid).
+    expect(keyHash({ ...key, affinityHead: 'ef'.repeat(32) })).not.toBe(base);
+    expect(keyHash({ ...key, affinityHead: null })).toBe(base);
+    expect(base).toBe('6c7e2f9fe45b27b4'); // the hash main had before heads
   });
 
   it('keep only the current key’s folder, and read what was written', async () => {

@@ -6,9 +6,11 @@
  * A different key is a different folder; writing under a new key removes the other folders, so a
  * stale cam is never read. Each file also carries its key hash and is checked on read.
  *
- * File layout (little-endian): "EADC" · u32 version (1) · 16 bytes key hash (ASCII hex) ·
+ * File layout (little-endian): "EADC" · u32 version (2) · 16 bytes key hash (ASCII hex) ·
  * u32 imageWidth, imageHeight, width, height, K · K bytes classes · K f32 probabilities ·
- * K·width·height bytes cams · width·height·3 bytes guide RGB.
+ * K·width·height bytes cams · width·height·3 bytes guide RGB · u32 ew, eh, D · ew·eh·D f32: the
+ * affinity head's embedding at the walk grid (D = 0: none; the key then has no head). Version 1
+ * files (no embedding section) still read.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -18,8 +20,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { runPaths } from '../runs/run-layout';
 
 const MAGIC = 0x43444145; // "EADC" read as a little-endian u32
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 4 + 4 + 16 + 5 * 4;
+const EMBEDDING_HEADER = 3 * 4;
 
 export interface CamCacheKey {
   runId: string;
@@ -33,6 +36,8 @@ export interface CamCacheKey {
   gridSide: number;
   /** Longest side of the network input at scale 1 (null: the image's own size). */
   inputMaxSide: number | null;
+  /** SHA-256 of the affinity head's weights whose embedding the records carry (null or absent: no head). */
+  affinityHead?: string | null;
 }
 
 export interface CachedCams extends CamGrid {
@@ -41,7 +46,9 @@ export interface CachedCams extends CamGrid {
 }
 
 export function keyHash(key: CamCacheKey): string {
-  const canonical = JSON.stringify([key.runId, key.checkpointStep, key.checkpointSha256, key.scales, key.flip, key.labels, key.labelThreshold, key.gridSide, key.inputMaxSide]);
+  const base = [key.runId, key.checkpointStep, key.checkpointSha256, key.scales, key.flip, key.labels, key.labelThreshold, key.gridSide, key.inputMaxSide];
+  // A key without a head hashes as before heads existed, so those caches stay valid.
+  const canonical = JSON.stringify(key.affinityHead ? [...base, key.affinityHead] : base);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
@@ -52,7 +59,10 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
   const K = cams.classes.length;
   const n = cams.width * cams.height;
   if (cams.cams.length !== K * n || cams.guide.length !== n * 3 || cams.probs.length !== K) throw new Error('cam record sizes do not match its header');
-  const bytes = new Uint8Array(HEADER + K + 4 * K + K * n + 3 * n);
+  const e = cams.embedding ?? null;
+  if (e && e.data.length !== e.width * e.height * e.dim) throw new Error('cam record embedding size does not match its header');
+  const tail = HEADER + K + 4 * K + K * n + 3 * n;
+  const bytes = new Uint8Array(tail + EMBEDDING_HEADER + (e ? 4 * e.data.length : 0));
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, VERSION, true);
@@ -66,6 +76,10 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
   bytes.set(cams.cams, at);
   at += K * n;
   bytes.set(cams.guide, at);
+  at += 3 * n;
+  [e?.width ?? 0, e?.height ?? 0, e?.dim ?? 0].forEach((v, i) => view.setUint32(at + 4 * i, v, true));
+  at += EMBEDDING_HEADER;
+  e?.data.forEach((v, i) => view.setFloat32(at + 4 * i, v, true));
   return bytes;
 }
 
@@ -73,11 +87,15 @@ export function encodeCams(hash: string, cams: CachedCams): Uint8Array {
 export function decodeCams(bytes: Uint8Array, expectedHash: string): CachedCams | null {
   if (bytes.length < HEADER) throw new Error('cam file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw new Error('not a cam cache file (bad magic or version)');
+  const version = view.getUint32(4, true);
+  if (view.getUint32(0, true) !== MAGIC || (version !== 1 && version !== VERSION)) throw new Error('not a cam cache file (bad magic or version)');
   if (new TextDecoder().decode(bytes.subarray(8, 24)) !== expectedHash) return null;
   const [imageWidth, imageHeight, width, height, K] = [0, 1, 2, 3, 4].map((i) => view.getUint32(24 + 4 * i, true)) as [number, number, number, number, number];
   const n = width * height;
-  if (bytes.length !== HEADER + K + 4 * K + K * n + 3 * n) throw new Error(`cam file holds ${bytes.length} bytes, expected ${HEADER + K + 4 * K + K * n + 3 * n}`);
+  const tail = HEADER + K + 4 * K + K * n + 3 * n;
+  const [ew, eh, dim] = version === 1 || bytes.length < tail + EMBEDDING_HEADER ? [0, 0, 0] : [0, 1, 2].map((i) => view.getUint32(tail + 4 * i, true));
+  const expected = version === 1 ? tail : tail + EMBEDDING_HEADER + 4 * ew! * eh! * dim!;
+  if (bytes.length !== expected) throw new Error(`cam file holds ${bytes.length} bytes, expected ${expected}`);
   let at = HEADER;
   const classes = Array.from(bytes.subarray(at, at + K));
   at += K;
@@ -86,7 +104,10 @@ export function decodeCams(bytes: Uint8Array, expectedHash: string): CachedCams 
   const cams = new Uint8Array(bytes.subarray(at, at + K * n)); // a plain copy, never a Buffer view
   at += K * n;
   const guide = new Uint8Array(bytes.subarray(at, at + 3 * n));
-  return { imageWidth, imageHeight, width, height, classes, probs, cams, guide };
+  at += 3 * n + EMBEDDING_HEADER;
+  const size = ew! * eh! * dim!;
+  const embedding = size > 0 ? { width: ew!, height: eh!, dim: dim!, data: Float32Array.from({ length: size }, (_, i) => view.getFloat32(at + 4 * i, true)) } : null;
+  return { imageWidth, imageHeight, width, height, classes, probs, cams, guide, ...(embedding ? { embedding } : {}) };
 }
 
 /** One run's cache under one key. */
@@ -107,7 +128,7 @@ export class CamCache {
     const root = runPaths(this.runDir).cams;
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(root)) if (name !== this.hash) await rm(join(root, name), { recursive: true, force: true });
-    await writeJsonAtomic(join(this.dir, 'key.json'), { format: 'eader-cam-cache/1', hash: this.hash, key: this.key });
+    await writeJsonAtomic(join(this.dir, 'key.json'), { format: 'eader-cam-cache/1', hash: this.hash, key: { ...this.key, affinityHead: this.key.affinityHead ?? null } });
   }
 
   path(imageId: string): string {

@@ -7,6 +7,7 @@ import type { CamJob, CamJobProgress, CamJobResult } from '@shared/protocols/pse
 import { readImage } from '../datasets/load';
 import { initBackend, isGpuFault } from '../engine/backend';
 import { CamCache, type CamCacheKey } from './cam-cache';
+import { headOfKey } from './affinity-head';
 import { computeImageCams } from './cam-compute';
 import { loadRunModel } from './run-model';
 import { errorText } from '@shared/envelope';
@@ -18,6 +19,13 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
   const key: CamCacheKey = job.key;
   const backend = await initBackend(job.backend ? { force: job.backend } : {});
   const { model } = await loadRunModel(job.runDir, job.checkpointDir);
+  let affinity;
+  try {
+    affinity = await headOfKey(job.runDir, key, model.localizer);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const cache = new CamCache(job.runDir, key);
   const failed: CamJobResult['failed'] = [];
   let done = 0;
@@ -27,7 +35,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
       const started = performance.now();
       try {
         const rgb = await readImage(job.datasetRoot, image);
-        await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key));
+        await cache.write(image.id, await computeImageCams(model, rgb, image.labels, key, affinity));
       } catch (error) {
         if (isGpuFault(error)) throw error; // the device is gone for every image: end the job
         failed.push({ imageId: image.id, message: errorText(error) });
@@ -37,6 +45,7 @@ export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => 
       await new Promise<void>((resolve) => setImmediate(resolve)); // let messages (cancel) in
     }
   } finally {
+    affinity?.dispose();
     model.dispose();
   }
   return { done, backend: backend.name, failed };
