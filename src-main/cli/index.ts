@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerServe } from './serve';
 import { registerTrain } from './train';
 import { registerInfer } from './infer';
+import { registerRefine } from './refine';
 import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerServe(program);
   registerTrain(program);
   registerInfer(program);
+  registerRefine(program);
   registerEval(program);
   registerDemo(program);
   registerDataset(program);
