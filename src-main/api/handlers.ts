@@ -9,6 +9,7 @@ import type { MaskService } from '../services/mask-service';
 import type { ProjectSession } from '../services/project-session';
 import type { PseudoAnalysis } from '../services/pseudo-analysis';
 import type { PseudoService } from '../services/pseudo-service';
+import type { AffinityService } from '../services/affinity-service';
 import type { TrainingControl } from '../services/training-control';
 import type { WeightsService } from '../services/weights-service';
 
@@ -23,7 +24,7 @@ export interface HandlerContext {
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
   training?: TrainingControl;
   /** Pseudo-masks (absent in some tests: its channels answer UNAVAILABLE). */
-  pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
+  pseudo?: { service: PseudoService; analysis: PseudoAnalysis; heads?: AffinityService };
   /** The weights store (absent in some tests: its channels answer UNAVAILABLE). */
   weights?: WeightsService;
 }
@@ -32,6 +33,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
+  const heads = (): AffinityService => pseudo().heads ?? unavailable('Affinity heads are not available in this process.');
   const weights = (): WeightsService => ctx.weights ?? unavailable('The weights store is not available in this process.');
   return {
     'app:info': () => appInfo(ctx.transport, projects.current()?.dir ?? null),
@@ -75,6 +77,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'pseudo:evaluate': (input) => pseudo().analysis.evaluate(input),
     'pseudo:queue': (input) => pseudo().analysis.queue(input),
     'pseudo:accept': (input) => pseudo().analysis.accept(input),
+    'pseudo:train-head': (input) => heads().train(input),
+    'pseudo:head-status': () => heads().status(),
+    'pseudo:head-cancel': () => heads().cancel(),
     'weights:list': () => weights().list(),
     'weights:download': ({ release, name }) => weights().download(release, name),
     'weights:import': ({ path, name }) => weights().importFile(path, name),
