@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PseudoCamSettings, PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import { WALK_DEFAULTS } from '@shared/affinity/random-walk';
 import type { IgnoreBand, RenderSettings } from '@shared/pseudo/render';
 import { renderPseudoMask } from '@shared/pseudo/render';
 import type { RefinerName } from '@shared/pseudo/refiners';
@@ -52,6 +53,8 @@ export interface InferSettings {
   ignoreBand: IgnoreBand | null;
   /** Read cams from the run's cam cache and write the missing ones there (replacing a cache made with other settings). */
   camCache: boolean;
+  /** Steps of the random walk (refine rw; IRN's 256 by default). */
+  walkSteps: number;
 }
 
 /** The app's defaults (the pseudo-mask panel's cam and render settings), declared once in src-shared. */
@@ -62,6 +65,7 @@ export const INFER_DEFAULTS: InferSettings = {
   maxSide: null,
   gridSide: DEFAULT_GRID_SIDE,
   camCache: false,
+  walkSteps: WALK_DEFAULTS.steps,
 };
 
 export interface InferOptions extends Partial<InferSettings> {
@@ -113,7 +117,13 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
     affinityHead: await affinityKey(runDir, checkpoint.key),
   };
   if (options.refine === 'rw' && !key.affinityHead) throw new Error(noHeadMessage(runDir, checkpoint.key.checkpointStep, options.dataset));
-  const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
+  const settings: RenderSettings = {
+    threshold: options.threshold,
+    refine: options.refine,
+    keepLargest: options.keepLargest,
+    ignoreBand: options.ignoreBand,
+    ...(options.refine === 'rw' ? { walkOptions: { ...WALK_DEFAULTS, steps: options.walkSteps } } : {}),
+  };
   const cache = options.camCache ? new CamCache(runDir, key) : null;
   await cache?.prepare();
   const out = resolve(options.out);

@@ -72,7 +72,8 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    const sweep = thresholdSweep(scored, { ...scope.settings, refine: 'none' }, classes.length);
+    // The sweep leaves the bilateral refiner out (slow); rw stays in: it walks once per image, and the threshold is its background score.
+    const sweep = thresholdSweep(scored, { ...scope.settings, refine: scope.settings.refine === 'rw' ? 'rw' : 'none' }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,
       checkpointStep: scope.checkpointStep,

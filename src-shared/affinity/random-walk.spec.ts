@@ -69,7 +69,7 @@ describe('walk', () => {
 
   it('scores: the background constant first, each walked map divided by its maximum', () => {
     const t = transitionFromEmbedding(embeddingOf(4, 1, 1, () => 0), 1, 10);
-    const [bg, a, zero] = walkScores(t, [Float32Array.from([0, 0.5, 0, 0]), new Float32Array(4)], { ...WALK_DEFAULTS, steps: 3 });
+    const [bg, a, zero] = walkScores(t, [Float32Array.from([0, 0.5, 0, 0]), new Float32Array(4)], { ...WALK_DEFAULTS, steps: 3 }, 0.25);
     expect(Array.from(bg!)).toEqual([0.25, 0.25, 0.25, 0.25]);
     expect(Math.max(...a!)).toBeCloseTo(1, 6);
     expect(Array.from(zero!)).toEqual([0, 0, 0, 0]);
@@ -90,7 +90,7 @@ describe('the rw refiner', () => {
     const cam = new Float32Array(16 * 8);
     for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) cam[y * 16 + x] = 1; // a blob inside the left region
     const g = grid(16, 8, [3], [cam], emb);
-    const mask = renderPseudoMask(g, { threshold: 0.3, refine: 'rw', keepLargest: false, walkOptions: { ...WALK_DEFAULTS, steps: 32 } }, { width: 32, height: 16 });
+    const mask = renderPseudoMask(g, { threshold: 0.25, refine: 'rw', keepLargest: false, walkOptions: { ...WALK_DEFAULTS, steps: 32 } }, { width: 32, height: 16 });
     expect(mask).toHaveLength(32 * 16);
     const at = (x: number, y: number): number => mask[y * 32 + x]!;
     expect(at(1, 1)).toBe(3); // the walk filled the left region's corner, which the cam never reached
@@ -115,6 +115,16 @@ describe('the rw refiner', () => {
       expect(mask.length).toBe(out.width * out.height);
       for (const label of labelSet(mask)) expect(classes).toContain(label);
     }
+  });
+
+  it('walks once per image: the threshold only moves the background score', () => {
+    const emb = embeddingOf(4, 1, 1, (x) => (x < 2 ? 0 : 50)); // a wall between nodes 1 and 2
+    const g = grid(4, 1, [2], [Float32Array.from([0.6, 0.6, 0.1, 0.1])], emb); // walked: 1 on the left, 1/6 on the right
+    const at = (threshold: number): number[] => Array.from(renderPseudoMask(g, { threshold, refine: 'rw', keepLargest: false, walkOptions: { ...WALK_DEFAULTS, steps: 2 } }));
+    const low = at(0.05);
+    expect(low.every((v) => v === 2)).toBe(true); // the walked map beats a low background everywhere
+    expect(at(0.5)).toEqual([2, 2, 0, 0]);
+    expect(at(0.1)).toEqual([2, 2, 2, 2]); // the same walk, a lower background
   });
 
   it('without an embedding says that the run needs `eader refine`', () => {

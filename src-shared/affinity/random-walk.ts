@@ -9,7 +9,8 @@
  *   T_ij = a_ij^β / Σ_k a_kj^β                         column-normalised (a is symmetric)
  *   x_j ← Σ_i x_i T_ij                                 t steps, each a sum over shifted neighbours
  *
- * Then each class map is divided by its maximum, the background is a constant score (0.25), and
+ * Then each class map is divided by its maximum, the background is a constant score (IRN: 0.25;
+ * the `rw` refiner uses the rule's threshold, so the threshold slider and the sweep move it), and
  * the argmax (after resizing to the mask's size) is the label. Only the image's own classes have
  * a plane, so the walk never adds a class; the planes have the walk grid's size and the renderer
  * resizes them to the mask's, so nothing is written outside it.
@@ -23,11 +24,12 @@ export interface WalkOptions {
   beta: number;
   /** Steps t of the walk (IRN: 256; the PyTorch prototype found 16–32 as good on small images). */
   steps: number;
-  /** Score of the background plane against the max-normalised walked class maps. */
-  background: number;
 }
 
-export const WALK_DEFAULTS: WalkOptions = { radius: 5, beta: 10, steps: 256, background: 0.25 };
+export const WALK_DEFAULTS: WalkOptions = { radius: 5, beta: 10, steps: 256 };
+
+/** IRN's background score (sem_seg_bg_thres) against the max-normalised walked maps. */
+export const IRN_BACKGROUND = 0.25;
 
 /** The affinity head's output for one image: `dim` floats per node, [height,width,dim] row-major. */
 export interface AffinityEmbedding {
@@ -119,16 +121,18 @@ export function walk(t: Transition, maps: readonly Float32Array[], steps: number
   });
 }
 
-/**
- * Label scores of the walk at its grid: plane 0 the background constant, plane k+1 walked map k
- * divided by its maximum (a map that is zero everywhere stays zero). `maps` are at the grid size.
- */
-export function walkScores(t: Transition, maps: readonly Float32Array[], options: WalkOptions = WALK_DEFAULTS): Float32Array[] {
-  const walked = walk(t, maps, options.steps);
+/** The walked maps, each divided by its maximum (a map that is zero everywhere stays zero). */
+export function walkedMaps(t: Transition, maps: readonly Float32Array[], steps: number): Float32Array[] {
+  const walked = walk(t, maps, steps);
   for (const m of walked) {
     let max = 0;
     for (const v of m) if (v > max) max = v;
     if (max > 0) for (let i = 0; i < m.length; i++) m[i] = m[i]! / max;
   }
-  return [new Float32Array(t.width * t.height).fill(options.background), ...walked];
+  return walked;
+}
+
+/** Label scores at the walk grid: plane 0 the background constant, plane k+1 walked map k (walkedMaps). `maps` are at the grid size. */
+export function walkScores(t: Transition, maps: readonly Float32Array[], options: WalkOptions = WALK_DEFAULTS, background = IRN_BACKGROUND): Float32Array[] {
+  return [new Float32Array(t.width * t.height).fill(background), ...walkedMaps(t, maps, options.steps)];
 }

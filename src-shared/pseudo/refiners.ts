@@ -16,7 +16,7 @@
  */
 import { resizePlanes } from './cam-grid';
 import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
-import { WALK_DEFAULTS, transitionFromEmbedding, walkScores, type AffinityEmbedding, type WalkOptions } from '../affinity/random-walk';
+import { WALK_DEFAULTS, transitionFromEmbedding, walkedMaps, type AffinityEmbedding, type WalkOptions } from '../affinity/random-walk';
 
 export const REFINER_NAMES = ['none', 'bilateral', 'rw'] as const;
 export type RefinerName = (typeof REFINER_NAMES)[number];
@@ -56,6 +56,26 @@ export interface Refiner {
   refine(input: RefineInput, rule: (cams: readonly Float32Array[]) => Uint8Array): Refined;
 }
 
+/**
+ * The walk does not depend on the threshold (only the background score does), so each image's
+ * walked maps are kept with its embedding: the threshold slider and the sweep walk once per image.
+ * An embedding belongs to one cam record, whose cams never change.
+ */
+const walkMemo = new WeakMap<AffinityEmbedding, Map<string, Float32Array[]>>();
+
+function walkOnce(input: RefineInput, embedding: AffinityEmbedding, options: WalkOptions): Float32Array[] {
+  const key = `${options.radius}/${options.beta}/${options.steps}/${input.width}x${input.height}/${input.classes.join(',')}`;
+  let byOptions = walkMemo.get(embedding);
+  if (!byOptions) walkMemo.set(embedding, (byOptions = new Map()));
+  let maps = byOptions.get(key);
+  if (!maps) {
+    const atGrid = resizePlanes(input.cams, input.width, input.height, embedding.width, embedding.height); // K × [h*w] at the walk grid
+    maps = walkedMaps(transitionFromEmbedding(embedding, options.radius, options.beta), atGrid, options.steps);
+    byOptions.set(key, maps);
+  }
+  return maps;
+}
+
 export const REFINERS: Record<RefinerName, Refiner> = {
   none: {
     name: 'none',
@@ -78,11 +98,10 @@ export const REFINERS: Record<RefinerName, Refiner> = {
     refine(input) {
       const embedding = input.embedding;
       if (!embedding) throw new Error(NO_AFFINITY_HEAD);
-      const options = input.walk ?? WALK_DEFAULTS;
       const { width, height } = embedding;
-      const maps = resizePlanes(input.cams, input.width, input.height, width, height); // K × [h*w] at the walk grid
-      const transition = transitionFromEmbedding(embedding, options.radius, options.beta);
-      return { kind: 'scores', planes: walkScores(transition, maps, options), size: { width, height } };
+      const walked = walkOnce(input, embedding, input.walk ?? WALK_DEFAULTS);
+      // The background's score is the rule's threshold (IRN's sem_seg_bg_thres, 0.25 in its paper).
+      return { kind: 'scores', planes: [new Float32Array(width * height).fill(input.threshold), ...walked], size: { width, height } };
     },
   },
 };
