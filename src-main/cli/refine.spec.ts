@@ -68,6 +68,17 @@ describe('eader refine', () => {
     expect(infer.render.refine).toBe('rw');
   }, 120_000);
 
+  it('stops at the time budget with a finished head, and a rerun finds the budget spent', async () => {
+    const run = await makeTestRun(runsRoot, 'run-b', root);
+    const budgeted = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 0.5 / 60 }); // half a second of training
+    expect(budgeted.status).toBe('finished');
+    expect(budgeted.head!.stoppedBy).toBe('budget');
+    expect(budgeted.steps).toBeGreaterThan(0);
+    expect(budgeted.steps).toBeLessThan(200); // the cap is 50 epochs × 4 images
+    const rerun = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 0.5 / 60 });
+    expect(rerun).toMatchObject({ status: 'finished', steps: budgeted.steps, resumedFrom: budgeted.steps });
+  }, 120_000);
+
   it('refuses rw on a run without a head, naming the run and eader refine', async () => {
     const bare = await makeTestRun(runsRoot, 'run-bare', root);
     const out = await mkdtemp(join(tmpdir(), 'eader-refine-bare-'));
