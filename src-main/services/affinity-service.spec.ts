@@ -33,6 +33,8 @@ describe('AffinityService', () => {
     await service.generate({ runId: 'run-h', split: 'val', cam: { scales: [1], flip: false } });
     await service.settled();
     expect(await service.cacheInfo('run-h')).toMatchObject({ affinityHead: false, headTrained: false });
+    const rw = { threshold: 0.25, refine: 'rw' as const, keepLargest: false, ignoreBand: null };
+    await expect(new PseudoAnalysis(service).evaluate({ runId: 'run-h', split: 'val', settings: rw, save: false })).rejects.toThrow(/has no affinity head .*eader refine/);
 
     const started = await heads.train({ runId: 'run-h', epochs: 1 });
     expect(started).toMatchObject({ status: 'running', phase: 'seeds', total: 3 });
@@ -41,6 +43,7 @@ describe('AffinityService', () => {
     expect(done).toMatchObject({ status: 'finished', done: 3 });
     expect(events.some((e) => e.phase === 'train' && e.loss !== null)).toBe(true);
     expect(await service.cacheInfo('run-h')).toMatchObject({ affinityHead: false, headTrained: true }); // the old cams lack the embedding
+    await expect(new PseudoAnalysis(service).evaluate({ runId: 'run-h', split: 'val', settings: rw, save: false })).rejects.toThrow(/generate the cams of run run-h again/);
 
     await service.generate({ runId: 'run-h', split: 'val', cam: { scales: [1], flip: false } });
     await service.settled();
@@ -49,7 +52,7 @@ describe('AffinityService', () => {
     const { items } = await service.cams('run-h', info!.ids);
     const embedding = embeddingFromBytes(items[0]!.embedding!);
     expect(embedding).toMatchObject({ width: 10, height: 8, dim: 32 }); // 40×32 images at stride 4
-    const evaluation = await new PseudoAnalysis(service).evaluate({ runId: 'run-h', split: 'val', settings: { threshold: 0.25, refine: 'rw', keepLargest: false, ignoreBand: null }, save: false });
+    const evaluation = await new PseudoAnalysis(service).evaluate({ runId: 'run-h', split: 'val', settings: rw, save: false });
     expect(evaluation.miou).toBeGreaterThanOrEqual(0);
     await expect(heads.train({ runId: 'nope' })).rejects.toThrow();
   }, 120_000);

@@ -19,6 +19,7 @@ import { QUEUE_SIGNAL, queueSignals } from '../pseudo/queue';
 import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
 import { RUN_FILES, runPaths } from '../runs/run-layout';
+import { headFor, noHeadMessage } from '../pseudo/affinity-head';
 
 interface Scope {
   runDir: string;
@@ -41,6 +42,10 @@ export class PseudoAnalysis {
     const runDir = await this.service.runDir(input.runId);
     const cache = await this.service.cache(input.runId);
     const settings = RenderSchema.parse(input.settings ?? {});
+    if (settings.refine === 'rw' && !cache.key.affinityHead) {
+      const hint = (await headFor(runDir, cache.key)) ? ` Its head is trained: generate the cams of run ${input.runId} again.` : '';
+      throw new ApiError('CONFLICT', `${noHeadMessage(runDir, cache.key.checkpointStep)}${hint}`);
+    }
     let ids = input.ids ? [...new Set(input.ids)] : await cachedIds(cache);
     if (input.split) {
       const inSplit = new Set(this.service.options.datasets.dataset().images.filter((r) => r.splits.includes(input.split!)).map((r) => r.id));
