@@ -70,7 +70,7 @@ export const usePseudoStore = defineStore('pseudo', () => {
     await guard('runs', async () => {
       runs.value = await call('training:runs', undefined);
       job.value = await call('pseudo:status', undefined);
-      headJob.value = await call('pseudo:head-status', undefined);
+      headJob.value = await call('pseudo:head-status', undefined).catch(() => null); // a host without heads still lists runs
       if (!runId.value || !runs.value.some((r) => r.runId === runId.value)) runId.value = runs.value[0]?.runId ?? null;
     });
     await refreshCache();
