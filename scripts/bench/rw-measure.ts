@@ -40,7 +40,7 @@ if (!values.run) {
 }
 runDir = resolve(runDir);
 const t1 = performance.now();
-const refine = await runRefine({ run: runDir, dataset, timeBudgetMinutes: Number(values.budget), epochs: 50, inProcess: true, backend: 'wasm' });
+const refine = await runRefine({ run: runDir, dataset, timeBudgetMinutes: Number(values.budget), epochs: 50, inProcess: true, backend: 'wasm', checkpoint: 'last' }); // the checkpoint the masks use
 const refineSeconds = (performance.now() - t1) / 1000;
 
 interface Row { label: string; miou: number | null; seconds: number }

@@ -13,6 +13,23 @@ beforeAll(async () => useTestBackend('cpu'));
 
 const EPS = 1e-5;
 
+describe('backbone stages', () => {
+  it.each(['tiny', 'resnet18'] as const)('%s: shallow to deep at their strides, the last equal to features()', async (kind) => {
+    const net = new Classifier(kind, 2, makeRng(5), { momentum: 0.1, epsilon: 1e-5 });
+    const x = tf.randomUniform([1, 64, 48, 3], -1, 1, 'float32', 9) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const stages = net.backbone.stages(x);
+    expect(tf.memory().numTensors).toBe(before + stages.length); // only the outputs stay
+    expect(stages.map((s) => [s.shape[1], s.shape[2]])).toEqual(net.backbone.stageStrides.map((st) => [Math.ceil(64 / st), Math.ceil(48 / st)]));
+    const features = net.backbone.features(x, false);
+    const last = stages[stages.length - 1]!;
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(last, features))));
+    expect((await diff.data())[0]).toBeLessThan(1e-5);
+    tf.dispose([x, features, diff, ...stages]);
+    net.dispose();
+  });
+});
+
 describe('seeds', () => {
   it('are the best class where its cam ≥ fg, background where all are < bg, 255 in the band', () => {
     const a = Float32Array.from([0.9, 0.2, 0.01, 0.4, 0.0]);
