@@ -18,6 +18,7 @@ import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runRefine } from '../../src-main/cli/refine-run';
 import { runTrain } from '../../src-main/cli/train-run';
+import { readRunRecord } from '../../src-main/runs/run-store';
 
 const { values } = parseArgs({
   options: {
@@ -58,13 +59,15 @@ await measure('cams (rule), threshold 0.30', { refine: 'none', threshold: 0.3 })
 for (const threshold of [0.2, 0.3, 0.4, 0.5]) if (threshold !== 0.3) await measure(`cams (rule), threshold ${threshold.toFixed(2)}`, { refine: 'none', threshold });
 for (const steps of [16, 32, 256]) for (const threshold of [0.25, 0.4, 0.55]) await measure(`rw, ${steps} steps, background ${threshold.toFixed(2)}`, { refine: 'rw', threshold, walkSteps: steps });
 
+const { config } = await readRunRecord(runDir);
+const describe = `${config.backbone} localizer, adversary ${config.adversary}, ${config.epochs} epochs at ${config.imageSize} px on ${values.dataset}${values.run ? ' (a run given with --run)' : ' (the Quick preset, trained here)'}`;
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(2)} %`);
 const lines = [
   '# The affinity random walk (rw) on the demo set',
   '',
   `Written by \`npx tsx scripts/bench/rw-measure.ts\` (${new Date().toISOString()}). Machine: this 2-core box, shared with other sessions: load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end — wall times are inflated by the load.`,
   '',
-  `- Localizer: ${values.run ? runDir : `Quick preset, ${values.epochs} epochs on ${values.dataset} (${trainSeconds?.toFixed(0)} s)`}.`,
+  `- Localizer: ${describe}${trainSeconds === null ? '' : ` (${trainSeconds.toFixed(0)} s)`}; masks from its last checkpoint, the head trained on the same one.`,
   `- Affinity head: \`runRefine\`, time budget ${values.budget} min: ${refine.steps} steps, final loss ${refine.loss?.toFixed(4) ?? '—'}, ${refineSeconds.toFixed(0)} s with the seeds (stopped by ${refine.head?.stoppedBy ?? '?'}).`,
   '- Masks: `runInfer` on val (scales 1/0.75/1.25 with flip, GT labels, grid 256, from the run\'s cam cache after the first row), scored by `runEval` (mIoU with background). Seconds: the whole infer call (render + PNG writes; the walk for rw).',
   '',

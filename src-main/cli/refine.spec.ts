@@ -70,12 +70,12 @@ describe('eader refine', () => {
 
   it('stops at the time budget with a finished head, and a rerun finds the budget spent', async () => {
     const run = await makeTestRun(runsRoot, 'run-b', root);
-    const budgeted = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 0.5 / 60 }); // half a second of training
+    const budgeted = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 3 / 60 }); // three seconds, the seeds included
     expect(budgeted.status).toBe('finished');
     expect(budgeted.head!.stoppedBy).toBe('budget');
     expect(budgeted.steps).toBeGreaterThan(0);
     expect(budgeted.steps).toBeLessThan(200); // the cap is 50 epochs × 4 images
-    const rerun = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 0.5 / 60 });
+    const rerun = await runRefine({ run, dataset: root, ...common, epochs: 50, timeBudgetMinutes: 3 / 60 });
     expect(rerun).toMatchObject({ status: 'finished', steps: budgeted.steps, resumedFrom: budgeted.steps });
   }, 120_000);
 

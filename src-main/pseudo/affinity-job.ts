@@ -7,7 +7,7 @@
  *      takes the same images), mirrored every other draw; Adam on the head only, the localizer
  *      frozen. A checkpoint every `checkpointEvery` steps and at the end, in runs/<id>/affinity/.
  *   3. Length: `epochs` passes, or what fits in the time budget (trainer/time-budget.ts: plan,
- *      re-plan, stop with a checkpoint; the budget counts resumed sessions too).
+ *      re-plan, stop with a checkpoint; the budget counts the seeds and resumed sessions too).
  *   4. head.json (affinity-head.ts) once the plan is done or the budget spent; a cancelled or
  *      `stopAfter` session leaves only its checkpoint, and the next run resumes from it.
  */
@@ -89,7 +89,9 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
 
     // 2. Training, under the run's length or the time budget.
     const n = job.images.length;
-    const budget = new TimeBudget(job.timeBudgetMinutes === null ? null : job.timeBudgetMinutes * 60, job.epochs * n, elapsedBefore);
+    // The budget counts the whole job, the seeds of every session included (what a user waits for).
+    const seedSeconds = elapsed();
+    const budget = new TimeBudget(job.timeBudgetMinutes === null ? null : job.timeBudgetMinutes * 60, job.epochs * n, elapsedBefore + seedSeconds);
     const trainStarted = performance.now();
     const trainElapsed = (): number => (performance.now() - trainStarted) / 1000;
     const losses: number[] = [];
@@ -104,7 +106,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
         epoch: Math.floor(step / n),
         score: null,
         tensors: await affinity!.getState(),
-        extra: { localizerSha256: job.localizer.checkpointSha256, iterations: affinity!.iterations, elapsed: elapsedBefore + trainElapsed() },
+        extra: { localizerSha256: job.localizer.checkpointSha256, iterations: affinity!.iterations, elapsed: elapsedBefore + seedSeconds + trainElapsed() },
       });
       await retainCheckpoints(paths.checkpoints, info, KEEP);
       saved = { step, dir: info.dir };
@@ -149,7 +151,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
       loss,
       config: { ...config.head, radius: config.radius, lr: config.lr, seed: config.seed, seeds: SEED_DEFAULTS, inputMaxSide: job.inputMaxSide },
       stoppedBy,
-      seconds: elapsedBefore + trainElapsed(),
+      seconds: elapsedBefore + seedSeconds + trainElapsed(),
       finishedAt: new Date().toISOString(),
     };
     await writeJsonAtomic(paths.head, record);
