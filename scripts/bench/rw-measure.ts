@@ -68,7 +68,7 @@ const lines = [
   `Written by \`npx tsx scripts/bench/rw-measure.ts\` (${new Date().toISOString()}). Machine: this 2-core box, shared with other sessions: load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end — wall times are inflated by the load.`,
   '',
   `- Localizer: ${describe}${trainSeconds === null ? '' : ` (${trainSeconds.toFixed(0)} s)`}; masks from its last checkpoint, the head trained on the same one.`,
-  `- Affinity head: \`runRefine\`, time budget ${values.budget} min: ${refine.steps} steps, final loss ${refine.loss?.toFixed(4) ?? '—'}, ${refineSeconds.toFixed(0)} s with the seeds (stopped by ${refine.head?.stoppedBy ?? '?'}).`,
+  `- Affinity head: \`runRefine\`, time budget ${values.budget} min: ${refine.steps} steps, loss ${refine.loss?.toFixed(4) ?? '—'} (mean of the last 50 steps), ${refine.head?.seconds.toFixed(0) ?? '?'} s of training with the seeds in all${refine.resumedFrom > 0 ? ` (resumed at step ${refine.resumedFrom}; this call ${refineSeconds.toFixed(0)} s)` : ''}, stopped by ${refine.head?.stoppedBy ?? '?'}.`,
   '- Masks: `runInfer` on val (scales 1/0.75/1.25 with flip, GT labels, grid 256, from the run\'s cam cache after the first row), scored by `runEval` (mIoU with background). Seconds: the whole infer call (render + PNG writes; the walk for rw).',
   '',
   '| masks | val mIoU | infer s |',

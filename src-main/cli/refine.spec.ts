@@ -51,7 +51,7 @@ describe('eader refine', () => {
     expect(whole.head!.sha256).toBe(head.sha256);
     // Running again once finished trains nothing more and keeps the head.
     const again = await runRefine({ run: straight, dataset: root, ...common });
-    expect(again).toMatchObject({ status: 'finished', steps: 8, resumedFrom: 8 });
+    expect(again).toMatchObject({ status: 'finished', steps: 8, resumedFrom: 8, loss: whole.loss }); // the loss of the last checkpoint
     expect(again.head!.sha256).toBe(head.sha256);
 
     // eader infer --refine rw: masks at each image's size, only the image's own classes.

@@ -63,11 +63,13 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
     // Resume: the last checkpoint, if it was trained on this localizer checkpoint (else it is stale: ours to remove).
     let step = 0;
     let elapsedBefore = 0;
+    let lossBefore: number | null = null; // the loss the last checkpoint recorded (a session may add no step)
     const latest = await loadLatestCheckpoint(paths.checkpoints);
     if (latest && latest.state.extra?.localizerSha256 === job.localizer.checkpointSha256) {
       affinity.setState(latest.state.tensors, Number(latest.state.extra.iterations ?? latest.state.step));
       step = latest.state.step;
       elapsedBefore = Number(latest.state.extra.elapsed ?? 0);
+      lossBefore = typeof latest.state.extra.loss === 'number' ? latest.state.extra.loss : null;
     } else if (latest) {
       await rm(paths.dir, { recursive: true, force: true });
     }
@@ -95,6 +97,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
     const trainStarted = performance.now();
     const trainElapsed = (): number => (performance.now() - trainStarted) / 1000;
     const losses: number[] = [];
+    const meanLoss = (): number | null => (losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : lossBefore);
     let session = 0;
     let stoppedBy: HeadRecord['stoppedBy'] = 'steps';
     const manifestSha = async (dir: string): Promise<string> => (JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { sha256: string }).sha256;
@@ -106,7 +109,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
         epoch: Math.floor(step / n),
         score: null,
         tensors: await affinity!.getState(),
-        extra: { localizerSha256: job.localizer.checkpointSha256, iterations: affinity!.iterations, elapsed: elapsedBefore + seedSeconds + trainElapsed() },
+        extra: { localizerSha256: job.localizer.checkpointSha256, iterations: affinity!.iterations, elapsed: elapsedBefore + seedSeconds + trainElapsed(), loss: meanLoss() },
       });
       await retainCheckpoints(paths.checkpoints, info, KEEP);
       saved = { step, dir: info.dir };
@@ -140,7 +143,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
     }
     if (!interrupted && budget.limiting) stoppedBy = 'budget';
     const final = await checkpoint();
-    const loss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null;
+    const loss = meanLoss();
     if (interrupted) return { steps: step, resumedFrom, loss, backend: backend.name, status: 'stopped', seconds: elapsed() };
     const record: HeadRecord = {
       format: HEAD_FORMAT,
