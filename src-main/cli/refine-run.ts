@@ -20,7 +20,7 @@ export interface RefineOptions {
   /** The split whose images seed and train the head (default train). */
   split?: string;
   checkpoint?: 'best' | 'last';
-  /** Minutes of head training in all (resumed sessions included); null: the epochs decide. */
+  /** Minutes for the whole job, the seeds and resumed sessions included; null: the epochs decide. */
   timeBudgetMinutes?: number | null;
   epochs?: number;
   /** Longest side of the network input (null: each image's own size). */

@@ -33,7 +33,7 @@ export function registerRefine(program: Command): void {
       .requiredOption('--dataset <path>', 'the dataset the run was trained on: VOC root, COCO folder or instances .json, labelled folder')
       .option('--split <name>', 'the split whose images train the head', d.split)
       .addOption(new Option('--checkpoint <which>', 'the localizer checkpoint the head is for').choices(['best', 'last']).default(d.checkpoint))
-      .option('--time-budget <min>', 'minutes of head training in all (resumed sessions included); without it, --epochs decide')
+      .option('--time-budget <min>', 'minutes for the whole job, the seeds and resumed sessions included; without it, --epochs decide')
       .option('--epochs <n>', 'passes over the split (the length without a budget, its cap with one)', String(d.epochs))
       .option('--max-side <px>', "cap the network input's longest side")
       .option('--checkpoint-every <steps>', 'a checkpoint every this many steps', String(d.checkpointEvery))

@@ -88,7 +88,7 @@ export const HeadTrainInput = z
   .object({
     runId: RunId,
     split: z.string().min(1).max(64).default('train'),
-    /** Minutes of head training in all (resumed sessions included); null: the epochs decide. */
+    /** Minutes for the whole job, the seeds and resumed sessions included; null: the epochs decide. */
     timeBudgetMinutes: z.number().positive().max(24 * 60).nullable().default(null),
     epochs: z.number().int().positive().max(1000).default(5),
   })

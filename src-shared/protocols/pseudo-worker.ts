@@ -63,7 +63,7 @@ export const HeadJob = z
     images: z.array(z.object({ id: z.string(), file: z.string(), labels: z.array(z.number().int().positive()) }).strict()).min(1),
     /** Passes over the images (the run's length without a budget). */
     epochs: z.number().int().positive(),
-    /** Minutes of training in all, resumed sessions included (null: none). */
+    /** Minutes for the whole job, the seeds and resumed sessions included (null: none). */
     timeBudgetMinutes: z.number().positive().nullable(),
     /** Longest side of the network input (null: the image's own size). */
     inputMaxSide: z.number().int().positive().nullable(),
