@@ -71,7 +71,7 @@ export function registerInfer(program: Command): void {
       .option('--split <name>', 'split to infer', d.split)
       .option('--threshold <x>', 'cam threshold: pixels whose best cam is below it are background', String(d.threshold))
       .addOption(new Option('--refine <refiner>', REFINER_NAMES.map((n) => `${n}: ${REFINERS[n].summary}`).join('; ')).choices(REFINER_NAMES).default(d.refine))
-      .option('--walk-steps <n>', "with --refine rw: steps of the random walk (IRN's 256; 16–32 did as well on small images, and are 8–16× faster)", String(d.walkSteps))
+      .option('--walk-steps <n>', "with --refine rw: steps of the random walk (IRN's 256; on small images 16–32 did better, and are 8–16× faster: bench/rw-walk.md)", String(d.walkSteps))
       .option('--keep-largest', 'keep only the largest connected component of each class')
       .option('--ignore-band <low,high>', '255 (ignore) where the best cam lies in [low, high), e.g. 0.05,0.3 for training labels')
       .addOption(new Option('--labels <source>', 'image labels: ground truth, or predicted by the localizer').choices(['gt', 'predicted']).default(d.labels))
