@@ -117,7 +117,7 @@ export async function runHeadJob(job: HeadJob, onProgress: (p: HeadJobProgress) 
     };
     let interrupted = false;
     while (step < budget.totalSteps) {
-      if (budget.expired(trainElapsed())) {
+      if (step > 0 && budget.expired(trainElapsed())) { // a head gets at least one step, however slow its seeds were
         stoppedBy = 'budget';
         break;
       }
