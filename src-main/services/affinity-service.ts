@@ -62,7 +62,7 @@ export class AffinityService {
           status: r.status,
           done: r.steps,
           loss: r.loss,
-          message: r.status === 'finished' ? `Head trained: ${r.steps} steps on ${r.backend}; generate the cams again to use rw.` : `Stopped at step ${r.steps}; start again to resume.`,
+          message: r.status === 'finished' ? `Head trained: ${r.steps} steps on ${r.backend}.` : `Stopped at step ${r.steps}; start again to resume.`,
         }),
       (error: unknown) => update({ status: 'failed', message: errorText(error) }),
     );
