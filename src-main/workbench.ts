@@ -4,6 +4,7 @@ import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { forkedCamRunner } from './pseudo/cam-runner';
+import { forkedHeadRunner } from './pseudo/head-runner';
 import type { ProcessKind } from './processes/spawn';
 import { trainerLauncher } from './trainer/launch';
 import { createDatasetSession, type DatasetSession } from './services/dataset-session';
@@ -14,6 +15,7 @@ import { MaskService } from './services/mask-service';
 import { ProjectSession } from './services/project-session';
 import { PseudoAnalysis } from './services/pseudo-analysis';
 import { PseudoService } from './services/pseudo-service';
+import { AffinityService } from './services/affinity-service';
 import { WeightsService } from './services/weights-service';
 import { RoundsService } from './services/rounds-service';
 
@@ -54,7 +56,8 @@ export function createWorkbench({ transport, log, pickFolder, childProcesses, tr
     weights: weights.store,
   });
   const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
-  const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService) };
+  const heads = new AffinityService({ pseudo: pseudoService, emit: (state) => events.emit('pseudo:head-progress', state), runner: forkedHeadRunner(childProcesses ? { kind: childProcesses } : {}) });
+  const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService), heads };
   const rounds = new RoundsService({ datasets, projects, pseudo: pseudo.service, analysis: pseudo.analysis, training, emit: (job) => events.emit('rounds:progress', job) });
   const dispatcher = createDispatcher(
     createHandlers({ transport, datasets, projects, masks: new MaskService(datasets, projects), exports: new ExportService(projects, (p) => events.emit('export:progress', p)), pickFolder, training, pseudo, weights, rounds }),

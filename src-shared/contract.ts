@@ -11,7 +11,7 @@ import { MaskDocumentPayload, MaskImportResult, MaskRevisionInfo, MaskSaveInput,
 import { ProjectInfo, ReviewUpdate } from './domain/project-view';
 import { DatasetSummary, EncodedImage, ImagePage, ImageQuery, MaskPayload } from './domain/dataset-view';
 import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingStatus } from './domain/training-view';
-import { PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
+import { HeadJobState, HeadTrainInput, PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
 import { RoundJob, RoundSettings, RoundsView } from './domain/segmenter-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
 import { PresetId, TrainConfig } from './domain/train-config';
@@ -91,6 +91,10 @@ export const contract = {
   'pseudo:evaluate': channel({ input: PseudoScopeInput, output: PseudoEvalResult, maxInputBytes: 8 << 20 }),
   'pseudo:queue': channel({ input: PseudoScopeInput, output: PseudoQueue, maxInputBytes: 8 << 20 }),
   'pseudo:accept': channel({ input: PseudoAcceptInput, output: PseudoAcceptResult, maxInputBytes: 8 << 20 }),
+  /** Starts training the run's affinity head in a pseudo-mask worker (resuming its checkpoint); `pseudo:head-progress` events follow. */
+  'pseudo:train-head': channel({ input: HeadTrainInput, output: HeadJobState }),
+  'pseudo:head-status': channel({ input: NoInput, output: HeadJobState.nullable() }),
+  'pseudo:head-cancel': channel({ input: NoInput, output: HeadJobState.nullable() }),
   'weights:list': channel({ input: NoInput, output: WeightsListing }),
   /** Starts a download in a weights worker; `weights:progress` events follow. */
   'weights:download': channel({ input: z.object({ release: z.string().min(1).max(64), name: WeightsName.optional() }).strict(), output: WeightsJob }),

@@ -5,7 +5,7 @@ import { ScanProgress } from './domain/dataset-view';
 import { ThumbProgress } from './domain/project-view';
 import { ExportProgressEvent } from './domain/export-view';
 import { TrainingProgressEvent, TrainingSample, TrainingState } from './domain/training-view';
-import { PseudoJobState } from './domain/pseudo-view';
+import { HeadJobState, PseudoJobState } from './domain/pseudo-view';
 import { WeightsJob } from './domain/weights';
 import { RoundJob } from './domain/segmenter-view';
 import { EVENT_NAMES, isEventName, type EventName } from './names';
@@ -20,6 +20,8 @@ export const events = {
   'training:sample': TrainingSample,
   'training:state': TrainingState,
   'pseudo:progress': PseudoJobState,
+  /** The affinity-head job: after each seeded image and each training step. */
+  'pseudo:head-progress': HeadJobState,
   /** A weights download or import: every change of its state (progress at most ~10 times a second). */
   'weights:progress': WeightsJob,
   'rounds:progress': RoundJob,

@@ -40,6 +40,9 @@ export const CHANNEL_NAMES = [
   'pseudo:evaluate',
   'pseudo:queue',
   'pseudo:accept',
+  'pseudo:train-head',
+  'pseudo:head-status',
+  'pseudo:head-cancel',
   'weights:list',
   'weights:download',
   'weights:import',
@@ -49,7 +52,7 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state', 'pseudo:progress', 'weights:progress', 'rounds:progress'] as const;
+export const EVENT_NAMES = ['app:notice', 'app:backend', 'dataset:progress', 'project:thumbs', 'export:progress', 'training:progress', 'training:sample', 'training:state', 'pseudo:progress', 'pseudo:head-progress', 'weights:progress', 'rounds:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const channelSet: ReadonlySet<string> = new Set(CHANNEL_NAMES);

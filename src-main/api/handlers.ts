@@ -10,6 +10,7 @@ import type { ProjectSession } from '../services/project-session';
 import type { PseudoAnalysis } from '../services/pseudo-analysis';
 import type { PseudoService } from '../services/pseudo-service';
 import type { RoundsService } from '../services/rounds-service';
+import type { AffinityService } from '../services/affinity-service';
 import type { TrainingControl } from '../services/training-control';
 import type { WeightsService } from '../services/weights-service';
 
@@ -24,7 +25,7 @@ export interface HandlerContext {
   /** Absent in processes without training (some tests): its channels answer UNAVAILABLE. */
   training?: TrainingControl;
   /** Pseudo-masks (absent in some tests: its channels answer UNAVAILABLE). */
-  pseudo?: { service: PseudoService; analysis: PseudoAnalysis };
+  pseudo?: { service: PseudoService; analysis: PseudoAnalysis; heads?: AffinityService };
   /** The weights store (absent in some tests: its channels answer UNAVAILABLE). */
   weights?: WeightsService;
   /** The loop's rounds (absent in some tests: its channels answer UNAVAILABLE). */
@@ -35,6 +36,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const { datasets, projects, masks, exports } = ctx;
   const training = (): TrainingControl => ctx.training ?? unavailable('Training is not available in this process.');
   const pseudo = (): NonNullable<HandlerContext['pseudo']> => ctx.pseudo ?? unavailable('Pseudo-masks are not available in this process.');
+  const heads = (): AffinityService => pseudo().heads ?? unavailable('Affinity heads are not available in this process.');
   const weights = (): WeightsService => ctx.weights ?? unavailable('The weights store is not available in this process.');
   const rounds = (): RoundsService => ctx.rounds ?? unavailable('Rounds are not available in this process.');
   return {
@@ -79,6 +81,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'pseudo:evaluate': (input) => pseudo().analysis.evaluate(input),
     'pseudo:queue': (input) => pseudo().analysis.queue(input),
     'pseudo:accept': (input) => pseudo().analysis.accept(input),
+    'pseudo:train-head': (input) => heads().train(input),
+    'pseudo:head-status': () => heads().status(),
+    'pseudo:head-cancel': () => heads().cancel(),
     'weights:list': () => weights().list(),
     'weights:download': ({ release, name }) => weights().download(release, name),
     'weights:import': ({ path, name }) => weights().importFile(path, name),

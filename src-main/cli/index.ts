@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerServe } from './serve';
 import { registerTrain } from './train';
 import { registerCams, registerInfer } from './infer';
+import { registerRefine } from './refine';
 import { registerEval } from './eval';
 import { registerDemo } from './demo';
 import { registerDataset } from './dataset';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerSegment(program);
   registerInfer(program);
   registerCams(program);
+  registerRefine(program);
   registerEval(program);
   registerDemo(program);
   registerDataset(program);

@@ -1,7 +1,8 @@
 /**
  * One inference pipeline: for the same run, checkpoint and settings, `eader infer` writes exactly
  * the bytes the app writes when it accepts pseudo-masks into a project (cam job → cam cache →
- * render → masks/<id>.png), with and without refinement, keep-largest and an ignore band, and
+ * render → masks/<id>.png), with and without refinement (bilateral, and the random walk over the
+ * run's affinity head, trained by `eader refine` first), keep-largest and an ignore band, and
  * whether the CLI computes the cams itself or reads the app's cam cache.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { PseudoAnalysis } from '../services/pseudo-analysis';
 import { PseudoService } from '../services/pseudo-service';
 import { makeTestDataset, makeTestRun } from '../testing/trained-run';
 import { runInfer } from './infer-run';
+import { runRefine } from './refine-run';
 
 const GRID = 16; // smaller than the 40×32 images: the masks are resized up from the grid
 const cam = { checkpoint: 'best' as const, scales: [1, 0.75], flip: true, labels: 'gt' as const, labelThreshold: 0.5 };
@@ -31,6 +33,8 @@ beforeAll(async () => {
   ({ root, ids: { val: valIds } } = await makeTestDataset(4));
   const runsRoot = await mkdtemp(join(tmpdir(), 'eader-parity-runs-'));
   runDir = await makeTestRun(runsRoot, 'run-p', root);
+  // A head first (on val: the fixture has no train images), so the cams carry its embedding for rw.
+  expect(await runRefine({ run: runDir, dataset: root, split: 'val', epochs: 1, inProcess: true, backend: 'wasm' })).toMatchObject({ status: 'finished', steps: 4 });
   const datasets = createDatasetSession(() => undefined);
   await datasets.open({ path: root });
   projects = new ProjectSession(datasets, () => undefined);
@@ -45,6 +49,7 @@ const variants: PseudoRenderSettings[] = [
   { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: null },
   { threshold: 0.45, refine: 'bilateral', keepLargest: true, ignoreBand: null },
   { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: { low: 0.1, high: 0.5 } },
+  { threshold: 0.3, refine: 'rw', keepLargest: false, ignoreBand: null },
 ];
 
 describe('eader infer and the app', () => {

@@ -15,9 +15,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PseudoCamSettings, PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import { WALK_DEFAULTS } from '@shared/affinity/random-walk';
 import type { IgnoreBand, RenderSettings } from '@shared/pseudo/render';
 import { renderPseudoMask } from '@shared/pseudo/render';
-import type { RefinerName } from '@shared/pseudo/refiners';
+import { REFINERS, type RefinerName } from '@shared/pseudo/refiners';
 import { encodeIndexedPng } from '../codecs/indexed-png';
 import type { DatasetIndex, ImageRecord } from '@shared/domain/dataset';
 import { readImage } from '../datasets/load';
@@ -32,6 +33,7 @@ import { datasetGuides } from '../pseudo/cam-compute';
 import { loadMaskSource, type MaskSource } from '../pseudo/mask-source';
 import { checkpointIdentity, type CheckpointIdentity } from '../pseudo/run-checkpoint';
 import { readAnyRunRecord, runPaths, type AnyRunRecord } from '../runs/run-store';
+import { affinityKey, noHeadMessage } from '../pseudo/affinity-head';
 import { refuseInsideDataset } from '../fs/output-guard';
 
 /** What decides the masks; every field defaults to the app's own default (INFER_DEFAULTS). */
@@ -54,6 +56,8 @@ export interface InferSettings {
   ignoreBand: IgnoreBand | null;
   /** Read cams from the run's cam cache and write the missing ones there (replacing a cache made with other settings). */
   camCache: boolean;
+  /** Steps of the random walk (refine rw; IRN's 256 by default). */
+  walkSteps: number;
 }
 
 /** The app's defaults (the pseudo-mask panel's cam and render settings), declared once in src-shared. */
@@ -64,6 +68,7 @@ export const INFER_DEFAULTS: InferSettings = {
   maxSide: null,
   gridSide: DEFAULT_GRID_SIDE,
   camCache: false,
+  walkSteps: WALK_DEFAULTS.steps,
 };
 
 export interface InferOptions extends Partial<InferSettings> {
@@ -134,6 +139,7 @@ async function openCamSource(options: CamSourceOptions): Promise<CamSource> {
     labelThreshold: options.labelThreshold,
     gridSide: options.gridSide,
     inputMaxSide: options.maxSide,
+    affinityHead: record.kind === 'localizer' ? await affinityKey(runDir, checkpoint.key) : null,
   };
   return { runDir, record, checkpoint, backend, index, records: selectShard(all, options.shard), splitImages: all.length, key };
 }
@@ -155,7 +161,7 @@ async function forEachCams(
       const hit = (await cache?.read(rec.id, guides)) ?? null;
       let cams = hit;
       if (!cams) {
-        net ??= await loadMaskSource(source.runDir, source.checkpoint.dir);
+        net ??= await loadMaskSource(source.runDir, source.checkpoint.dir, source.key);
         cams = await net.compute(await readImage(source.index.root, rec), rec.labels, source.key);
         await cache?.write(rec.id, cams);
       }
@@ -180,7 +186,14 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   const started = Date.now();
   const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
   const source = await openCamSource(options);
-  const settings: RenderSettings = { threshold: options.threshold, refine: options.refine, keepLargest: options.keepLargest, ignoreBand: options.ignoreBand };
+  if (options.refine === 'rw' && !source.key.affinityHead) throw new Error(noHeadMessage(source.runDir, source.checkpoint.key.checkpointStep, options.dataset));
+  const settings: RenderSettings = {
+    threshold: options.threshold,
+    refine: options.refine,
+    keepLargest: options.keepLargest,
+    ignoreBand: options.ignoreBand,
+    ...(options.refine === 'rw' ? { walkOptions: { ...WALK_DEFAULTS, steps: options.walkSteps } } : {}),
+  };
   const cache = options.camCache ? new CamCache(source.runDir, source.key) : null;
   if (cache) await refuseInsideDataset(cache.dir, source.index.root, 'The cam cache', options.dataset);
   await cache?.prepare();
@@ -189,7 +202,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   await mkdir(out, { recursive: true });
   let cached = 0;
   let done = 0;
-  await forEachCams(source, cache, settings.refine !== 'none', async (rec, cams, fromCache) => {
+  await forEachCams(source, cache, REFINERS[settings.refine].needsGuide, async (rec, cams, fromCache) => {
     if (fromCache) cached++;
     const size = { width: cams.imageWidth, height: cams.imageHeight };
     const file = maskFile(out, rec.id);

@@ -23,6 +23,7 @@ interface InferFlags {
   keepLargest?: boolean;
   ignoreBand?: string;
   camCache?: boolean;
+  walkSteps: string;
   backend?: string;
   shard?: string;
 }
@@ -123,6 +124,7 @@ export function registerInfer(program: Command): void {
       .requiredOption('--out <mask_dir>', 'folder for the masks (created)')
       .option('--threshold <x>', 'cam threshold: pixels whose best cam is below it are background', String(d.threshold))
       .addOption(new Option('--refine <refiner>', REFINER_NAMES.map((n) => `${n}: ${REFINERS[n].summary}`).join('; ')).choices(REFINER_NAMES).default(d.refine))
+      .option('--walk-steps <n>', "with --refine rw: steps of the random walk (IRN's 256; on small images 16–32 did better, and are 8–16× faster: bench/rw-walk.md)", String(d.walkSteps))
       .option('--keep-largest', 'keep only the largest connected component of each class')
       .option('--ignore-band <low,high>', '255 (ignore) where the best cam lies in [low, high), e.g. 0.05,0.3 for training labels')
       .option('--cam-cache', "read cams from the run's cam cache and add the missing ones (as the app's Generate does; replaces a cache made with other settings)")
@@ -138,6 +140,7 @@ export function registerInfer(program: Command): void {
           keepLargest: flags.keepLargest ?? false,
           ignoreBand: flags.ignoreBand === undefined ? null : parseIgnoreBand(flags.ignoreBand),
           camCache: flags.camCache ?? false,
+          walkSteps: parseSide('walk-steps', flags.walkSteps, 1),
           onProgress: progress.onProgress,
         });
         progress.end();

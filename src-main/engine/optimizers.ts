@@ -34,7 +34,8 @@ export class EngineOptimizer {
     private readonly params: readonly OptimizerParam[],
   ) {
     for (const slot of SLOTS[config.kind]) {
-      this.slots.set(slot, params.map((p) => tf.variable(tf.zerosLike(p.variable), false)));
+      // tf.variable keeps its initial tensor registered: made inside tidy, it is released (it leaked one tensor per slot before)
+      this.slots.set(slot, params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))));
     }
   }
 

@@ -50,15 +50,23 @@ describe('cam cache files', () => {
     expect(decodeCams(encodeCams(keyHash(key), rough), keyHash(key))).toEqual(rough);
   });
 
-  it('round-trip a segmenter prediction (version 3: the background plane too), and refuse one cut short', () => {
+  it('round-trip a segmenter prediction (K + 1 planes: the background too), and refuse one cut short', () => {
     const prediction: StoredCams = { ...stored, background: Uint8Array.from({ length: 6 }, (_, i) => 200 - i) };
     const bytes = encodeCams(keyHash(key), prediction);
-    expect(new DataView(bytes.buffer).getUint32(4, true)).toBe(3);
     expect(decodeCams(bytes, keyHash(key))).toEqual(prediction);
     expect(() => decodeCams(bytes.subarray(0, bytes.length - 6), keyHash(key))).toThrow(/expected/);
-    const plain = encodeCams(keyHash(key), cams);
-    expect(new DataView(plain.buffer).getUint32(4, true)).toBe(2); // cams stay version 2
-    expect(decodeCams(plain, keyHash(key))?.background).toBeUndefined();
+    expect(decodeCams(encodeCams(keyHash(key), cams), keyHash(key))?.background).toBeUndefined(); // cams: K planes
+  });
+
+  it('round-trip the affinity embedding, with cams and with a prediction’s background plane', () => {
+    const embedding = { width: 2, height: 1, dim: 3, data: Float32Array.from([0.5, -1.25, 3, 1e-3, 7, -0.5]) };
+    const withHead = { ...key, affinityHead: 'ef'.repeat(32) };
+    expect(decodeCams(encodeCams(keyHash(withHead), { ...stored, embedding }), keyHash(withHead))).toEqual({ ...stored, embedding });
+    const prediction = { ...stored, background: Uint8Array.from({ length: 6 }, (_, i) => 9 * i), embedding };
+    expect(decodeCams(encodeCams(keyHash(withHead), prediction), keyHash(withHead))).toEqual(prediction);
+    expect(() => encodeCams(keyHash(key), { ...cams, embedding: { ...embedding, dim: 4 } })).toThrow(/embedding size/);
+    const bytes = encodeCams(keyHash(withHead), { ...stored, embedding });
+    expect(() => decodeCams(bytes.subarray(0, bytes.length - 4), keyHash(withHead))).toThrow(/expected/);
   });
 
   it('read as a miss under another key, and refuse damaged bytes', () => {
@@ -74,6 +82,9 @@ describe('cam cache files', () => {
     const hashes = new Set(variants.map((v) => keyHash({ ...key, ...v })));
     expect(hashes.size).toBe(variants.length);
     expect(hashes.has(base)).toBe(false);
+    // A head changes the key; no head hashes as before heads existed (those caches stay valid).
+    expect(keyHash({ ...key, affinityHead: 'ef'.repeat(32) })).not.toBe(base);
+    expect(keyHash({ ...key, affinityHead: null })).toBe(base);
   });
 
   it('keep only the current key’s folder, and read what was written', async () => {

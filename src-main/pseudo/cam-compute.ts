@@ -3,20 +3,22 @@
  * of its classes at the grid size (engine/infer.ts `multiScaleCams`: scales × flip, max-normalised),
  * quantised to bytes, plus the localizer's probability of each class and the image at grid size
  * (the refinement's guide; the cache does not store it: `datasetGuides` makes it again). Classes come from the GT labels or, with `labels: 'predicted'`, from
- * the probabilities above `labelThreshold`. Rendering a mask from this record is
+ * the probabilities above `labelThreshold`. With the run's affinity head, the record also carries
+ * the head's embedding of the image at the walk grid (the `rw` refiner's input). Rendering a mask from this record is
  * src-shared/pseudo/render.ts, the same code in the app, the renderer and the CLI.
  */
 import type { DatasetIndex, RgbImage } from '@shared/domain/dataset';
 import { gridSize, quantise, resizeRgb } from '@shared/pseudo/cam-grid';
 import { loadImage } from '../datasets/load';
 import { classProbabilities, multiScaleCams, type EaderModel } from '../engine';
+import type { AffinityModel } from '../engine/affinity/affinity-model';
 import type { CachedCams, CamCacheKey, GuideSource } from './cam-cache';
 
 /** What decides one image's cams (the cache key without the run and checkpoint identity). */
 export type CamSettings = Pick<CamCacheKey, 'scales' | 'flip' | 'labels' | 'labelThreshold' | 'gridSide' | 'inputMaxSide'>;
 
 /** The cache record of one image. `gtLabels` are dataset class indices (≥ 1). */
-export async function computeImageCams(model: EaderModel, image: RgbImage, gtLabels: readonly number[], settings: CamSettings): Promise<CachedCams> {
+export async function computeImageCams(model: EaderModel, image: RgbImage, gtLabels: readonly number[], settings: CamSettings, affinity: AffinityModel | null = null): Promise<CachedCams> {
   const baseScale = settings.inputMaxSide ? Math.min(1, settings.inputMaxSide / Math.max(image.width, image.height)) : 1;
   const probs = await classProbabilities(model, image, baseScale); // [K] engine classes
   const classes = settings.labels === 'gt' ? [...gtLabels] : Array.from(probs.keys()).filter((k) => probs[k]! > settings.labelThreshold).map((k) => k + 1);
@@ -36,6 +38,7 @@ export async function computeImageCams(model: EaderModel, image: RgbImage, gtLab
     probs: classes.map((c) => probs[c - 1] ?? Number.NaN),
     cams,
     guide: guideOf(image, grid.width, grid.height),
+    ...(affinity ? { embedding: await affinity.embedding(image, baseScale) } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ export { CamJob, type CamJobProgress, type CamJobResult } from '@shared/protocol
 export async function runCamJob(job: CamJob, onProgress: (p: CamJobProgress) => void, isCancelled: () => boolean = () => false): Promise<CamJobResult> {
   const key: CamCacheKey = job.key;
   const backend = await initBackend(job.backend ? { force: job.backend } : {});
-  const source = await loadMaskSource(job.runDir, job.checkpointDir); // cams, or a segmenter's predictions
+  const source = await loadMaskSource(job.runDir, job.checkpointDir, key); // cams (with the head's embedding when the key names one), or a segmenter's predictions
   const cache = new CamCache(job.runDir, key);
   const failed: CamJobResult['failed'] = [];
   let done = 0;

@@ -65,6 +65,8 @@ export function forkedCamRunner({ kind = FORK, env = process.env }: ChildCamRunn
           case 'error':
             failure ??= message.message;
             return;
+          default:
+            fail(`the pseudo-mask worker answered a cam job with "${message.type}"`);
         }
       });
       child.onRejected((error) => fail(error.message));

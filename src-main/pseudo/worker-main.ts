@@ -1,7 +1,8 @@
-/** The pseudo-mask worker's loop: one cam job, progress reported per image, cancel between images, then close. */
+/** The pseudo-mask worker's loop: one job (cams, or an affinity head), progress reported as it goes, cancel between images or steps, then close. */
 import type { FromPseudoWorker, ToPseudoWorker } from '@shared/protocols/pseudo-worker';
 import { errorText } from '@shared/envelope';
 import type { ParentChannel } from '../processes/serve-parent';
+import { runHeadJob } from './affinity-job';
 import { runCamJob } from './cam-job';
 
 export function serveCamJobs(port: ParentChannel<ToPseudoWorker, FromPseudoWorker>): void {
@@ -19,8 +20,11 @@ export function serveCamJobs(port: ParentChannel<ToPseudoWorker, FromPseudoWorke
     }
     if (busy) return port.send({ type: 'error', message: 'a job is already running' });
     busy = true;
-    runCamJob(message.job, (p) => port.send({ type: 'progress', ...p }), () => cancelled)
-      .then((result) => port.send({ type: 'done', ...result, cancelled }))
+    const run =
+      message.type === 'train-head'
+        ? runHeadJob(message.job, (p) => port.send({ type: 'head-progress', ...p }), () => cancelled).then((result) => port.send({ type: 'head-done', ...result }))
+        : runCamJob(message.job, (p) => port.send({ type: 'progress', ...p }), () => cancelled).then((result) => port.send({ type: 'done', ...result, cancelled }));
+    run
       .catch((error: unknown) => port.send({ type: 'error', message: errorText(error) }))
       .finally(() => port.close());
   });

@@ -21,6 +21,7 @@ import { spearman } from '../pseudo/stats';
 import type { PseudoService } from './pseudo-service';
 import { RUN_FILES, runPaths } from '../runs/run-layout';
 import { REFINERS } from '@shared/pseudo/refiners';
+import { headFor, noHeadMessage } from '../pseudo/affinity-head';
 
 interface Scope {
   runDir: string;
@@ -43,6 +44,10 @@ export class PseudoAnalysis {
     const runDir = await this.service.runDir(input.runId);
     const cache = await this.service.cache(input.runId);
     const settings = RenderSchema.parse(input.settings ?? {});
+    if (settings.refine === 'rw' && !cache.key.affinityHead) {
+      const hint = (await headFor(runDir, cache.key)) ? ` Its head is trained: generate the cams of run ${input.runId} again.` : '';
+      throw new ApiError('CONFLICT', `${noHeadMessage(runDir, cache.key.checkpointStep)}${hint}`);
+    }
     let ids = input.ids ? [...new Set(input.ids)] : await cachedIds(cache);
     if (input.split) {
       const inSplit = new Set(this.service.options.datasets.dataset().images.filter((r) => r.splits.includes(input.split!)).map((r) => r.id));
@@ -50,7 +55,7 @@ export class PseudoAnalysis {
     }
     const items: Scope['items'] = [];
     // The guide image is made again from the dataset only when a refiner will look at it.
-    const guides = settings.refine !== 'none' ? datasetGuides(this.service.options.datasets.dataset()) : null;
+    const guides = REFINERS[settings.refine].needsGuide ? datasetGuides(this.service.options.datasets.dataset()) : null;
     for (const id of ids) {
       const cams = await cache.read(id, guides);
       if (cams) items.push({ id, cams });
@@ -76,8 +81,8 @@ export class PseudoAnalysis {
     const classes = this.service.options.datasets.dataset().classes;
     const { matrix } = evaluateItems(scored, scope.settings, classes.length);
     const scores = matrix.scores();
-    // A refiner that depends on the threshold (bilateral) would cost one refinement per image and threshold: the sweep leaves it out.
-    const sweepRefine = REFINERS[scope.settings.refine].thresholdFree ? scope.settings.refine : 'none';
+    // A refiner too slow to run once per image and threshold (bilateral) is left out of the sweep.
+    const sweepRefine = REFINERS[scope.settings.refine].inSweep ? scope.settings.refine : 'none';
     const sweep = thresholdSweep(scored, { ...scope.settings, refine: sweepRefine }, classes.length);
     const result: PseudoEvalResult = {
       runId: input.runId,

@@ -9,6 +9,7 @@ import type { PseudoCacheInfo, PseudoCams, PseudoGenerateInput, PseudoJobState }
 import { PseudoCamSettings } from '@shared/domain/pseudo-view';
 import { ApiError, asApiError, errorText } from '@shared/envelope';
 import { DEFAULT_GRID_SIDE } from '@shared/pseudo/cam-grid';
+import { embeddingToBytes } from '@shared/affinity/embedding-bytes';
 import { imagesOfSplit } from '../datasets/select';
 import { CamCache, type CamCacheKey } from '../pseudo/cam-cache';
 import { datasetGuides } from '../pseudo/cam-compute';
@@ -16,6 +17,7 @@ import { cachedIds, currentCache } from '../pseudo/cache-index';
 import { forkedCamRunner, type CamRunner } from '../pseudo/cam-runner';
 import { checkpointIdentity } from '../pseudo/run-checkpoint';
 import { readAnyRunRecord, type AnyRunRecord } from '../runs/run-store';
+import { affinityKey } from '../pseudo/affinity-head';
 import type { DatasetSession } from './dataset-session';
 import type { ProjectSession } from './project-session';
 import { findRunRoot, runDirOf } from '../runs/run-history';
@@ -64,7 +66,17 @@ export class PseudoService {
     const runDir = await this.runDir(input.runId);
     const images = this.images(input);
     const checkpoint = await asApiError('NOT_FOUND', () => checkpointIdentity(runDir, cam.checkpoint));
-    const key: CamCacheKey = { runId: input.runId, ...checkpoint.key, scales: cam.scales, flip: cam.flip, labels: cam.labels, labelThreshold: cam.labelThreshold, gridSide: this.options.gridSide ?? DEFAULT_GRID_SIDE, inputMaxSide: null };
+    const key: CamCacheKey = {
+      runId: input.runId,
+      ...checkpoint.key,
+      scales: cam.scales,
+      flip: cam.flip,
+      labels: cam.labels,
+      labelThreshold: cam.labelThreshold,
+      gridSide: this.options.gridSide ?? DEFAULT_GRID_SIDE,
+      inputMaxSide: null,
+      affinityHead: await affinityKey(runDir, checkpoint.key), // with a head, the records carry its embedding (rw)
+    };
     const cache = new CamCache(runDir, key);
     await cache.prepare();
     const have = new Set(await cachedIds(cache));
@@ -144,6 +156,8 @@ export class PseudoService {
       checkpointStep: key.checkpointStep,
       cam: { scales: key.scales, flip: key.flip, labels: key.labels, labelThreshold: key.labelThreshold },
       ids: await cachedIds(cache),
+      affinityHead: Boolean(key.affinityHead),
+      headTrained: (await affinityKey(cache.runDir, key)) !== null,
     };
   }
 
@@ -154,7 +168,7 @@ export class PseudoService {
     const missing: string[] = [];
     for (const id of ids) {
       const cams = await cache.read(id, guides);
-      if (cams) items.push({ id, ...cams, probs: cams.probs.map((p) => (Number.isFinite(p) ? p : null)), background: cams.background ?? null });
+      if (cams) items.push({ id, ...cams, probs: cams.probs.map((p) => (Number.isFinite(p) ? p : null)), background: cams.background ?? null, embedding: cams.embedding ? embeddingToBytes(cams.embedding) : null });
       else missing.push(id);
     }
     return { items, missing };

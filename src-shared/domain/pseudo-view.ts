@@ -80,8 +80,36 @@ export const PseudoCams = z.object({
   guide: Bytes,
   /** A segmenter run's prediction: the background probability plane (then `cams` are the classes' probabilities); null for cams. */
   background: Bytes.nullable().default(null),
+  /** The affinity head's embedding at the walk grid (the rw refiner's input): `data` holds width·height·dim float32, little-endian. */
+  embedding: z.object({ width: z.number().int(), height: z.number().int(), dim: z.number().int(), data: Bytes }).nullable().optional(),
 });
 export type PseudoCams = z.infer<typeof PseudoCams>;
+
+/** Train a run's affinity head (`eader refine` in the app): on the open dataset's train split. */
+export const HeadTrainInput = z
+  .object({
+    runId: RunId,
+    split: z.string().min(1).max(64).default('train'),
+    /** Minutes for the whole job, the seeds and resumed sessions included; null: the epochs decide. */
+    timeBudgetMinutes: z.number().positive().max(24 * 60).nullable().default(null),
+    epochs: z.number().int().positive().max(1000).default(5),
+  })
+  .strict();
+export type HeadTrainInput = z.input<typeof HeadTrainInput>;
+
+/** The affinity-head job: seeds, then training steps (resumed steps included). */
+export const HeadJobState = z.object({
+  jobId: z.number().int(),
+  runId: z.string(),
+  status: z.enum(['running', 'finished', 'stopped', 'failed']),
+  phase: z.enum(['seeds', 'train']),
+  done: z.number().int(),
+  total: z.number().int(),
+  loss: z.number().nullable(),
+  message: z.string().nullable(),
+  seconds: z.number(),
+});
+export type HeadJobState = z.infer<typeof HeadJobState>;
 
 export const PseudoCacheInfo = z.object({
   runId: z.string(),
@@ -91,6 +119,10 @@ export const PseudoCacheInfo = z.object({
   checkpointStep: z.number().int(),
   cam: PseudoCamSettings.omit({ checkpoint: true }),
   ids: z.array(z.string()),
+  /** The cams carry the run's affinity head's embedding: the rw refiner can run on them. */
+  affinityHead: z.boolean().default(false),
+  /** The run has a trained head for this checkpoint (generate again if `affinityHead` is false). */
+  headTrained: z.boolean().default(false),
 });
 export type PseudoCacheInfo = z.infer<typeof PseudoCacheInfo>;
 

@@ -4,6 +4,7 @@
  * Pure TypeScript, shared by the main side (masks, metrics, queue) and the renderer (previews), so
  * both turn the same bytes into the same masks.
  */
+import type { AffinityEmbedding } from '../affinity/random-walk';
 
 /**
  * The longest side of the grid the app caches cams at, and `eader infer`'s default: masks are
@@ -32,6 +33,8 @@ export interface CamGrid {
    * the class planes are then the classes' probabilities. Absent (or null) for cams.
    */
   background?: Uint8Array | null;
+  /** The affinity head's embedding at the walk's grid (the `rw` refiner's input), when the run has a head. */
+  embedding?: AffinityEmbedding | null;
 }
 
 /** The background plane of a prediction grid as floats, or null for cams. */

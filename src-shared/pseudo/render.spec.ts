@@ -152,7 +152,7 @@ describe('cam grid helpers', () => {
 
 describe('refiners', () => {
   it('are a registry: every name has a refiner of that name, and `none` is the plain rule', () => {
-    expect(REFINER_NAMES).toEqual(['none', 'bilateral', 'par']);
+    expect(REFINER_NAMES).toEqual(['none', 'bilateral', 'par', 'rw']);
     for (const name of REFINER_NAMES) expect(REFINERS[name].name).toBe(name);
     const g = grid(3, 2, [2, 3], [[0.9, 0.1, 0.5, 0.2, 0.6, 0.95], [0.1, 0.8, 0.6, 0.1, 0.7, 0.2]]);
     const n = 6;

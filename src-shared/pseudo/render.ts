@@ -15,6 +15,7 @@
 import { VOID_LABEL } from '../domain/dataset';
 import { dequantise, dequantiseBackground, resizePlanes, type CamGrid } from './cam-grid';
 import type { RefineOptions } from './refine';
+import type { WalkOptions } from '../affinity/random-walk';
 import { REFINERS, type Refined, type RefinerName } from './refiners';
 
 export const BACKGROUND_SCORE = 1e-5;
@@ -32,6 +33,8 @@ export interface RenderSettings {
   ignoreBand?: IgnoreBand | null;
   /** Knobs of the bilateral refiner (default DEFAULT_REFINE). */
   refineOptions?: RefineOptions;
+  /** Knobs of the random walk (default WALK_DEFAULTS). */
+  walkOptions?: WalkOptions;
 }
 
 /** The DESIGN §1 rule over float cams; labels[k] is cam k's dataset class index. */
@@ -138,7 +141,7 @@ function refineGrid(grid: CamGrid, cams: Float32Array[], settings: RenderSetting
   const refiner = REFINERS[settings.refine];
   if (refiner.thresholdFree && lastRefined?.grid === grid && lastRefined.refine === settings.refine) return lastRefined.refined;
   const { width: w, height: h } = grid;
-  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions }, (c) =>
+  const refined = refiner.refine({ cams, classes: grid.classes, guide: grid.guide, width: w, height: h, threshold: settings.threshold, bilateral: settings.refineOptions, embedding: grid.embedding, walk: settings.walkOptions }, (c) =>
     ruleMask(c, grid.classes, w * h, settings.threshold),
   );
   // 'none' returns the grid's own planes (nothing to save); the others are kept for the next threshold.
@@ -161,7 +164,7 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
     if (settings.ignoreBand) applyIgnoreBand(mask, planes, settings.ignoreBand);
     return mask;
   }
-  if (settings.refine !== 'none' && grid.guide.length !== w * h * 3) {
+  if (REFINERS[settings.refine].needsGuide && grid.guide.length !== w * h * 3) {
     throw new Error(`the ${settings.refine} refiner needs the guide image (${w}×${h}×3 bytes), got ${grid.guide.length} bytes`);
   }
   const refined = refineGrid(grid, cams, settings);
@@ -169,7 +172,7 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
   let mask =
     refined.kind === 'cams'
       ? ruleMask(resizedCams ?? toSize(refined.cams), grid.classes, n, settings.threshold)
-      : argmaxMask(toSize(refined.planes), grid.classes, n);
+      : argmaxMask(resizePlanes(refined.planes, refined.size?.width ?? w, refined.size?.height ?? h, size.width, size.height), grid.classes, n);
   if (settings.keepLargest) mask = keepLargestComponents(mask, size.width, size.height);
   if (settings.ignoreBand) applyIgnoreBand(mask, resizedCams ?? toSize(cams), settings.ignoreBand);
   return mask;

@@ -10,4 +10,12 @@ export interface Backbone {
   readonly stride: number;
   /** images [B,H,W,3] → F [B,h,w,C]. `training` selects batch statistics (and updates running ones). */
   features(images: tf.Tensor4D, training: boolean): tf.Tensor4D;
+  /**
+   * The output of every stage in inference mode, shallow to deep (tiny: its 4 blocks, strides
+   * 2/4/8/8; ResNets: layer1..layer4, strides 4/8/16/32), the last equal to features(). The
+   * affinity head (engine/affinity) reads them; the caller disposes them.
+   */
+  stages(images: tf.Tensor4D): tf.Tensor4D[];
+  /** Total stride of each stage's output, in stages() order. */
+  readonly stageStrides: readonly number[];
 }

@@ -27,11 +27,13 @@ export type PlainKind = keyof typeof PLAIN_SPECS;
 export function createPlain(kind: PlainKind, store: ParamStore, rng: Rng, bn: BnSettings): Backbone {
   let inC = 3;
   let stride = 1;
+  const stageStrides: number[] = [];
   const blocks = PLAIN_SPECS[kind].map(([outC, s], i) => {
     const c = conv(store, `block${i + 1}.conv`, 3, inC, outC, s, 1, rng);
     const n = batchNorm(store, `block${i + 1}.bn`, outC, bn);
     inC = outC;
     stride *= s;
+    stageStrides.push(stride);
     return { c, n };
   });
   return {
@@ -40,5 +42,17 @@ export function createPlain(kind: PlainKind, store: ParamStore, rng: Rng, bn: Bn
     stride,
     // images [B,H,W,3] → F [B,H/8,W/8,128]
     features: (images, training) => tf.tidy(() => blocks.reduce((x, { c, n }) => tf.relu(n(c(x), training)), images)),
+    stageStrides,
+    // Every block's output in eval mode (the affinity head reads them).
+    stages: (images) =>
+      tf.tidy(() => {
+        const outs: tf.Tensor4D[] = [];
+        blocks.reduce((x, { c, n }) => {
+          const y = tf.relu(n(c(x), false));
+          outs.push(y);
+          return y;
+        }, images);
+        return outs;
+      }),
   };
 }

@@ -81,6 +81,7 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
   let inC = 64;
   let dilation = 1;
   const blocks: Block[] = [];
+  const stageEnds: number[] = []; // index of each stage's last block in `blocks`
   counts.forEach((count, li) => {
     const width = 64 * 2 ** li;
     const previousDilation = dilation;
@@ -96,6 +97,7 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
       blocks.push(bottle ? bottleneck(ctx, name, inC, width, stride, d) : basicBlock(ctx, name, inC, width, stride, d));
       inC = width * expansion;
     }
+    stageEnds.push(blocks.length - 1);
   });
   return {
     kind: depth === 101 ? 'resnet101' : bottle ? 'resnet50' : 'resnet18',
@@ -105,6 +107,17 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
       tf.tidy(() => {
         const stem = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);
         return blocks.reduce((x, block) => block(x, training), stem);
+      }),
+    stageStrides: [4, 8, 16, 32],
+    stages: (images) =>
+      tf.tidy(() => {
+        const outs: tf.Tensor4D[] = [];
+        let x = tf.maxPool(tf.relu(stemBn(stemConv(images), false)), 3, 2, 1);
+        blocks.forEach((block, i) => {
+          x = block(x, false);
+          if (stageEnds.includes(i)) outs.push(x);
+        });
+        return outs;
       }),
   };
 }

@@ -25,5 +25,16 @@ export function createTiny(store: ParamStore, rng: Rng, bn: BnSettings): Backbon
     stride: 8,
     features: (images, training) =>
       tf.tidy(() => blocks.reduce((x, { c, n }) => tf.relu(n(c(x), training)), images)),
+    stageStrides: [2, 4, 8, 8],
+    stages: (images) =>
+      tf.tidy(() => {
+        const outs: tf.Tensor4D[] = [];
+        blocks.reduce((x, { c, n }) => {
+          const y = tf.relu(n(c(x), false));
+          outs.push(y);
+          return y;
+        }, images);
+        return outs;
+      }),
   };
 }

@@ -4,8 +4,9 @@
  * per image; a threshold change re-renders them in the renderer), metrics, the queue, acceptance.
  */
 import { defineStore } from 'pinia';
-import { markRaw, ref, shallowRef } from 'vue';
-import type { PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoCamSettings, PseudoEvalResult, PseudoJobState, PseudoQueue } from '@shared/domain/pseudo-view';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { HeadJobState, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoCamSettings, PseudoEvalResult, PseudoJobState, PseudoQueue } from '@shared/domain/pseudo-view';
+import { REFINER_NAMES, type RefinerName } from '@shared/pseudo/refiners';
 import { PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import type { RunSummary } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
@@ -20,6 +21,10 @@ export const usePseudoStore = defineStore('pseudo', () => {
   const cam = ref<PseudoCamSettings>({ checkpoint: 'best', scales: [1, 0.75, 1.25], flip: true, labels: 'gt', labelThreshold: 0.5 });
   const render = ref<PseudoRenderSettings>(PseudoRenderSettings.parse({}));
   const job = ref<PseudoJobState | null>(null);
+  /** The affinity-head job (Train affinity head), kept current by pseudo:head-progress. */
+  const headJob = ref<HeadJobState | null>(null);
+  /** Minutes for the head (empty: its epochs decide). */
+  const headBudget = ref<number | null>(null);
   const cache = ref<PseudoCacheInfo | null>(null);
   const page = ref(0);
   /** Cams by image id (not reactive inside; `camsVersion` ticks when entries arrive). */
@@ -54,6 +59,10 @@ export const usePseudoStore = defineStore('pseudo', () => {
       job.value = state;
       if (state.status !== 'running' && state.runId === runId.value) void refreshCache();
     });
+    api().on('pseudo:head-progress', (state) => {
+      headJob.value = state;
+      if (state.status !== 'running' && state.runId === runId.value) void refreshCache();
+    });
   }
 
   async function load(): Promise<void> {
@@ -61,6 +70,7 @@ export const usePseudoStore = defineStore('pseudo', () => {
     await guard('runs', async () => {
       runs.value = await call('training:runs', undefined);
       job.value = await call('pseudo:status', undefined);
+      headJob.value = await call('pseudo:head-status', undefined).catch(() => null); // a host without heads still lists runs
       if (!runId.value || !runs.value.some((r) => r.runId === runId.value)) runId.value = runs.value[0]?.runId ?? null;
     });
     await refreshCache();
@@ -88,6 +98,7 @@ export const usePseudoStore = defineStore('pseudo', () => {
     if (runId.value !== id) return;
     if (info === null || info.hash !== cache.value?.hash) resetRun();
     cache.value = info;
+    if (render.value.refine === 'rw' && !info?.affinityHead) render.value.refine = 'none'; // rw needs the head's embedding in the cams
     await loadPage(page.value);
   }
 
@@ -111,6 +122,19 @@ export const usePseudoStore = defineStore('pseudo', () => {
     const state = await guard('generate', () => call('pseudo:generate', input));
     if (state) job.value = state;
     if (state && state.status !== 'running') await refreshCache();
+  }
+
+  /** The refiners the cams allow: rw once they carry the affinity head's embedding. */
+  const refiners = computed<RefinerName[]>(() => REFINER_NAMES.filter((name) => name !== 'rw' || cache.value?.affinityHead === true));
+
+  async function trainHead(): Promise<void> {
+    if (!runId.value) return;
+    const state = await guard('train-head', () => call('pseudo:train-head', { runId: runId.value!, timeBudgetMinutes: headBudget.value }));
+    if (state) headJob.value = state;
+  }
+
+  async function cancelHead(): Promise<void> {
+    headJob.value = await guard('cancel-head', () => call('pseudo:head-cancel', undefined));
   }
 
   async function cancel(): Promise<void> {
@@ -141,7 +165,7 @@ export const usePseudoStore = defineStore('pseudo', () => {
   }
 
   return {
-    runs, runId, split, cam, render, job, cache, page, cams, camsVersion, selected, evaluation, comparison, queue, accepted, busy, error,
-    load, selectRun, refreshCache, pageIds, loadPage, generate, cancel, evaluate, compareWith, loadQueue, accept, toggleSelected,
+    runs, runId, split, cam, render, job, headJob, headBudget, refiners, cache, page, cams, camsVersion, selected, evaluation, comparison, queue, accepted, busy, error,
+    load, selectRun, refreshCache, pageIds, loadPage, generate, cancel, trainHead, cancelHead, evaluate, compareWith, loadQueue, accept, toggleSelected,
   };
 });

@@ -46,7 +46,7 @@ export function createChannelBackend(camRun: () => string | null = () => null): 
         const grid = items[0];
         const k = grid?.classes.indexOf(classIndex) ?? -1;
         if (!grid || k < 0) return null;
-        const plane = dequantise(grid)[k]!;
+        const plane = dequantise({ ...grid, embedding: null })[k]!; // the planes alone (the embedding stays bytes)
         return resizePlanes([plane], grid.width, grid.height, grid.imageWidth, grid.imageHeight)[0]!;
       },
     },

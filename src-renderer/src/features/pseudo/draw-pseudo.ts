@@ -1,9 +1,23 @@
 /** Paints a pseudo-mask over its guide image into a canvas (the grid's tiles). */
 import type { PseudoCams, PseudoRenderSettings } from '@shared/domain/pseudo-view';
 import { renderPseudoMask } from '@shared/pseudo/render';
+import type { CamGrid } from '@shared/pseudo/cam-grid';
+import { embeddingFromBytes } from '@shared/affinity/embedding-bytes';
 import { VOID_RGB } from '../datasets/mask-colours';
 
 export type Palette = readonly (readonly [number, number, number])[];
+
+const grids = new WeakMap<PseudoCams, CamGrid>();
+
+/** The cams as a CamGrid, the affinity embedding decoded once per image (the rw refiner's input). */
+export function camGridOf(cams: PseudoCams): CamGrid {
+  let grid = grids.get(cams);
+  if (!grid) {
+    grid = { ...cams, embedding: cams.embedding ? embeddingFromBytes(cams.embedding) : null };
+    grids.set(cams, grid);
+  }
+  return grid;
+}
 
 /** Draws and returns the milliseconds spent (mask rendering + painting). */
 export function drawPseudo(canvas: HTMLCanvasElement, cams: PseudoCams, settings: PseudoRenderSettings, palette: Palette, alpha = 0.55): number {
@@ -13,7 +27,7 @@ export function drawPseudo(canvas: HTMLCanvasElement, cams: PseudoCams, settings
   if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d');
   if (!ctx) return 0;
-  const mask = renderPseudoMask(cams, settings);
+  const mask = renderPseudoMask(camGridOf(cams), settings);
   const image = ctx.createImageData(width, height);
   const px = image.data;
   for (let i = 0; i < width * height; i++) {
