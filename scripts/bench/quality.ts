@@ -12,7 +12,7 @@
  *
  *   node --import tsx scripts/bench/quality.ts [--quick] [--work DIR] [--demo-home DIR]
  *     [--demo-minutes 2.5] [--heldout-minutes 8] [--refine-minutes 4] [--alpha-minutes 1.5]
- *     [--heldout-val 500] [--skip-alpha]
+ *     [--heldout-val 500] [--skip-alpha] [--render (bench/quality.md again from bench/quality.json)]
  * Wall-clock budgets: on a loaded machine a run fits fewer steps in them; the load is written down.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { decodeIndexedPng } from '../../src-main/codecs/indexed-png';
 import { writeFileAtomic } from '../../src-main/fs/atomic-write';
 import type { EvalReport } from '../../src-main/cli/eval-report';
+import { learnedNothing } from '../../src-shared/domain/validation';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: a } = parseArgs({
@@ -37,6 +38,7 @@ const { values: a } = parseArgs({
     'alpha-minutes': { type: 'string' },
     'heldout-val': { type: 'string' },
     'skip-alpha': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
   },
 });
 const quick = a.quick ?? false;
@@ -184,6 +186,21 @@ function foregroundFraction(masks: string): number {
   return fg / Math.max(1, all);
 }
 
+interface BenchResult {
+  startedAt: string;
+  endedAt: string;
+  cpus: number;
+  cpu: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  quick: boolean;
+  budgets: { DEMO_MIN: number; HELDOUT_MIN: number; REFINE_MIN: number; ALPHA_MIN: number };
+  heldoutVal: number;
+  cli: { refiners: string[]; refineCommand: boolean };
+  sets: SetResult[];
+  alpha: AlphaRow[];
+}
+
 interface AlphaRow {
   variant: string;
   alpha: number | null;
@@ -222,6 +239,7 @@ function setMarkdown(s: SetResult): string[] {
     `Dataset \`${s.dataset}\`. Training: Quick preset, \`--time-budget ${s.trainMinutes}\`: ${s.steps ?? '?'} steps, ${sec(s.trainWallSeconds)} s wall (process start and validation included), ${sec(s.trainCpuSeconds)} CPU-s; ` +
       (v ? `val BCE ${v.bce.toFixed(3)} against the label prior ${v.prior.toFixed(3)} (${v.images} images).` : 'no val BCE.'),
     '',
+    ...(v && learnedNothing(v) ? ['**Learned nothing in this budget** (val BCE not 2 % below the prior): the stages below score maps that carry no signal.', ''] : []),
     '| stage | `--refine` | val mIoU | refine s | infer wall s | infer CPU-s |',
     '|---|---|---|---|---|---|',
     ...s.stages.map((r) => (r.skipped ? `| ${r.stage} | \`${r.refine}\` | ${r.skipped} | | | |` : `| ${r.stage} | \`${r.refine}\` | **${pct(r.miou)}** | ${sec(r.refineSeconds)} | ${sec(r.inferWallSeconds)} | ${sec(r.inferCpuSeconds)} |`)),
@@ -237,29 +255,35 @@ function setMarkdown(s: SetResult): string[] {
   return lines;
 }
 
-mkdirSync(work, { recursive: true });
-const startedAt = new Date().toISOString();
-const loadBefore = loadavg();
-const cli = offers();
-process.stderr.write(`CLI refiners: ${[...cli.refiners].join(', ')}; eader refine: ${cli.refineCommand ? 'yes' : 'no'}\n`);
+/** Measure everything (about 25 minutes at these budgets on two cores). */
+async function measure(): Promise<BenchResult> {
+  mkdirSync(work, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const cli = offers();
+  process.stderr.write(`CLI refiners: ${[...cli.refiners].join(', ')}; eader refine: ${cli.refineCommand ? 'yes' : 'no'}\n`);
 
-// The demo set (generated once into a cache; the demo's own cache is reused when given).
-const { ensureDemoDataset } = await import('../../src-main/datasets/demo/cache');
-const demo = await ensureDemoDataset(join(resolve(a['demo-home'] ?? join(work, 'home')), 'cache'));
-const heldout = join(work, 'heldout');
-if (!existsSync(join(heldout, 'VOCdevkit', 'VOC2012', 'classes.txt'))) {
-  process.stderr.write('generating the held-out set…\n');
-  const made = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/heldout/make-heldout.ts'), '--out', heldout, '--train', '3000', '--val', String(HELDOUT_VAL)], { cwd: root, stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' } });
-  if (made.status !== 0) throw new Error('the held-out generator failed');
+  // The demo set (generated once into a cache; the demo's own cache is reused when given).
+  const { ensureDemoDataset } = await import('../../src-main/datasets/demo/cache');
+  const demo = await ensureDemoDataset(join(resolve(a['demo-home'] ?? join(work, 'home')), 'cache'));
+  const heldout = join(work, 'heldout');
+  if (!existsSync(join(heldout, 'VOCdevkit', 'VOC2012', 'classes.txt'))) {
+    process.stderr.write('generating the held-out set…\n');
+    const made = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/heldout/make-heldout.ts'), '--out', heldout, '--train', '3000', '--val', String(HELDOUT_VAL)], { cwd: root, stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' } });
+    if (made.status !== 0) throw new Error('the held-out generator failed');
+  }
+  const heldoutRoot = join(heldout, 'VOCdevkit', 'VOC2012');
+
+  const sets = [benchSet('demo', demo, DEMO_MIN, cli), benchSet('held-out', heldoutRoot, HELDOUT_MIN, cli)];
+  const alpha = a['skip-alpha'] ? [] : alphaSweep(demo);
+  const loadAfter = loadavg();
+
+  return { startedAt, endedAt: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadBefore, loadAfter, quick, budgets: { DEMO_MIN, HELDOUT_MIN, REFINE_MIN, ALPHA_MIN }, heldoutVal: HELDOUT_VAL, cli: { refiners: [...cli.refiners], refineCommand: cli.refineCommand }, sets, alpha };
 }
-const heldoutRoot = join(heldout, 'VOCdevkit', 'VOC2012');
 
-const sets = [benchSet('demo', demo, DEMO_MIN, cli), benchSet('held-out', heldoutRoot, HELDOUT_MIN, cli)];
-const alpha = a['skip-alpha'] ? [] : alphaSweep(demo);
-const loadAfter = loadavg();
-
-const result = { startedAt, endedAt: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadBefore, loadAfter, quick, budgets: { DEMO_MIN, HELDOUT_MIN, REFINE_MIN, ALPHA_MIN }, heldoutVal: HELDOUT_VAL, cli: { refiners: [...cli.refiners], refineCommand: cli.refineCommand }, sets, alpha };
-const md = [
+function render(result: BenchResult): string {
+  const { sets, alpha, loadBefore, loadAfter, startedAt } = result;
+  return [
   '# Pseudo-mask quality per stage (issue 14)',
   '',
   'Written by `scripts/bench/quality.ts` (`npm run bench` runs it; alone: `npm run build && node --import tsx scripts/bench/quality.ts`); raw numbers in `bench/quality.json`.',
@@ -267,7 +291,7 @@ const md = [
   '',
   `Machine: ${result.cpus} × ${result.cpu}, shared with other jobs: load average ${loadBefore.map((l) => l.toFixed(1)).join(' / ')} at the start, ${loadAfter.map((l) => l.toFixed(1)).join(' / ')} at the end (1/5/15 min). ` +
     'The budgets are wall-clock minutes, so under this load a run fits fewer steps than on a quiet machine (the step counts say how many); infer times are wall and CPU seconds for the whole val split.',
-  `Run ${startedAt} – ${result.endedAt}${quick ? ' (--quick: shortened budgets)' : ''}.`,
+  `Run ${startedAt} – ${result.endedAt}${result.quick ? ' (--quick: shortened budgets)' : ''}. CPU-s: user + system of the CLI and its trainer child; CPU-s far below 2 × wall is the load's share taken from us.`,
   '',
   '## Stages',
   '',
@@ -275,7 +299,7 @@ const md = [
   '## α sweep (demo set)',
   '',
   alpha.length
-    ? `Each trained with the Quick preset for ${ALPHA_MIN} min; with an adversary, blocks of 50 localizer / 50 adversary steps. Masked area: the fraction of val pixels whose best cam (GT classes, single scale, no refinement) is ≥ σ = 0.5 — the erasing mask sigmoid(ω(cam − σ)) at ω = 100, hardened. mIoU: the same masks.`
+    ? `Each trained with the Quick preset for ${result.budgets.ALPHA_MIN} min; with an adversary, blocks of 50 localizer / 50 adversary steps. Masked area: the fraction of val pixels whose best cam (GT classes, single scale, no refinement) is ≥ σ = 0.5 — the erasing mask sigmoid(ω(cam − σ)) at ω = 100, hardened. mIoU: the same masks.`
     : 'Skipped (--skip-alpha).',
   '',
   ...(alpha.length
@@ -284,9 +308,17 @@ const md = [
         '|---|---|---|---|---|---|',
         ...alpha.map((r) => `| ${r.variant} | ${r.steps ?? '?'} | ${r.validation ? `${r.validation.bce.toFixed(3)} / ${r.validation.prior.toFixed(3)}` : '—'} | ${pct(r.maskedArea)} | ${pct(r.miou)} | ${sec(r.trainWallSeconds)} |`),
         '',
+        ...(alpha.every((r) => !r.validation || learnedNothing(r.validation))
+          ? ['**No variant learned anything in this budget** (every val BCE within 2 % of the prior), so the masked area says nothing about α here: the sweep needs maps that carry signal (a longer `--alpha-minutes`, or a quieter machine).', '']
+          : []),
       ]
     : []),
 ].join('\n');
-await writeFileAtomic(join(root, 'bench/quality.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+// --render: write bench/quality.md again from bench/quality.json (no measuring).
+const result: BenchResult = a.render ? (JSON.parse(readFileSync(join(root, 'bench/quality.json'), 'utf8')) as BenchResult) : await measure();
+const md = render(result);
+if (!a.render) await writeFileAtomic(join(root, 'bench/quality.json'), `${JSON.stringify(result, null, 2)}\n`);
 await writeFileAtomic(join(root, 'bench/quality.md'), `${md}\n`);
 process.stdout.write(`${md}\n`);
