@@ -195,12 +195,12 @@ async function main(): Promise<void> {
   await mkdir(WORK, { recursive: true });
   if (existsSync(stateFile)) state = JSON.parse(await readFile(stateFile, 'utf8')) as State;
   await initBackend({ force: 'wasm' });
-  const started = new Date();
-  const loadBefore = loadavg();
+  // A resumed bench keeps the first session's start and load (the step log has each session's).
+  const { startedAt, loadBefore } = await step('meta', () => Promise.resolve({ startedAt: new Date().toISOString(), loadBefore: loadavg() }));
   const datasets: DatasetResult[] = [];
   for (const plan of await plans()) datasets.push(await benchDataset(plan));
   const result: BenchResult = {
-    startedAt: started.toISOString(),
+    startedAt,
     endedAt: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, wasm backend (one thread)`,
     load: { before: loadBefore, after: loadavg(), samples: loadSamples },
@@ -209,7 +209,8 @@ async function main(): Promise<void> {
     segmenter: SEGMENTER_PRESETS.quick,
     datasets,
   };
-  await writeFile(resolve(values.out).replace(/\.md$/, '.json'), `${JSON.stringify(result, null, 1)}\n`);
+  // The queues' image orders stay in the work folder's state.json; the JSON keeps the numbers.
+  await writeFile(resolve(values.out).replace(/\.md$/, '.json'), `${JSON.stringify(result, (key, value: unknown) => (key === 'ids' ? undefined : value), 1)}\n`);
   const report = writeReport(result);
   await writeFile(resolve(values.out), report);
   console.log(`Wrote ${values.out}.\n\n${report.slice(report.indexOf('## Targets'))}`);
