@@ -2,8 +2,9 @@
  * Journey: one round of the loop from the UI on the demo set. A 12-step Quick localizer run is
  * trained by the CLI first; in the app: open the demo set, create a project, make the localizer's
  * cams at one scale (fast), then under Masks → Rounds start round 1 with a tiny training budget.
- * The round trains a segmenter in the trainer process, predicts the training and val images and
- * scores them against the demo's GT; the rounds table shows round 0 and round 1 with their mIoU,
+ * The round trains a segmenter in the trainer process (warm-started from the localizer's backbone),
+ * predicts the training and val images and scores them against the demo's GT; the rounds table
+ * shows round 0 and round 1 with their mIoU,
  * the Training history lists the segmenter run, and "Review" opens its predictions in the queue,
  * where accepting one (provenance: the run, round 1) and reviewing it as accepted makes it the next
  * round's first correction.
@@ -71,6 +72,9 @@ describe('journey: a segmenter round from the Masks area', () => {
     const runs = readdirSync(join(home, 'project', 'runs')).filter((n) => n.includes('round-1'));
     expect(runs).toHaveLength(1);
     expect(existsSync(join(home, 'project', 'runs', runs[0]!, 'round.json'))).toBe(true);
+    // Trained in the trainer process from the localizer's backbone (both tiny), which its record names.
+    const record = JSON.parse(readFileSync(join(home, 'project', 'runs', runs[0]!, 'config.json'), 'utf8')) as { kind: string; init: { runId: string } | null };
+    expect(record).toMatchObject({ kind: 'segmenter', init: { runId: RUN_ID } });
 
     // Its predictions in the review queue, ranked by the network's own uncertainty.
     await page.getByTestId('round-review-1').click();
