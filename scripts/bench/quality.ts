@@ -55,11 +55,14 @@ interface Stage {
   name: string;
   refine: string;
   needsRefineCommand: boolean;
+  /** More `eader infer` flags of this stage. */
+  flags?: string[];
 }
 const STAGES: Stage[] = [
   { name: 'cam', refine: 'none', needsRefineCommand: false },
   { name: 'PAR', refine: 'par', needsRefineCommand: false },
-  { name: 'random walk', refine: 'rw', needsRefineCommand: true },
+  // 32 steps: on 48–128 px images IRN's 256 over-spreads (bench/rw-walk.md: 24.0 % at 32 against 20–22 % at 256).
+  { name: 'random walk (32 steps)', refine: 'rw', needsRefineCommand: true, flags: ['--walk-steps', '32'] },
 ];
 const ALPHAS = [0, 0.05, 0.2];
 const INFER = ['--split', 'val', '--labels', 'gt', '--scales', '1,0.75,1.25', '--flip', '--threshold', '0.3', '--checkpoint', 'last'];
@@ -159,7 +162,7 @@ function benchSet(name: string, dataset: string, budget: number, cli: ReturnType
     const masks = join(work, name, `masks-${stage.refine}`);
     rmSync(masks, { recursive: true, force: true });
     process.stderr.write(`infer ${name} --refine ${stage.refine}…\n`);
-    const inferred = eader(['infer', '--run', runDir, '--dataset', dataset, '--out', masks, '--refine', stage.refine, ...INFER]);
+    const inferred = eader(['infer', '--run', runDir, '--dataset', dataset, '--out', masks, '--refine', stage.refine, ...(stage.flags ?? []), ...INFER]);
     const report = lastJson<EvalReport>(eader(['eval', '--pred', masks, '--dataset', dataset, '--split', 'val', '--json']).stdout);
     stages.push({
       ...base,
