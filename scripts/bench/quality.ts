@@ -65,6 +65,7 @@ const STAGES: Stage[] = [
   { name: 'random walk (32 steps)', refine: 'rw', needsRefineCommand: true, flags: ['--walk-steps', '32'] },
 ];
 const ALPHAS = [0, 0.05, 0.2];
+// The checkpoint infer reads, and the one `eader refine` trains the head for (a head fits one localizer checkpoint).
 const INFER = ['--split', 'val', '--labels', 'gt', '--scales', '1,0.75,1.25', '--flip', '--threshold', '0.3', '--checkpoint', 'last'];
 
 interface Timed {
@@ -158,7 +159,7 @@ function benchSet(name: string, dataset: string, budget: number, cli: ReturnType
       continue;
     }
     let refineSeconds: number | null = null;
-    if (stage.needsRefineCommand) refineSeconds = eader(['refine', '--run', runDir, '--dataset', dataset, '--time-budget', String(REFINE_MIN)]).wallSeconds;
+    if (stage.needsRefineCommand) refineSeconds = eader(['refine', '--run', runDir, '--dataset', dataset, '--checkpoint', 'last', '--time-budget', String(REFINE_MIN)]).wallSeconds;
     const masks = join(work, name, `masks-${stage.refine}`);
     rmSync(masks, { recursive: true, force: true });
     process.stderr.write(`infer ${name} --refine ${stage.refine}…\n`);
