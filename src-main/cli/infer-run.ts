@@ -186,7 +186,7 @@ export async function runInfer(given: InferOptions): Promise<InferSummary> {
   const started = Date.now();
   const options: InferSettings & InferOptions = { ...INFER_DEFAULTS, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as InferOptions) };
   const source = await openCamSource(options);
-  if (options.refine === 'rw' && !source.key.affinityHead) throw new Error(noHeadMessage(source.runDir, source.checkpoint.key.checkpointStep, options.dataset));
+  if (options.refine === 'rw' && !source.key.affinityHead) throw new Error(noHeadMessage(source.runDir, source.checkpoint.key.checkpointStep, options.dataset, options.checkpoint));
   const settings: RenderSettings = {
     threshold: options.threshold,
     refine: options.refine,

@@ -81,10 +81,12 @@ describe('eader refine', () => {
     expect(rerun.head!.stoppedBy).toBe('budget');
   }, 120_000);
 
-  it('refuses rw on a run without a head, naming the run and eader refine', async () => {
+  it('refuses rw on a run without a head, naming the run and the eader refine that fixes it', async () => {
     const bare = await makeTestRun(runsRoot, 'run-bare', root);
     const out = await mkdtemp(join(tmpdir(), 'eader-refine-bare-'));
     await expect(runInfer({ run: bare, dataset: root, split: 'val', out, refine: 'rw', backend: 'wasm' })).rejects.toThrow(new RegExp(`Run ${bare} has no affinity head .*eader refine --run ${bare} --dataset ${root}`));
+    // Inferring from the last checkpoint: the advice trains the head for that one (a head fits one checkpoint).
+    await expect(runInfer({ run: bare, dataset: root, split: 'val', out, refine: 'rw', checkpoint: 'last', backend: 'wasm' })).rejects.toThrow(/eader refine --run .* --checkpoint last`/);
     await expect(runRefine({ run: bare, dataset: root, split: 'nope', inProcess: true })).rejects.toThrow(/nope/);
   });
 });

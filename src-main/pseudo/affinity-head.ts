@@ -64,8 +64,9 @@ export async function headFor(runDir: string, localizer: { checkpointSha256: str
 }
 
 /** Why `rw` cannot run on this run (no head, or one trained on another checkpoint). */
-export function noHeadMessage(runDir: string, checkpointStep: number, datasetHint = 'DATASET'): string {
-  return `Run ${runDir} has no affinity head for its checkpoint at step ${checkpointStep}, which the rw refiner needs: train one with \`eader refine --run ${runDir} --dataset ${datasetHint}\`.`;
+export function noHeadMessage(runDir: string, checkpointStep: number, datasetHint = 'DATASET', checkpoint: 'best' | 'last' = 'best'): string {
+  const which = checkpoint === 'best' ? '' : ` --checkpoint ${checkpoint}`;
+  return `Run ${runDir} has no affinity head for its checkpoint at step ${checkpointStep}, which the rw refiner needs: train one with \`eader refine --run ${runDir} --dataset ${datasetHint}${which}\`.`;
 }
 
 /**
