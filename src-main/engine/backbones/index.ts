@@ -5,7 +5,6 @@ import type { Rng } from '../rng';
 import type { Backbone } from './backbone';
 import { createPlain } from './plain';
 import { createResnet, type ResnetOutputStride } from './resnet';
-import { createTiny } from './tiny';
 
 export type { Backbone } from './backbone';
 
@@ -24,7 +23,7 @@ export function createBackbone(kind: BackboneName, store: ParamStore, rng: Rng, 
   const { outputStride } = options;
   if (kind === 'tiny' || kind === 'tiny5') {
     if (outputStride !== undefined && outputStride !== 8) throw new Error(`the ${kind} backbone has output stride 8 only, got ${outputStride}`);
-    return kind === 'tiny' ? createTiny(store, rng, bn) : createPlain('tiny5', store, rng, bn);
+    return createPlain(kind, store, rng, bn);
   }
   const depth = kind === 'resnet18' ? 18 : kind === 'resnet50' ? 50 : 101;
   return createResnet(depth, store, rng, bn, outputStride ?? 32);

@@ -1,7 +1,7 @@
 /**
  * Plain conv3×3 + BN + ReLU stacks sized for small images trained from scratch on a CPU
- * (bench/quality-research.md). Each block is (channels, stride); parameters are named like
- * `tiny`'s (`block<i>.conv.weight`, `block<i>.bn.*`). `tiny5` is `tiny` with one more 128-channel
+ * (bench/quality-research.md). Each block is (channels, stride); parameters are named
+ * `block<i>.conv.weight`, `block<i>.bn.*`. `tiny` is four blocks; `tiny5` is `tiny` with one more 128-channel
  * stride-1 block: receptive field 47 px instead of 31 at the same stride 8, which the research
  * found to matter more than width.
  */
@@ -13,6 +13,13 @@ import type { Rng } from '../rng';
 import type { Backbone } from './backbone';
 
 export const PLAIN_SPECS = {
+  // four blocks, the first three strided (total stride 8), 16→32→64→128: fast on CPU; demos, tests, quick runs
+  tiny: [
+    [16, 2],
+    [32, 2],
+    [64, 2],
+    [128, 1],
+  ],
   tiny5: [
     [16, 2],
     [32, 2],
