@@ -9,9 +9,13 @@
  * then, at 10 % corrections, the ways of using them (weighting, oversampling, staged schemes).
  * Every number is val mIoU against GT. Writes bench/self-training.md (and .json).
  *
- *   npx tsx scripts/bench/self-training.ts [--datasets demo,heldout] [--budget 1] [--work bench/tmp/self-training]
- *     [--heldout-train 1000] [--heldout-val 200] [--no-schemes] [--steps N] [--fractions 0.05,0.1,0.2]
+ *   npx tsx scripts/bench/self-training.ts [--datasets demo,heldout] [--budget 2] [--work bench/tmp/self-training]
+ *     [--heldout-train 3000] [--heldout-val 200] [--no-schemes] [--scratch] [--steps N] [--fractions 0.05,0.1,0.2]
+ * The demo set is `eader demo`'s (generated once into $EADER_HOME/cache); the localizer is the Quick
+ * preset under its own time budget, its pseudo-masks `eader demo`'s recipe (scales 1, 0.75, 1.25
+ * with flip, PAR, threshold 0.3) with the ignore band on the training split.
  * --steps trains every round for exactly N steps instead of a time budget (load-independent lengths).
+ * --scratch adds a k = 0 round without the warm start.
  * Resumable: finished steps are kept in <work>/state.json and skipped.
  */
 import { existsSync } from 'node:fs';
@@ -21,10 +25,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEGMENTER_PRESETS, type SegmenterConfig } from '../../src-shared/domain/segmenter-config';
 import { QUICK_PRESET } from '../../src-shared/domain/train-config';
+import { ensureDemoDataset, LEARNABLE_DEMO } from '../../src-main/datasets/demo/cache';
+import { eaderHome } from '../../src-main/runs/run-roots';
 import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runSegment } from '../../src-main/cli/segment';
 import { runTrain } from '../../src-main/cli/train-run';
+import { maskFileOf, readLabelMask } from '../../src-main/runs/segmenter-labels';
+import { resolveScheme } from '../../src-main/trainer/segmenter-sampler';
 import { openDataset } from '../../src-main/datasets/open-dataset';
 import { imagesOfSplit } from '../../src-main/datasets/select';
 import { initBackend } from '../../src-main/engine/backend';
@@ -38,11 +46,12 @@ import { writeReport, type BenchResult, type DatasetResult, type RoundResult } f
 const { values } = parseArgs({
   options: {
     datasets: { type: 'string', default: 'demo,heldout' },
-    budget: { type: 'string', default: '1' },
+    budget: { type: 'string', default: '2' },
     work: { type: 'string', default: 'bench/tmp/self-training' },
-    'heldout-train': { type: 'string', default: '1000' },
+    'heldout-train': { type: 'string', default: '3000' },
     'heldout-val': { type: 'string', default: '200' },
     'no-schemes': { type: 'boolean', default: false },
+    scratch: { type: 'boolean', default: false },
     steps: { type: 'string' },
     fractions: { type: 'string', default: '0.05,0.1,0.2' },
     out: { type: 'string', default: 'bench/self-training.md' },
@@ -56,7 +65,10 @@ const FRACTIONS = values.fractions.split(',').map(Number);
 const STEPS = values.steps ? Number(values.steps) : null;
 if (STEPS !== null && !(Number.isInteger(STEPS) && STEPS > 0)) throw new Error(`--steps must be a positive integer, got ${values.steps}`);
 if (FRACTIONS.some((f) => !(f > 0 && f < 1))) throw new Error(`--fractions must be shares in (0, 1), got ${values.fractions}`);
-const PREDICT = { scales: [1], flip: true, checkpoint: 'last' as const };
+/** `eader demo`'s pseudo-mask recipe (the app's defaults with PAR). */
+const PSEUDO = { threshold: 0.3, labels: 'gt' as const, scales: [1, 0.75, 1.25], flip: true, refine: 'par' as const, checkpoint: 'last' as const };
+/** A segmenter's predictions: scale 1 with flip, refined by PAR for the scored (val) masks; the training split's only fill the cache the queue ranks. */
+const PREDICT = { scales: [1], flip: true, labels: 'gt' as const, checkpoint: 'last' as const };
 
 type State = Record<string, unknown>;
 const stateFile = join(WORK, 'state.json');
@@ -80,7 +92,6 @@ interface Plan {
   label: string;
   root: string;
   year: string;
-  localizerEpochs: number;
   segmenter: Partial<SegmenterConfig>;
 }
 
@@ -88,14 +99,14 @@ async function plans(): Promise<Plan[]> {
   const out: Plan[] = [];
   for (const name of values.datasets.split(',')) {
     if (name === 'demo') {
-      const root = resolve('resources/demo');
-      out.push({ name, label: 'demo set (resources/demo: 240 train, 60 val, shapes on textures, 96–128 px)', root, year: join(root, 'VOCdevkit/VOC2012'), localizerEpochs: 8, segmenter: {} });
+      const root = await ensureDemoDataset(join(eaderHome(), 'cache'));
+      out.push({ name, label: `demo set (\`eader demo\`'s: ${LEARNABLE_DEMO.train} train, ${LEARNABLE_DEMO.val} val, shapes on textures, 64–80 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {} });
     } else if (name === 'heldout') {
       const root = join(WORK, 'heldout-data');
       const train = Number(values['heldout-train']);
       const val = Number(values['heldout-val']);
       if (!existsSync(join(root, 'VOCdevkit/VOC2012/JPEGImages'))) await generateHeldout({ outDir: root, fmnistDir: FMNIST_DIR, seed: 14, train, val, size: 64 });
-      out.push({ name, label: `held-out set (scripts/heldout, seed 14: ${train} train, ${val} val, Fashion-MNIST items on textures, 64 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), localizerEpochs: 3, segmenter: { imageSize: 64 } });
+      out.push({ name, label: `held-out set (scripts/heldout, seed 14: ${train} train, ${val} val, Fashion-MNIST items on textures, 64 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {} });
     } else throw new Error(`unknown dataset ${name} (demo, heldout)`);
   }
   return out;
@@ -118,11 +129,12 @@ async function segmenterRound(plan: Plan, key: string, pseudoDir: string, truste
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
     const finished = await runSegment({ dataset: plan.root, pseudo: pseudoDir, trusted: trusted.length ? trustedDir : null, initFrom, out: run, config, resume: false, inProcess: true, progress: null });
+    const scheme = await schemeOf(config, trustedDir, trusted, (await openDataset(plan.root)).classes.length - 1);
     const trainSeconds = (Date.now() - t0) / 1000;
     const cpu1 = process.cpuUsage();
     const t1 = Date.now();
-    await runInfer({ run, dataset: plan.root, split: 'val', out: join(dir, 'val'), ...PREDICT, camCache: true });
-    await runInfer({ run, dataset: plan.root, split: 'train', out: join(dir, 'train'), ...PREDICT, camCache: true });
+    await runInfer({ run, dataset: plan.root, split: 'val', out: join(dir, 'val'), ...PREDICT, refine: 'par', camCache: true });
+    await runInfer({ run, dataset: plan.root, split: 'train', out: join(dir, 'train'), ...PREDICT, refine: 'none', camCache: true });
     const predictSeconds = (Date.now() - t1) / 1000;
     const t2 = Date.now();
     const queue = await rankedQueue(run, plan.root, trainIds);
@@ -130,8 +142,20 @@ async function segmenterRound(plan: Plan, key: string, pseudoDir: string, truste
     const cpu2 = process.cpuUsage();
     const cpuSeconds = (c: NodeJS.CpuUsage, from: NodeJS.CpuUsage): number => (c.user + c.system - from.user - from.system) / 1e6;
     const rows = await readMetrics(run);
-    return { key, trusted: trusted.length, ...(await miouOf(join(dir, 'val'), plan.root)), steps: finished.step, reason: finished.reason, trainSeconds, predictSeconds, rankSeconds, trainCpuSeconds: cpuSeconds(cpu1, cpu0), roundCpuSeconds: cpuSeconds(cpu2, cpu0), finalCe: Number(rows.at(-1)?.ce ?? NaN), queue };
+    return { key, trusted: trusted.length, scheme, ...(await miouOf(join(dir, 'val'), plan.root)), steps: finished.step, reason: finished.reason, trainSeconds, predictSeconds, rankSeconds, trainCpuSeconds: cpuSeconds(cpu1, cpu0), roundCpuSeconds: cpuSeconds(cpu2, cpu0), finalCe: Number(rows.at(-1)?.ce ?? NaN), queue };
   });
+}
+
+/** The scheme a round trained with (`auto` resolved as the trainer resolves it, from the same masks). */
+async function schemeOf(config: SegmenterConfig, trustedDir: string, ids: readonly string[], numForeground: number): Promise<string> {
+  if (ids.length === 0) return 'pseudo-masks only';
+  if (config.trustedScheme !== 'auto') return config.trustedScheme;
+  const counts = new Map<number, number>();
+  for (const id of ids) {
+    const present = new Set((await readLabelMask(maskFileOf(trustedDir, id), numForeground + 1)).data.filter((v) => v >= 1 && v <= numForeground));
+    for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return `auto: ${resolveScheme('auto', counts, numForeground, config.trustedAloneFrom)}`;
 }
 
 async function benchDataset(plan: Plan): Promise<DatasetResult> {
@@ -140,18 +164,18 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
   const loc = join(WORK, plan.name, 'localizer');
   const localizer = await step(`${plan.name}/localizer`, async () => {
     const t0 = Date.now();
-    const result = await runTrain({ dataset: plan.root, out: loc, config: { ...QUICK_PRESET, epochs: plan.localizerEpochs, backend: 'wasm' }, resume: false, inProcess: true, progress: null });
+    const result = await runTrain({ dataset: plan.root, out: loc, config: { ...QUICK_PRESET, backend: 'wasm' }, resume: false, inProcess: true, progress: null });
     return { steps: result.step, seconds: (Date.now() - t0) / 1000 };
   });
   const pseudoDir = join(WORK, plan.name, 'pseudo-train');
   const pseudo = await step(`${plan.name}/pseudo-masks`, async () => {
-    await runInfer({ run: loc, dataset: plan.root, split: 'train', out: pseudoDir, checkpoint: 'last', ignoreBand: BAND, camCache: true });
-    await runInfer({ run: loc, dataset: plan.root, split: 'val', out: join(WORK, plan.name, 'pseudo-val'), checkpoint: 'last', camCache: true });
+    await runInfer({ run: loc, dataset: plan.root, split: 'train', out: pseudoDir, ...PSEUDO, ignoreBand: BAND, camCache: true });
+    await runInfer({ run: loc, dataset: plan.root, split: 'val', out: join(WORK, plan.name, 'pseudo-val'), ...PSEUDO, camCache: true });
     const queue = await rankedQueue(loc, plan.root, trainIds);
     return { ...(await miouOf(join(WORK, plan.name, 'pseudo-val'), plan.root)), queue };
   });
   const k0 = await segmenterRound(plan, 'k0', pseudoDir, [], {}, trainIds);
-  const k0Scratch = await segmenterRound(plan, 'k0-scratch', pseudoDir, [], {}, trainIds, null);
+  const k0Scratch = values.scratch ? await segmenterRound(plan, 'k0-scratch', pseudoDir, [], {}, trainIds, null) : undefined;
   const counts = FRACTIONS.map((f) => Math.round(f * trainIds.length));
   const curves: DatasetResult['curves'] = {};
   for (const order of ['worst-first', 'random'] as const) {
@@ -187,16 +211,16 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
       schemes.push({ ...(reused ?? (await segmenterRound(plan, `scheme-${name}`, pseudoDir, ids, overrides, trainIds))), key: reused ? `${name} (the preset: the worst-first 10 % round)` : name });
     }
   }
-  return { name: plan.name, label: plan.label, trainImages: trainIds.length, localizer, pseudo: { miou: pseudo.miou, perClass: pseudo.perClass, spearman: pseudo.queue.spearman }, k0, k0Scratch, curves, schemes };
+  return { name: plan.name, label: plan.label, trainImages: trainIds.length, localizer, pseudo: { miou: pseudo.miou, perClass: pseudo.perClass, spearman: pseudo.queue.spearman }, k0, ...(k0Scratch ? { k0Scratch } : {}), curves, schemes };
 }
 
-/** The ways of using 10 % corrections compared on the demo set. */
+/** The ways of using 10 % corrections compared on the demo set: [name, settings]. Earlier runs (docs/segmenter.md) dropped weight 3, mixed ×1 and alternate. */
 const SCHEMES: [string, Partial<SegmenterConfig>][] = [
-  ['mixed, ×1, weight 1', { trustedScheme: 'mixed', trustedRepeat: 1, trustedWeight: 1 }],
-  ['oversample ×3', { trustedScheme: 'mixed', trustedRepeat: 3, trustedWeight: 1 }],
-  ['weight 3', { trustedScheme: 'mixed', trustedRepeat: 1, trustedWeight: 3 }],
-  ['trusted-first, ×3', { trustedScheme: 'trusted-first', trustedRepeat: 3, trustedWeight: 1 }],
-  ['alternate, ×3', { trustedScheme: 'alternate', trustedRepeat: 3, trustedWeight: 1 }],
+  ['mixed, ×3', { trustedScheme: 'mixed', trustedRepeat: 3, trustedWeight: 1, trustedHead: false }],
+  ['mixed, ×3, the trusted masks’ own head', { trustedScheme: 'mixed', trustedRepeat: 3, trustedWeight: 1, trustedHead: true }],
+  ['trusted-first, ×3', { trustedScheme: 'trusted-first', trustedRepeat: 3, trustedWeight: 1, trustedHead: false }],
+  ['trusted-last, ×3', { trustedScheme: 'trusted-last', trustedRepeat: 3, trustedWeight: 1, trustedHead: false }],
+  ['auto (trusted-alone here)', { trustedScheme: 'auto', trustedRepeat: 3, trustedWeight: 1, trustedHead: false }],
 ];
 
 async function main(): Promise<void> {

@@ -136,7 +136,7 @@ export class RoundsService {
     const evalIds = this.splitIds(settings.evalSplit);
     if (trainIds.length === 0) throw new ApiError('NOT_FOUND', `The open dataset has no "${loc.config.trainSplit}" images (the localizer run's training split).`);
 
-    const render = { ...PseudoRenderSettings.parse({}), ignoreBand: settings.ignoreBand };
+    const render = { ...PseudoRenderSettings.parse({}), refine: settings.refine, ignoreBand: settings.ignoreBand };
 
     // 1. The localizer's cams of the training and evaluation images (cached: the cache's own settings are kept).
     const camSettings = (await pseudo.cacheInfo(localizerRunId))?.cam;

@@ -18,13 +18,13 @@ import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, readMetrics, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
-import { labelPaths, listMaskIds } from '../runs/segmenter-labels';
+import { labelPaths, listMaskIds, maskFileOf, readLabelMask } from '../runs/segmenter-labels';
 import { CheckpointWriter } from './checkpoint-writer';
 import { TrainerFailure, type TrainerIO, type TrainingResult } from './loop';
 import { MaskCache } from './mask-cache';
 import type { SegmenterEngineFactory, SegmenterTrainerEngine } from './segmenter-engine';
 import { openInit, prepareSegmenterRun } from './segmenter-run';
-import { SegmenterSampler } from './segmenter-sampler';
+import { resolveScheme, SegmenterSampler } from './segmenter-sampler';
 import { TimeBudget } from './time-budget';
 
 export async function runSegmenterTraining(command: StartSegmenterCommand, io: TrainerIO, makeEngine: SegmenterEngineFactory): Promise<TrainingResult> {
@@ -68,14 +68,15 @@ export async function runSegmenterTraining(command: StartSegmenterCommand, io: T
       const report = await engine.loadBackbone(init.source);
       io.emit({ type: 'log', level: 'info', message: `Backbone from localizer run ${init.runId} (step ${init.step}): ${report.loaded.length} tensors; the ASPP head from scratch.` });
     }
-    const sampler = new SegmenterSampler(prepared.pseudo, prepared.trusted, { repeat: config.trustedRepeat, scheme: config.trustedScheme, batchSize: config.batchSize, seed: config.seed });
+    const scheme = resolveScheme(config.trustedScheme, config.trustedScheme === 'auto' ? await trustedClassCounts(labelPaths(paths.dir).trusted, prepared.trusted, numForeground) : new Map(), numForeground, config.trustedAloneFrom);
+    const sampler = new SegmenterSampler(prepared.pseudo, prepared.trusted, { repeat: config.trustedRepeat, scheme, batchSize: config.batchSize, seed: config.seed });
     const byEpochs = sampler.stepsPerEpoch * config.epochs;
     const cap = config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs;
     const budget = new TimeBudget(config.timeBudget === null ? null : config.timeBudget * 60, cap, elapsedBefore);
     io.emit({
       type: 'log',
       level: 'info',
-      message: `Segmenter on ${prepared.trusted.length} trusted and ${prepared.pseudo.length} pseudo-masked images (${config.trustedScheme}, trusted ×${config.trustedRepeat}, weight ${config.trustedWeight}).`,
+      message: `Segmenter on ${prepared.trusted.length} trusted and ${prepared.pseudo.length} pseudo-masked images (${config.trustedScheme === 'auto' ? `auto: ${scheme}, every class in ${config.trustedAloneFrom}+ trusted masks or not` : scheme}, trusted ×${config.trustedRepeat}, weight ${config.trustedWeight}).`,
     });
     io.emit({ type: 'started', runDir: paths.dir, backend: `${backend.name} (${backend.device})`, startStep, totalSteps: Math.max(1, cap), trainImages: sampler.images, resumedFrom });
     return await trainSegmenterSteps({ config, engine, io, index, startStep, sampler, budget, numForeground, backendName: backend.name, runDir: paths.dir, elapsedBefore, cap });
@@ -179,4 +180,16 @@ async function trainSegmenterSteps(s: SegmenterLoopState): Promise<TrainingResul
   if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / sampler.stepsPerEpoch));
   const reason = stopped ? 'stopped' : outOfTime || budget.limiting ? 'time-budget' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
   return { step, reason, runDir: s.runDir, validation: null }; // a segmenter's quality is its mIoU (rounds), not a BCE
+}
+
+/** How many of the trusted masks hold each class 1..K (the auto scheme's count). */
+async function trustedClassCounts(dir: string, ids: readonly string[], numForeground: number): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const id of ids) {
+    const { data } = await readLabelMask(maskFileOf(dir, id), numForeground + 1);
+    const present = new Set<number>();
+    for (const v of data) if (v >= 1 && v <= numForeground) present.add(v);
+    for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SegmenterSampler } from './segmenter-sampler';
+import { resolveScheme, SegmenterSampler } from './segmenter-sampler';
 import { TimeBudget } from './time-budget';
 
 const pseudo = Array.from({ length: 12 }, (_, i) => `p${i}`);
@@ -22,6 +22,30 @@ describe('the segmenter sampler', () => {
     const flags = Array.from({ length: 9 }, (_, k) => s.batchAt(k, 9).trustedOnly);
     expect(flags).toEqual([true, true, true, false, false, false, false, false, false]);
     expect(s.batchAt(0, 9).ids.every((id) => id.startsWith('t'))).toBe(true);
+  });
+
+  it('trusted-last: mixed, then the last third of the planned steps on trusted images alone', () => {
+    const s = new SegmenterSampler(pseudo, trusted, { ...opts, scheme: 'trusted-last' });
+    const flags = Array.from({ length: 9 }, (_, k) => s.batchAt(k, 9).trustedOnly);
+    expect(flags).toEqual([false, false, false, false, false, false, true, true, true]);
+    expect(s.batchAt(6, 9).ids.every((id) => id.startsWith('t'))).toBe(true);
+    expect(s.batchAt(0, 9)).toEqual(new SegmenterSampler(pseudo, trusted, { ...opts, scheme: 'mixed' }).batchAt(0, 9)); // the mixed stage is the mixed scheme's
+  });
+
+  it('trusted-alone: every step from the trusted images once there is one; none: the pseudo-masks', () => {
+    const s = new SegmenterSampler(pseudo, trusted, { ...opts, scheme: 'trusted-alone' });
+    const ids = Array.from({ length: 6 }, (_, k) => s.batchAt(k, 6)).flatMap((b) => (b.trustedOnly ? b.ids : ['mixed!']));
+    expect(new Set(ids)).toEqual(new Set(['t0', 't1']));
+    expect(new SegmenterSampler(pseudo, [], { ...opts, scheme: 'trusted-alone' }).batchAt(0, 6).ids.every((id) => id.startsWith('p'))).toBe(true);
+  });
+
+  it('auto: trusted-alone once every class is in enough trusted masks, mixed before; other schemes stay', () => {
+    const counts = new Map([[1, 25], [2, 19]]);
+    expect(resolveScheme('auto', counts, 2, 20)).toBe('mixed'); // class 2 is in 19
+    expect(resolveScheme('auto', new Map([[1, 25], [2, 20]]), 2, 20)).toBe('trusted-alone');
+    expect(resolveScheme('auto', new Map([[1, 99]]), 2, 20)).toBe('mixed'); // class 2 in none
+    expect(resolveScheme('auto', new Map(), 2, 20)).toBe('mixed'); // no corrections yet
+    expect(resolveScheme('trusted-last', counts, 2, 20)).toBe('trusted-last');
   });
 
   it('alternate: one trusted-only epoch, then one mixed epoch, in turn; no trusted image: mixed', () => {

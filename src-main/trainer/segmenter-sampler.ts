@@ -4,12 +4,25 @@
  * epoch list (oversampling); the scheme says when they are used alone:
  *   mixed          every step from the mixed list (pseudo-masked + trusted × repeat)
  *   trusted-first  the first third of the planned steps from the trusted list alone, then mixed
+ *   trusted-last   mixed, then the last third of the planned steps from the trusted list alone
+ *                  (fine-tuning on the corrections: the labels the network ends on are exact)
  *   alternate      blocks of one trusted-only epoch, then one mixed epoch, in turn
+ *   trusted-alone  every step from the trusted list: the pseudo-masks are not used once
+ *                  there is a trusted image
+ *   auto           trusted-alone once every class is in `trustedAloneFrom` trusted masks,
+ *                  mixed before (resolveScheme; the run's log says which)
  * Each list is shuffled per epoch with a seed of (seed, epoch, list). With no trusted image every
  * scheme is `mixed`.
  */
 import type { TrustedScheme } from '@shared/domain/segmenter-config';
 import { epochOrder } from './loop';
+
+/** What `auto` means for these trusted masks: `classCounts[c]` is how many of them hold class c (1..K). */
+export function resolveScheme(scheme: TrustedScheme, classCounts: ReadonlyMap<number, number>, numForeground: number, aloneFrom: number): Exclude<TrustedScheme, 'auto'> {
+  if (scheme !== 'auto') return scheme;
+  for (let c = 1; c <= numForeground; c++) if ((classCounts.get(c) ?? 0) < aloneFrom) return 'mixed';
+  return 'trusted-alone';
+}
 
 export interface SampledBatch {
   ids: string[];
@@ -28,7 +41,7 @@ export class SegmenterSampler {
   constructor(
     pseudo: readonly string[],
     trusted: readonly string[],
-    private readonly opts: { repeat: number; scheme: TrustedScheme; batchSize: number; seed: number },
+    private readonly opts: { repeat: number; scheme: Exclude<TrustedScheme, 'auto'>; batchSize: number; seed: number },
   ) {
     this.trustedList = trusted.flatMap((id) => Array.from({ length: opts.repeat }, () => id));
     this.mixed = [...pseudo, ...this.trustedList];
@@ -48,6 +61,11 @@ export class SegmenterSampler {
     if (scheme === 'trusted-first') {
       const first = Math.floor(totalSteps / 3);
       return step < first ? this.fromTrusted(step) : this.fromMixed(step - first);
+    }
+    if (scheme === 'trusted-alone') return this.fromTrusted(step);
+    if (scheme === 'trusted-last') {
+      const mixedSteps = totalSteps - Math.floor(totalSteps / 3);
+      return step < mixedSteps ? this.fromMixed(step) : this.fromTrusted(step - mixedSteps);
     }
     const cycle = this.trustedSteps + this.stepsPerEpoch;
     const round = Math.floor(step / cycle);

@@ -125,7 +125,7 @@ describe('segmenter training', () => {
     expect(report.loaded).toContain('block1.conv.weight');
     expect(value(loaded, 'segmenter/block4.conv.weight')).toEqual(Array.from(loc.get('localizer/block4.conv.weight')!));
     expect(value(loaded, 'segmenter/block2.bn.running_var')).toEqual(Array.from(loc.get('localizer/block2.bn.running_var')!));
-    expect(value(loaded, 'segmenter/classifier.4.weight')).toEqual(value(fresh, 'segmenter/classifier.4.weight'));
+    expect(value(loaded, 'segmenter/decoder.classifier.weight')).toEqual(value(fresh, 'segmenter/decoder.classifier.weight'));
 
     const dirs = await labelDirs('w', ids.train, []);
     const runDir = join(root, 'runs', 'seg-w');

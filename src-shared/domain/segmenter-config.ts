@@ -16,10 +16,13 @@ import { bool, choice, float, floatOrNull, int, type Setting } from './setting-k
 import { buildSettingsTable } from './settings-table';
 
 /** How the trusted (corrected) masks enter training; docs/segmenter.md has the measurements. */
-export const TrustedScheme = z.enum(['mixed', 'trusted-first', 'alternate']);
+export const TrustedScheme = z.enum(['mixed', 'trusted-first', 'trusted-last', 'alternate', 'trusted-alone', 'auto']);
 export type TrustedScheme = z.infer<typeof TrustedScheme>;
 export const OutputStride = z.enum(['8', '16']);
 export type OutputStride = z.infer<typeof OutputStride>;
+/** What turns the ASPP head's features into logits: DeepLabv3's classifier at the output stride, or DeepLabv3+'s decoder at stride 4. */
+export const SegmenterDecoder = z.enum(['none', 'v3plus']);
+export type SegmenterDecoder = z.infer<typeof SegmenterDecoder>;
 
 /** A localizer entry with the segmenter's own words (kind, bounds, default and flag stay the shared ones). */
 function same<S extends Setting>(entry: S, texts: { label?: string; help?: string } = {}): S {
@@ -46,6 +49,13 @@ export const SEGMENTER_SETTINGS = {
     min: 8,
     max: 512,
     default: 256,
+  }),
+  decoder: choice(SegmenterDecoder, {
+    label: 'Decoder',
+    help: 'none: DeepLabv3, logits at the output stride; v3plus: DeepLabv3+’s decoder, the head’s features upsampled to stride 4 and joined with the backbone’s stride-4 features by two 3×3 convs, for boundaries that follow the objects at a little more cost.',
+    group: 'networks',
+    consumer: 'engine',
+    default: 'none',
   }),
   backboneLrScale: same(SETTINGS.backboneLrScale, {
     help: 'The backbone steps at lr × this, the ASPP head at lr (two parameter groups); below 1 fine-tunes a pretrained backbone gently.',
@@ -97,6 +107,13 @@ export const SEGMENTER_SETTINGS = {
     consumer: 'engine',
     default: true,
   }),
+  trustedHead: bool({
+    label: 'Trusted masks’ own head',
+    help: 'Two pixel classifiers over the same features: trusted masks train one, pseudo-masks the other, so the network need not average the localizer’s systematic errors with the exact masks; predictions come from the trusted head once it has trained (the pseudo-mask head before).',
+    group: 'labels',
+    consumer: 'engine',
+    default: false,
+  }),
   trustedRepeat: int({
     label: 'Trusted repeats',
     help: 'Each trusted image is sampled this many times per epoch (oversampling); pseudo-masked images once.',
@@ -108,10 +125,19 @@ export const SEGMENTER_SETTINGS = {
   }),
   trustedScheme: choice(TrustedScheme, {
     label: 'Trusted scheme',
-    help: 'mixed: trusted and pseudo-masked images together throughout; trusted-first: the first third of the steps on trusted images alone, then mixed; alternate: epochs alternate trusted-only and mixed.',
+    help: 'mixed: trusted and pseudo-masked images together throughout; trusted-first: the first third of the steps on trusted images alone, then mixed; trusted-last: mixed, then the last third on trusted images alone (fine-tuning on the corrections); alternate: epochs alternate trusted-only and mixed; trusted-alone: the trusted images only, once there is one (the pseudo-masks train a round without corrections); auto: trusted-alone once every class is in enough trusted masks (the next setting), mixed before.',
     group: 'labels',
     consumer: 'trainer',
     default: 'mixed',
+  }),
+  trustedAloneFrom: int({
+    label: 'Trusted alone from (masks per class)',
+    help: 'With the auto scheme: train on the trusted masks alone once every class appears in at least this many of them; before that, mixed with the pseudo-masks. A few corrections need the pseudo-masks; enough of them do better without (docs/segmenter.md).',
+    group: 'labels',
+    consumer: 'trainer',
+    min: 1,
+    max: 100_000,
+    default: 20,
   }),
   backend: same(SETTINGS.backend),
   checkpointEvery: same(SETTINGS.checkpointEvery),
@@ -143,11 +169,12 @@ const BUILT = buildSettingsTable(
     },
     quick: {
       label: 'Quick (CPU, tiny, 64 px)',
-      description: 'The tiny backbone at output stride 8, a narrow ASPP, Adam, 64 px crops and a 2-minute budget: a round on two CPU cores (wasm). 64 px crops with ASPP 32 train 4× the steps of 96 px with ASPP 64 in the same budget and scored higher on the demo set (docs/segmenter.md).',
+      description: 'The tiny backbone at output stride 8 with DeepLabv3+’s decoder, a narrow ASPP, Adam, 64 px crops and a 2-minute budget: a round on two CPU cores (wasm). Corrections are mixed with the pseudo-masks (×3) until every class is in 20 of them, then used alone (docs/segmenter.md has the measurements).',
       settings: {
         backbone: 'tiny',
         outputStride: '8',
         asppChannels: 32,
+        decoder: 'v3plus',
         optimizer: 'adam',
         lr: 0.003,
         batchSize: 8,
@@ -159,7 +186,7 @@ const BUILT = buildSettingsTable(
         checkpointEvery: 100,
         trustedWeight: 1,
         trustedRepeat: 3,
-        trustedScheme: 'mixed',
+        trustedScheme: 'auto',
       },
     },
   },

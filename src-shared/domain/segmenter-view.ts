@@ -3,6 +3,7 @@
  * Pure TypeScript (main side and renderer share it). docs/segmenter.md.
  */
 import { z } from 'zod';
+import { REFINER_NAMES } from '../pseudo/refiners';
 
 /**
  * A segmenter run's training labels. Both sets are copied into the run folder when it is created
@@ -49,6 +50,11 @@ export const RoundSettings = z
       .refine((b) => b.low < b.high, { message: 'the ignore band needs low < high' })
       .nullable()
       .default({ low: 0.05, high: 0.3 }),
+    /**
+     * The refiner of the round's masks: the localizer's pseudo-masks (the training labels, round 0's
+     * score) and the segmenter's predictions alike. PAR refines both (bench/self-training.md).
+     */
+    refine: z.enum(REFINER_NAMES).default('par'),
     /** The split scored against ground truth (or held-out corrected masks), and predicted with the training split. */
     evalSplit: z.string().min(1).max(64).default('val'),
   })

@@ -18,7 +18,7 @@
  * settings schema, `eader infer --refine`, the app's picker and the renderer's previews follow.
  * Pure TypeScript, shared by the main side and the renderer.
  */
-import { parRefineCams } from './par';
+import { parRefine, parRefineCams } from './par';
 import { resizePlanes } from './cam-grid';
 import { DEFAULT_REFINE, meanFieldRefine, type RefineOptions } from './refine';
 import { WALK_DEFAULTS, transitionFromEmbedding, walkedMaps, type AffinityEmbedding, type WalkOptions } from '../affinity/random-walk';
@@ -65,6 +65,13 @@ export interface Refiner {
   /** Reads the guide image (the picture at grid size); the cam cache makes it from the dataset only for these. */
   needsGuide: boolean;
   refine(input: RefineInput, rule: (cams: readonly Float32Array[]) => Uint8Array): Refined;
+  /**
+   * A segmenter's prediction refined (DeepLab's post-processing step): its probability planes,
+   * background first, each width×height, and the guide image at that size → refined planes whose
+   * argmax is the label. Absent: the refiner has nothing to add to a prediction (it is rendered by
+   * the network's own argmax).
+   */
+  refinePrediction?(planes: readonly Float32Array[], guide: Uint8Array, width: number, height: number): Float32Array[];
 }
 
 /**
@@ -119,6 +126,8 @@ export const REFINERS: Record<RefinerName, Refiner> = {
       // The image's own classes only (the cams given), each refined inside the grid: PAR never adds a class.
       return { kind: 'cams', cams: parRefineCams(input.cams, input.guide, input.width, input.height) };
     },
+    // Every plane, background too, diffused along the image's colours: PAR is linear with one gain for all planes, so the argmax needs no rescaling.
+    refinePrediction: (planes, guide, width, height) => parRefine(planes, guide, width, height),
   },
   rw: {
     name: 'rw',

@@ -185,16 +185,32 @@ describe('ignore band', () => {
 describe('a segmenter prediction grid (with a background plane)', () => {
   const prediction = (bg: number[], classes: number[], planes: number[][]): CamGrid => ({ ...grid(bg.length, 1, classes, planes), background: quantise(Float32Array.from(bg)) });
 
-  it('takes the network’s argmax over background and its classes, whatever the threshold and refiner', () => {
+  it('takes the network’s argmax over background and its classes, whatever the threshold and the refiners of cams', () => {
     // pixel 0: background wins although class 3 is above any threshold; pixel 1: class 3; pixel 2: class 5
     const g = prediction([0.5, 0.1, 0.2], [3, 5], [[0.45, 0.8, 0.1], [0.05, 0.1, 0.7]]);
+    const camOnly = REFINER_NAMES.filter((name) => !REFINERS[name].refinePrediction);
+    expect(camOnly).toEqual(['none', 'bilateral', 'rw']);
     for (const threshold of [0.05, 0.5, 0.95]) {
-      for (const refine of REFINER_NAMES) expect(Array.from(renderPseudoMask(g, { threshold, refine, keepLargest: false })), `${threshold} ${refine}`).toEqual([0, 3, 5]);
+      for (const refine of camOnly) expect(Array.from(renderPseudoMask(g, { threshold, refine, keepLargest: false })), `${threshold} ${refine}`).toEqual([0, 3, 5]);
     }
     // the ignore band judges the best probability, background included: pixel 0's best is 0.5
     expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false, ignoreBand: { low: 0.4, high: 0.6 } }))).toEqual([255, 3, 5]);
     // resized to the image size like cams: bilinearly, then the argmax
     expect(Array.from(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false }, { width: 6, height: 1 }))).toHaveLength(6);
+  });
+
+  it('par refines the probabilities along the image: a blurred boundary snaps to the colour edge, whatever the threshold', () => {
+    // 12×4: dark left half (x < 6), bright right half; the network's class-2 probability leaks two columns past the edge
+    const W = 12;
+    const H = 4;
+    const guide = new Uint8Array(W * H * 3).map((_, i) => (Math.floor(i / 3) % W < 6 ? 30 : 220));
+    const fg = Array.from({ length: W * H }, (_, i) => (i % W < 6 ? 0.9 : i % W < 8 ? 0.6 : 0.1));
+    const g: CamGrid = { ...grid(W, H, [2], [fg], guide), background: quantise(Float32Array.from(fg.map((v) => 1 - v))) };
+    const row = (mask: Uint8Array): number[] => Array.from(mask.subarray(0, W));
+    expect(row(renderPseudoMask(g, { threshold: 0.3, refine: 'none', keepLargest: false }))).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]);
+    for (const threshold of [0.1, 0.9]) expect(row(renderPseudoMask(g, { threshold, refine: 'par', keepLargest: false }))).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0]);
+    // without the guide image it says so instead of guessing
+    expect(() => renderPseudoMask({ ...g, guide: new Uint8Array(0) }, { threshold: 0.3, refine: 'par', keepLargest: false })).toThrow(/needs the guide image/);
   });
 
   it('keeps the largest component per class, as for cams', () => {

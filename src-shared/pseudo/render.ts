@@ -136,6 +136,8 @@ export function applyIgnoreBand(mask: Uint8Array, cams: readonly Float32Array[],
 
 /** The last threshold-free refinement (PAR): the sweep and the preview's slider ask for the same grid at many thresholds. */
 let lastRefined: { grid: CamGrid; refine: RefinerName; refined: Refined } | null = null;
+/** The same for a prediction grid's refined planes (no refiner of predictions depends on the threshold). */
+let lastPrediction: { grid: CamGrid; refine: RefinerName; planes: Float32Array[] } | null = null;
 
 function refineGrid(grid: CamGrid, cams: Float32Array[], settings: RenderSettings): Refined {
   const refiner = REFINERS[settings.refine];
@@ -149,6 +151,17 @@ function refineGrid(grid: CamGrid, cams: Float32Array[], settings: RenderSetting
   return refined;
 }
 
+/** A prediction grid's planes [bg, classes…] refined by the refiner that refines predictions (PAR), at the grid's size; the same planes for the others. */
+function refinePrediction(grid: CamGrid, planes: Float32Array[], refine: RefinerName): Float32Array[] {
+  const refiner = REFINERS[refine];
+  if (!refiner.refinePrediction) return planes;
+  if (lastPrediction?.grid === grid && lastPrediction.refine === refine) return lastPrediction.planes;
+  if (grid.guide.length !== grid.width * grid.height * 3) throw new Error(`the ${refine} refiner needs the guide image (${grid.width}×${grid.height}×3 bytes), got ${grid.guide.length} bytes`);
+  const refined = refiner.refinePrediction(planes, grid.guide, grid.width, grid.height);
+  lastPrediction = { grid, refine, planes: refined };
+  return refined;
+}
+
 /** The pseudo-mask of a cam grid at `size` (default the grid's own size). */
 export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: { width: number; height: number } = grid): Uint8Array {
   const n = size.width * size.height;
@@ -158,7 +171,7 @@ export function renderPseudoMask(grid: CamGrid, settings: RenderSettings, size: 
   const toSize = (planes: readonly Float32Array[]): Float32Array[] => resizePlanes(planes, w, h, size.width, size.height);
   const background = dequantiseBackground(grid);
   if (background) {
-    const planes = toSize([background, ...cams]); // [bg, classes…] at the output size
+    const planes = toSize(refinePrediction(grid, [background, ...cams], settings.refine)); // [bg, classes…] at the output size
     let mask = argmaxMask(planes, grid.classes, n);
     if (settings.keepLargest) mask = keepLargestComponents(mask, size.width, size.height);
     if (settings.ignoreBand) applyIgnoreBand(mask, planes, settings.ignoreBand);

@@ -4,6 +4,8 @@ import type { QueueSignal } from '../../../src-main/pseudo/queue';
 export interface RoundResult {
   key: string;
   trusted: number;
+  /** The scheme it trained with (auto resolved); absent in results from before it was recorded. */
+  scheme?: string;
   miou: number;
   perClass: Record<string, number | null>;
   steps: number;
@@ -51,7 +53,7 @@ const secs = (v: number): string => v.toFixed(0);
 
 function datasetSection(d: DatasetResult, length: string): string[] {
   const base = d.pseudo.miou;
-  const lines = [`## ${d.label}`, '', `Localizer: the Quick preset, ${d.localizer.steps} steps in ${secs(d.localizer.seconds)} s. Pseudo-masks (round 0): val mIoU **${pct(base)}** (the app's defaults: scales 1, 0.75, 1.25 with flip, threshold 0.3).`, ''];
+  const lines = [`## ${d.label}`, '', `Localizer: the Quick preset, ${d.localizer.steps} steps in ${secs(d.localizer.seconds)} s. Pseudo-masks (round 0): val mIoU **${pct(base)}** (\`eader demo\`'s recipe: scales 1, 0.75, 1.25 with flip, PAR, threshold 0.3).`, ''];
   lines.push('| corrected (simulated) | worst-first: val mIoU | vs pseudo-masks | random: val mIoU | vs pseudo-masks |', '|---|---|---|---|---|');
   lines.push(`| 0 (pseudo-masks alone) | ${pct(d.k0.miou)} | ${pts(d.k0.miou, base)} | ${pct(d.k0.miou)} | ${pts(d.k0.miou, base)} |`);
   const worst = d.curves['worst-first'] ?? [];
@@ -63,9 +65,9 @@ function datasetSection(d: DatasetResult, length: string): string[] {
   });
   lines.push('', 'Each row is a fresh segmenter (the Quick preset, its backbone warm-started from the localizer\'s) trained for the same budget; worst-first rounds correct the next worst images of the previous round\'s queue (round 1: the pseudo-masks\' queue).', '');
   if (d.k0Scratch) lines.push(`Warm start: k = 0 with the backbone from scratch instead scores ${pct(d.k0Scratch.miou)} (${pts(d.k0Scratch.miou, base)}), against ${pct(d.k0.miou)} warm-started (${d.k0Scratch.steps} and ${d.k0.steps} steps).`, '');
-  lines.push('| round | steps in the budget | training (s) | predicting train + val (s) | ranking (s) | round total (s) | round CPU (s) | final CE |', '|---|---|---|---|---|---|---|---|');
+  lines.push('| round | scheme | steps in the budget | training (s) | predicting train + val (s) | ranking (s) | round total (s) | round CPU (s) | final CE |', '|---|---|---|---|---|---|---|---|---|');
   for (const r of [d.k0, ...(d.k0Scratch ? [d.k0Scratch] : []), ...worst, ...random]) {
-    lines.push(`| ${r.key} (${r.trusted} trusted) | ${r.steps} (${r.reason}) | ${secs(r.trainSeconds)} | ${secs(r.predictSeconds)} | ${r.rankSeconds.toFixed(1)} | ${secs(roundSeconds(r))} | ${r.roundCpuSeconds === undefined ? '—' : secs(r.roundCpuSeconds)} | ${r.finalCe.toFixed(3)} |`);
+    lines.push(`| ${r.key} (${r.trusted} trusted) | ${r.scheme ?? '—'} | ${r.steps} (${r.reason}) | ${secs(r.trainSeconds)} | ${secs(r.predictSeconds)} | ${r.rankSeconds.toFixed(1)} | ${secs(roundSeconds(r))} | ${r.roundCpuSeconds === undefined ? '—' : secs(r.roundCpuSeconds)} | ${r.finalCe.toFixed(3)} |`);
   }
   lines.push('', `Training per round: ${length} (a budget is wall time: the trainer's time budget); a round (train, predict the training and val images, rank) is the "round total" column, and the CPU seconds the bench process used for it beside it.`, '');
   const signals = Object.keys(d.pseudo.spearman) as QueueSignal[];
@@ -73,8 +75,8 @@ function datasetSection(d: DatasetResult, length: string): string[] {
   lines.push(`| pseudo-masks (cams) | ${signals.map((s) => rho(d.pseudo.spearman[s])).join(' | ')} |`);
   for (const r of [d.k0, ...worst]) if (r.queue) lines.push(`| segmenter ${r.key} | ${signals.map((s) => rho(r.queue!.spearman[s])).join(' | ')} |`);
   if (d.schemes.length > 0) {
-    lines.push('', `Using the ${d.schemes[0]!.trusted} corrected images (10 %, the worst-first set) in different ways:`, '', '| scheme | val mIoU | vs pseudo-masks | steps |', '|---|---|---|---|');
-    for (const s of d.schemes) lines.push(`| ${s.key} | ${pct(s.miou)} | ${pts(s.miou, base)} | ${s.steps} |`);
+    lines.push('', `Using the ${d.schemes[0]!.trusted} corrected images (10 %, the worst-first set) in different ways:`, '', '| scheme | trained as | val mIoU | vs pseudo-masks | steps |', '|---|---|---|---|---|');
+    for (const s of d.schemes) lines.push(`| ${s.key} | ${s.scheme ?? '—'} | ${pct(s.miou)} | ${pts(s.miou, base)} | ${s.steps} |`);
   }
   lines.push('');
   return lines;
@@ -125,8 +127,8 @@ export function writeReport(r: BenchResult): string {
     'Written by `npx tsx scripts/bench/self-training.ts` (docs/segmenter.md). **The annotator is simulated**: a "corrected" image gets its ground-truth mask copied into the trusted folder. No person made these corrections; real ones take time and are imperfect.',
     '',
     `- Machine: ${r.machine}. Shared with other jobs: load average ${r.load.before.map((v) => v.toFixed(1)).join(' / ')} (1/5/15 min) at the start, ${r.load.after.map((v) => v.toFixed(1)).join(' / ')} at the end (${r.startedAt} → ${r.endedAt})${r.load.samples?.length ? `; the 1-min load at each step's start: median ${median(r.load.samples).toFixed(1)}, max ${Math.max(...r.load.samples).toFixed(1)}` : ''}. Budgets are wall time, so a busier machine trains fewer steps: the step counts are in the tables.`,
-    `- Segmenter: the Quick preset (${String(r.segmenter.backbone)}, output stride ${String(r.segmenter.outputStride)}, ASPP ${String(r.segmenter.asppChannels)}, ${String(r.segmenter.imageSize)} px crops, batch ${String(r.segmenter.batchSize)}, ${String(r.segmenter.optimizer)} ${String(r.segmenter.lr)} with poly decay, trusted ×${String(r.segmenter.trustedRepeat)} weight ${String(r.segmenter.trustedWeight)}, ${String(r.segmenter.trustedScheme)}), ${lengthText(r)} per round, its backbone warm-started from the localizer run's (the app's rounds do the same); pseudo-masks with the ignore band [${r.ignoreBand.low}, ${r.ignoreBand.high}); predictions at scale 1 with flip, restricted to each image's labels as the pseudo-masks are.`,
-    '- The pseudo-masks are those of main at the time of writing (no PAR, the Quick recipe): better localizers will move every number.',
+    `- Segmenter: the Quick preset (${String(r.segmenter.backbone)}, output stride ${String(r.segmenter.outputStride)}, ASPP ${String(r.segmenter.asppChannels)}, decoder ${String(r.segmenter.decoder ?? 'none')}, ${String(r.segmenter.imageSize)} px crops, batch ${String(r.segmenter.batchSize)}, ${String(r.segmenter.optimizer)} ${String(r.segmenter.lr)} with poly decay, trusted ×${String(r.segmenter.trustedRepeat)} weight ${String(r.segmenter.trustedWeight)}, scheme ${String(r.segmenter.trustedScheme)}${r.segmenter.trustedScheme === 'auto' ? ` from ${String(r.segmenter.trustedAloneFrom)} masks per class` : ''}), ${lengthText(r)} per round, its backbone warm-started from the localizer run's (the app's rounds do the same); pseudo-masks with the ignore band [${r.ignoreBand.low}, ${r.ignoreBand.high}); predictions at scale 1 with flip, restricted to each image's labels as the pseudo-masks are, refined by PAR as the pseudo-masks are (\`--refine par\`).`,
+    '- The pseudo-masks are those of main at the time of writing (the Quick recipe under its time budget, PAR): better localizers will move every number.',
     '',
   ];
   lines.push(...targetsSection(r));

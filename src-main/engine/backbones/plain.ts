@@ -50,12 +50,12 @@ export function createPlain(kind: PlainKind, store: ParamStore, rng: Rng, bn: Bn
     // images [B,H,W,3] → F [B,H/8,W/8,128]
     features: (images, training) => tf.tidy(() => blocks.reduce((x, { c, n }) => tf.relu(n(c(x), training)), images)),
     stageStrides,
-    // Every block's output in eval mode (the affinity head reads them).
-    stages: (images) =>
+    // Every block's output (the affinity head, the segmenter's decoder).
+    stages: (images, training = false) =>
       tf.tidy(() => {
         const outs: tf.Tensor4D[] = [];
         blocks.reduce((x, { c, n }) => {
-          const y = tf.relu(n(c(x), false));
+          const y = tf.relu(n(c(x), training));
           outs.push(y);
           return y;
         }, images);

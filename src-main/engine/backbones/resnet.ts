@@ -108,13 +108,14 @@ export function createResnet(depth: 18 | 50 | 101, store: ParamStore, rng: Rng, 
         const stem = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);
         return blocks.reduce((x, block) => block(x, training), stem);
       }),
-    stageStrides: [4, 8, 16, 32],
-    stages: (images) =>
+    // layer1 at 4, then ×2 per stage until the output stride (dilated stages keep it).
+    stageStrides: [4, 8, 16, 32].map((s) => Math.min(s, outputStride)),
+    stages: (images, training = false) =>
       tf.tidy(() => {
         const outs: tf.Tensor4D[] = [];
-        let x = tf.maxPool(tf.relu(stemBn(stemConv(images), false)), 3, 2, 1);
+        let x = tf.maxPool(tf.relu(stemBn(stemConv(images), training)), 3, 2, 1);
         blocks.forEach((block, i) => {
-          x = block(x, false);
+          x = block(x, training);
           if (stageEnds.includes(i)) outs.push(x);
         });
         return outs;

@@ -35,36 +35,48 @@ export function asppRates(side: number): number[] {
   return rates;
 }
 
-export type Head = (features: tf.Tensor4D, training: boolean) => tf.Tensor4D;
+/** ASPP features F [B,h,w,Ci] → the projection [B,h,w,A]. */
+export type Aspp = (features: tf.Tensor4D, training: boolean) => tf.Tensor4D;
 
-/** The head over `inC` feature channels, `width` channels per branch, `outputs` classes (K + 1). */
-export function createAsppHead(store: ParamStore, rng: Rng, bn: BnSettings, inC: number, width: number, outputs: number, rates: readonly number[]): Head {
-  const branch = (name: string, k: number, rate: number, from: number) => {
-    const c = conv(store, `${name}.0`, k, from, width, 1, (rate * (k - 1)) / 2, rng, rate);
-    const n = batchNorm(store, `${name}.1`, width, bn);
-    return (x: tf.Tensor4D, training: boolean): tf.Tensor4D => tf.relu(n(c(x), training));
-  };
+/**
+ * The per-pixel classifier `name.weight`/`name.bias` (1×1 conv with bias). It keeps PyTorch's
+ * default Conv2d initialisation (U(±1/√fan_in), bias too), as torchvision's DeepLabHead does; a
+ * near-zero one (normal, std 0.01) left the tiny network stuck at the class prior on CPU-length
+ * runs (docs/segmenter.md).
+ */
+export function pixelClassifier(store: ParamStore, rng: Rng, name: string, inC: number, outputs: number): (x: tf.Tensor4D) => tf.Tensor4D {
+  const bound = 1 / Math.sqrt(inC);
+  const kernel = store.add(`${name}.weight`, tf.tensor4d(new Float32Array(inC * outputs).map(() => rng.uniform(-bound, bound)), [1, 1, inC, outputs]), true) as tf.Variable<tf.Rank.R4>;
+  const bias = store.add(`${name}.bias`, tf.tensor1d(new Float32Array(outputs).map(() => rng.uniform(-bound, bound))), true);
+  return (x) => tf.tidy(() => tf.add(tf.conv2d(x, kernel, 1, 0), bias) as tf.Tensor4D);
+}
+
+/** conv·BN·ReLU named `name.0`, `name.1`. */
+export function convBnRelu(store: ParamStore, rng: Rng, bn: BnSettings, name: string, k: number, inC: number, outC: number, rate = 1): (x: tf.Tensor4D, training: boolean) => tf.Tensor4D {
+  const c = conv(store, `${name}.0`, k, inC, outC, 1, (rate * (k - 1)) / 2, rng, rate);
+  const n = batchNorm(store, `${name}.1`, outC, bn);
+  return (x, training) => tf.tidy(() => tf.relu(n(c(x), training)));
+}
+
+/** The ASPP module (`classifier.0`) over `inC` feature channels, `width` channels per branch. */
+export function createAspp(store: ParamStore, rng: Rng, bn: BnSettings, inC: number, width: number, rates: readonly number[]): Aspp {
   const p = 'classifier.0';
-  const branches = [branch(`${p}.convs.0`, 1, 1, inC), ...rates.map((r, i) => branch(`${p}.convs.${i + 1}`, 3, r, inC))];
+  const branches = [convBnRelu(store, rng, bn, `${p}.convs.0`, 1, inC, width), ...rates.map((r, i) => convBnRelu(store, rng, bn, `${p}.convs.${i + 1}`, 3, inC, width, r))];
   const poolConv = conv(store, `${p}.convs.${rates.length + 1}.1`, 1, inC, width, 1, 0, rng);
   const poolBn = batchNorm(store, `${p}.convs.${rates.length + 1}.2`, width, bn);
-  const project = branch(`${p}.project`, 1, 1, width * (rates.length + 2));
-  const refineConv = conv(store, 'classifier.1', 3, width, width, 1, 1, rng);
-  const refineBn = batchNorm(store, 'classifier.2', width, bn);
-  // The classifier keeps PyTorch's default Conv2d initialisation (U(±1/√fan_in), bias too), as
-  // torchvision's DeepLabHead does; a near-zero one (normal, std 0.01) left the tiny network stuck
-  // at the class prior on CPU-length runs (docs/segmenter.md).
-  const bound = 1 / Math.sqrt(width);
-  const kernel = store.add('classifier.4.weight', tf.tensor4d(new Float32Array(width * outputs).map(() => rng.uniform(-bound, bound)), [1, 1, width, outputs]), true) as tf.Variable<tf.Rank.R4>;
-  const classifier = (x: tf.Tensor4D): tf.Tensor4D => tf.conv2d(x, kernel, 1, 0);
-  const bias = store.add('classifier.4.bias', tf.tensor1d(new Float32Array(outputs).map(() => rng.uniform(-bound, bound))), true);
+  const project = convBnRelu(store, rng, bn, `${p}.project`, 1, width * (rates.length + 2), width);
   return (features, training) =>
     tf.tidy(() => {
       const [B, h, w] = features.shape;
       const pooled = tf.relu(poolBn(poolConv(tf.mean(features, [1, 2], true) as tf.Tensor4D), training)); // [B,1,1,A]
       const parts = [...branches.map((b) => b(features, training)), tf.broadcastTo(pooled, [B, h, w, width]) as tf.Tensor4D];
-      const projected = project(tf.concat(parts, 3), training); // [B,h,w,A]
-      const refined = tf.relu(refineBn(refineConv(projected), training)); // [B,h,w,A]
-      return tf.add(classifier(refined), bias) as tf.Tensor4D; // [B,h,w,K+1]
+      return project(tf.concat(parts, 3), training); // [B,h,w,A]
     });
+}
+
+/** DeepLabv3's 3×3 conv·BN·ReLU after ASPP (`classifier.1`, `.2`); the pixel classifier `classifier.4` follows it. */
+export function createV3Refine(store: ParamStore, rng: Rng, bn: BnSettings, width: number): (x: tf.Tensor4D, training: boolean) => tf.Tensor4D {
+  const refineConv = conv(store, 'classifier.1', 3, width, width, 1, 1, rng);
+  const refineBn = batchNorm(store, 'classifier.2', width, bn);
+  return (x, training) => tf.tidy(() => tf.relu(refineBn(refineConv(x), training)));
 }

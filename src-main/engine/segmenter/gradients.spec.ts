@@ -1,7 +1,8 @@
 /**
  * The segmenter's gradients on a tiny network (tiny backbone, every ASPP branch, dilated convs,
- * upsampling, the weighted loss with an ignored region): wasm (our training kernels) against the
- * cpu backend for every parameter, and cpu against central finite differences for a sample.
+ * upsampling, the weighted loss with an ignored region), with DeepLabv3's classifier and with
+ * DeepLabv3+'s decoder: wasm (our training kernels) against the cpu backend for every parameter,
+ * and cpu against central finite differences for a sample.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,12 @@ import { weightedCrossEntropy } from './loss';
 import { SegmenterNetwork } from './network';
 
 const S = 24;
-const config = testSegmenterConfig({ numClasses: 2, imageSize: S, asppChannels: 8, trustedWeight: 2, cropMinScale: 0.5 });
+const DECODERS = {
+  none: { classifier: 'classifier.4', sampled: [['classifier.0.convs.2.0.weight', 5], ['classifier.1.weight', 11]] },
+  v3plus: { classifier: 'decoder.classifier', sampled: [['decoder.reduce.0.weight', 4], ['decoder.fuse.0.0.weight', 17], ['decoder.fuse.1.1.weight', 2]] },
+  // separate heads: image 0 (pseudo-masked) through decoder.pseudo, image 1 (trusted) through decoder.classifier
+  'v3plus, trusted head': { classifier: 'decoder.classifier', sampled: [['decoder.pseudo.weight', 9], ['decoder.pseudo.bias', 2], ['decoder.fuse.0.0.weight', 17]] },
+} as const;
 
 interface Result {
   loss: number;
@@ -23,16 +29,19 @@ interface Result {
   lossAt: () => number;
 }
 
-function run(): Result {
+function run(decoder: keyof typeof DECODERS): Result {
+  const config = testSegmenterConfig({ numClasses: 2, imageSize: S, asppChannels: 8, trustedWeight: 2, cropMinScale: 0.5, decoder: decoder === 'none' ? 'none' : 'v3plus', trustedHead: decoder === 'v3plus, trusted head' });
   const net = new SegmenterNetwork(config, makeRng(3));
-  // A trained-looking classifier (its init is near zero), so every layer before it gets a gradient worth checking.
-  const kernel = net.store.get('classifier.4.weight');
-  net.store.assign('classifier.4.weight', new Float32Array(kernel.size).map((_, i) => Math.sin(i * 1.7) * 0.5), kernel.shape);
+  // A trained-looking classifier, so every layer before it gets a gradient worth checking.
+  const weight = `${DECODERS[decoder].classifier}.weight`;
+  const kernel = net.store.get(weight);
+  net.store.assign(weight, new Float32Array(kernel.size).map((_, i) => Math.sin(i * 1.7) * 0.5), kernel.shape);
   const { images, masks } = syntheticSegmentation(2, 8, S);
   masks[0]!.data.fill(255, 0, 5 * S); // an ignored band
   const batch = makeSegmenterBatch(images.map((image, i) => ({ image, mask: masks[i]!, trusted: i === 1 })), { ...config, numClasses: 2 }, makeRng(1));
   // BN in training mode would move its running statistics at every forward; the loss itself only depends on batch statistics.
-  const lossFn = (): tf.Scalar => weightedCrossEntropy(net.logits(batch.images, true), batch.targets, batch.weights).loss;
+  const heads = net.separateHeads ? batch.trusted.map((t) => !t) : 'main';
+  const lossFn = (): tf.Scalar => weightedCrossEntropy(net.logits(batch.images, true, undefined, heads), batch.targets, batch.weights).loss;
   const { value, grads } = tf.variableGrads(lossFn, net.trainableVariables());
   const byName = new Map(net.store.trainable().map(({ name, variable }) => [name, grads[variable.name]!.dataSync() as Float32Array]));
   const loss = value.dataSync()[0]!;
@@ -41,11 +50,11 @@ function run(): Result {
 }
 
 describe('segmenter gradients', () => {
-  it('agree between wasm and cpu for every parameter, and with finite differences', async () => {
+  it.each(Object.keys(DECODERS) as (keyof typeof DECODERS)[])('decoder %s: agree between wasm and cpu for every parameter, and with finite differences', async (decoder) => {
     await initBackend({ force: 'wasm' });
-    const wasm = run();
+    const wasm = run(decoder);
     await tf.setBackend('cpu');
-    const cpu = run();
+    const cpu = run(decoder);
     expect(wasm.loss).toBeCloseTo(cpu.loss, 4);
     let compared = 0;
     for (const [name, g] of cpu.grads) {
@@ -57,15 +66,17 @@ describe('segmenter gradients', () => {
       compared++;
     }
     expect(compared).toBe(cpu.net.store.trainable().length);
-    // finite differences on the cpu backend: a few entries of a dilated ASPP branch, the pooling branch, the backbone and the classifier
-    const eps = 3e-3;
+    // finite differences on the cpu backend: a few entries of a dilated ASPP branch, the projection, the backbone, the classifier and the decoder's layers
+    const eps = 1e-3;
+    const { classifier, sampled } = DECODERS[decoder];
     for (const [name, index] of [
-      ['classifier.0.convs.2.0.weight', 5],
+      ['classifier.0.convs.3.0.weight', 5],
       ['classifier.0.project.0.weight', 3],
       ['block2.conv.weight', 40],
-      ['classifier.4.bias', 1],
-      ['classifier.4.weight', 7],
+      [`${classifier}.bias`, 1],
+      [`${classifier}.weight`, 7],
       ['block1.bn.weight', 2],
+      ...sampled,
     ] as const) {
       const v = cpu.net.store.get(name);
       const data = v.dataSync().slice() as Float32Array;

@@ -20,7 +20,7 @@ import { makeRng } from '../rng';
 import type { EngineState } from '../types';
 import type { SegmenterBatch, SegmenterBatchOptions } from './batch';
 import { allowedMatrix, restrictLogits, weightedCrossEntropy } from './loss';
-import { SegmenterNetwork } from './network';
+import { SegmenterNetwork, type SegmenterHead } from './network';
 import { checkSegmenterEngineConfig, segmenterOptimizerConfig, type SegmenterEngineConfig } from './settings';
 
 export const SEGMENTER_STATE_FORMAT = 'eader-segmenter-state/1';
@@ -45,6 +45,8 @@ export interface SegmenterStepResult {
 
 export class SegmenterModel {
   private step_ = 0;
+  /** Trusted images trained on so far (batch entries; with separate heads, predictions use the trusted head once it is > 0). */
+  private trustedSeen = 0;
   readonly network: SegmenterNetwork;
   private readonly optimizer: EngineOptimizer;
   readonly pretrained: PretrainedReport[] = [];
@@ -99,7 +101,9 @@ export class SegmenterModel {
     if (weights.shape.join(',') !== [B, H, W].join(',') || trusted.length !== B) throw new Error(`weights must be [${[B, H, W].join(',')}] with ${B} trusted flags`);
     let perImage: tf.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
-      const out = weightedCrossEntropy(restrictLogits(this.network.logits(images, true), batch.allowed), targets, weights);
+      // With separate heads each image trains its own source's head (trusted → main, pseudo → pseudo).
+      const heads = this.network.separateHeads ? trusted.map((t) => !t) : 'main';
+      const out = weightedCrossEntropy(restrictLogits(this.network.logits(images, true, undefined, heads), batch.allowed), targets, weights);
       perImage = tf.keep(out.perImage);
       return out.loss;
     }, this.network.trainableVariables());
@@ -111,6 +115,7 @@ export class SegmenterModel {
       this.optimizer.apply(grads, lrFactor);
       const step = this.step_;
       this.step_ += 1;
+      this.trustedSeen += trusted.filter(Boolean).length;
       const group = (want: boolean): { ce: number; pixels: number } => {
         let ce = 0;
         let pixels = 0;
@@ -152,7 +157,7 @@ export class SegmenterModel {
     const C = this.network.outputs;
     if (classes && classes.length !== B) throw new Error(`classes must give ${B} entries (one per image), got ${classes.length}`);
     const planes = tf.tidy(() => {
-      const logits = this.network.logits(images, false, { width, height }); // [B,H',W',C]
+      const logits = this.network.logits(images, false, { width, height }, this.predictionHead); // [B,H',W',C]
       const allowed = classes?.some((c) => c !== null) ? allowedMatrix(classes, C) : null; // [B,C]
       return tf.transpose(tf.softmax(restrictLogits(logits, allowed)), [0, 3, 1, 2]); // [B,C,H',W']
     });
@@ -165,12 +170,17 @@ export class SegmenterModel {
     }
   }
 
+  /** The head predictions come from: with separate heads, the trusted one once it has trained. */
+  get predictionHead(): SegmenterHead {
+    return this.network.separateHeads && this.trustedSeen === 0 ? 'pseudo' : 'main';
+  }
+
   /** Weights, BN statistics, optimizer moments and the step, as plain data. */
   async getState(): Promise<EngineState> {
     return {
       step: this.step_,
       tensors: [...(await this.network.store.toRecords(NET)), ...(await this.optimizer.toRecords(NET))],
-      extra: { format: SEGMENTER_STATE_FORMAT, config: this.config, rates: this.network.rates, optimizerIterations: this.optimizer.iterations },
+      extra: { format: SEGMENTER_STATE_FORMAT, config: this.config, rates: this.network.rates, optimizerIterations: this.optimizer.iterations, trustedSeen: this.trustedSeen },
     };
   }
 
@@ -184,6 +194,8 @@ export class SegmenterModel {
     const iterations = state.extra.optimizerIterations;
     this.optimizer.fromRecords(NET, state.tensors, typeof iterations === 'number' ? iterations : 0);
     this.step_ = state.step;
+    // States from before the count: separate heads did not exist, so the main head is the one.
+    this.trustedSeen = typeof state.extra.trustedSeen === 'number' ? state.extra.trustedSeen : 0;
   }
 
   dispose(): void {

@@ -157,6 +157,34 @@ describe('SegmenterModel', () => {
     model.dispose();
   });
 
+  it('separate heads: each image trains its source’s classifier; predictions use the pseudo head until a trusted image trained, and a state keeps that', async () => {
+    const config = tinyConfig({ numClasses: 2, trustedHead: true, decoder: 'v3plus', weightDecay: 0 });
+    const { images, masks } = syntheticSegmentation(4, 3, S);
+    const batchOf = (model: SegmenterModel, trusted: boolean) => makeSegmenterBatch(images.map((image, i) => ({ image, mask: masks[i]!, trusted })), model.batchOptions, makeRng(1));
+    const weights = async (model: SegmenterModel, name: string) => Array.from(await model.network.store.get(name).data());
+    for (const trusted of [false, true]) {
+      const model = await SegmenterModel.create(config);
+      const [main0, pseudo0] = [await weights(model, 'decoder.classifier.weight'), await weights(model, 'decoder.pseudo.weight')];
+      expect(model.predictionHead).toBe('pseudo');
+      const batch = batchOf(model, trusted);
+      await model.step(batch);
+      disposeSegmenterBatch(batch);
+      const [main1, pseudo1] = [await weights(model, 'decoder.classifier.weight'), await weights(model, 'decoder.pseudo.weight')];
+      // the head of the other source got no gradient: Adam's first step leaves it exactly where it was
+      expect(main1).toEqual(trusted ? expect.not.arrayContaining([main0[0]]) : main0);
+      expect(pseudo1).toEqual(trusted ? pseudo0 : expect.not.arrayContaining([pseudo0[0]]));
+      expect(model.predictionHead).toBe(trusted ? 'main' : 'pseudo');
+      const restored = await SegmenterModel.create(config, { restoring: true });
+      restored.setState(await model.getState());
+      expect(restored.predictionHead).toBe(model.predictionHead);
+      const x = imageToTensor(images[0]!);
+      expect((await restored.probabilities(x))[0]).toEqual((await model.probabilities(x))[0]);
+      x.dispose();
+      model.dispose();
+      restored.dispose();
+    }
+  });
+
   it('restores a state exactly: the same probabilities, then the same next step', async () => {
     const config = tinyConfig({ numClasses: 2, seed: 5 });
     const a = await SegmenterModel.create(config);
