@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SegmenterConfig } from '@shared/domain/segmenter-config';
 import type { PretrainedReport } from '../engine/backbones/pretrained';
-import type { WeightSource } from '../engine/backbones/weight-source';
+import type { WeightSource, WeightsOpener } from '../engine/backbones/weight-source';
 import { makeRng } from '../engine/rng';
 import { disposeSegmenterBatch, makeSegmenterBatch, SegmenterModel, segmenterEngineConfig, type LabelledImage, type SegmenterStepResult } from '../engine/segmenter';
 import type { EngineState } from '../engine/types';
@@ -22,10 +22,18 @@ export interface SegmenterTrainerEngine {
   dispose(): void;
 }
 
-export type SegmenterEngineFactory = (config: SegmenterConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void) => Promise<SegmenterTrainerEngine>;
+export interface SegmenterEngineOptions {
+  /** Opens `config.pretrained` (a store name or a file). */
+  openWeights?: WeightsOpener;
+  /** A checkpoint is imported right after: the pretrained weights are not read. */
+  restoring?: boolean;
+}
 
-export const createSegmenterEngine: SegmenterEngineFactory = async (config, numForegroundClasses) => {
-  const model = await SegmenterModel.create(segmenterEngineConfig(config, numForegroundClasses));
+export type SegmenterEngineFactory = (config: SegmenterConfig, numForegroundClasses: number, log?: (level: 'info' | 'warning', message: string) => void, options?: SegmenterEngineOptions) => Promise<SegmenterTrainerEngine>;
+
+export const createSegmenterEngine: SegmenterEngineFactory = async (config, numForegroundClasses, log, options = {}) => {
+  const model = await SegmenterModel.create(segmenterEngineConfig(config, numForegroundClasses), { pretrained: config.pretrained, openWeights: options.openWeights, restoring: options.restoring });
+  for (const report of model.pretrained) log?.('info', `The backbone starts from pretrained weights ${config.pretrained ?? '?'}: ${report.loaded.length} tensors${report.ignored.length ? `, ${report.ignored.length} of the file's unused (e.g. ${report.ignored[0]})` : ''}.`);
   return {
     trainStep: async (items, step, lrFactor) => {
       const batch = makeSegmenterBatch(items, model.batchOptions, makeRng(stepSeed(config.seed, step)));

@@ -26,6 +26,8 @@ import type { SegmenterEngineFactory, SegmenterTrainerEngine } from './segmenter
 import { openInit, prepareSegmenterRun } from './segmenter-run';
 import { resolveScheme, SegmenterSampler } from './segmenter-sampler';
 import { TimeBudget } from './time-budget';
+import { weightsOpener } from '../weights/resolve';
+import { WeightsStore } from '../weights/store';
 
 export async function runSegmenterTraining(command: StartSegmenterCommand, io: TrainerIO, makeEngine: SegmenterEngineFactory): Promise<TrainingResult> {
   checkSegmenterConfig(command.config); // a bad setting fails here (ConfigError), before any folder exists
@@ -42,14 +44,15 @@ export async function runSegmenterTraining(command: StartSegmenterCommand, io: T
   const prepared = await prepareSegmenterRun(command, index, records, backend.name);
   const { config } = prepared;
   const numForeground = index.classes.length - 1;
-  const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }));
+  if (command.resume) await removeStaleTemps(paths.checkpoints);
+  const latest = command.resume ? await loadLatestCheckpoint(paths.checkpoints) : null;
+  // Pretrained weights are read for a run that starts at step 0; a resumed one has its own.
+  const engine = await makeEngine(config, numForeground, (level, message) => io.emit({ type: 'log', level, message }), { openWeights: weightsOpener(new WeightsStore()), restoring: latest !== null });
   try {
     let startStep = 0;
     let resumedFrom: string | null = null;
     let elapsedBefore = 0;
     if (command.resume) {
-      await removeStaleTemps(paths.checkpoints);
-      const latest = await loadLatestCheckpoint(paths.checkpoints);
       if (latest) {
         await engine.importState({ step: latest.state.step, tensors: latest.state.tensors, extra: latest.state.extra ?? {} });
         startStep = latest.state.step;

@@ -15,6 +15,8 @@ import { checkSegmenterConfig } from '../engine/segmenter/settings';
 import { createSegmenterRun, readSegmenterRunRecord, runPaths, type SegmenterRunRecord } from '../runs/run-store';
 import { copyLabels, labelPaths, listMaskIds } from '../runs/segmenter-labels';
 import { localizerBackboneSource, type LocalizerBackbone } from '../weights/checkpoint-source';
+import { weightsProvenance } from '../weights/resolve';
+import { WeightsStore } from '../weights/store';
 import { TrainerFailure } from './loop';
 import { runVersions } from './versions';
 
@@ -104,6 +106,13 @@ export async function prepareSegmenterRun(command: StartSegmenterCommand, index:
   }
   if (await exists(paths.config)) throw new TrainerFailure('BAD_DATA', `${paths.dir} already holds a run. Resume it with --resume, or pick another --out folder.`);
   const init = command.initFrom ? await openInit(command.initFrom, command.config) : null;
+  // A weights reference that names nothing is refused before the run folder exists.
+  if (command.config.pretrained) {
+    const ref = command.config.pretrained;
+    await weightsProvenance(ref, new WeightsStore()).catch((error: unknown) => {
+      throw new TrainerFailure('BAD_CONFIG', `pretrained: ${errorText(error)}`);
+    });
+  }
   const runExisted = await exists(paths.dir);
   const counts = await snapshot(command, index, records);
   const { labels } = command;

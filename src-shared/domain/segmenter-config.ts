@@ -34,6 +34,10 @@ export const SEGMENTER_SETTINGS = {
     label: 'Backbone',
     help: 'The segmentation network’s feature extractor (DeepLab: ResNet-101, ImageNet-pretrained); tiny trains in minutes on a CPU.',
   }),
+  pretrained: same(SETTINGS.pretrained, {
+    label: 'Backbone weights',
+    help: 'Pretrained weights for the backbone (DeepLab starts from ImageNet): a name in the weights store (eader weights list) or a weights file; none starts from scratch. A warm start from a localizer run (--init-from, the rounds) replaces them.',
+  }),
   outputStride: choice(OutputStride, {
     label: 'Output stride',
     help: 'Stride of the feature map the head sees: the ResNets dilate their last stage (16) or two (8) instead of striding; tiny is 8. Smaller is sharper and costlier.',
