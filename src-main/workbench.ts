@@ -3,7 +3,7 @@ import type { AppInfo } from '@shared/domain/app-info';
 import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
-import { forkedCamRunner } from './pseudo/cam-runner';
+import { camWorkers, forkedCamRunner, shardedCamRunner } from './pseudo/cam-runner';
 import { forkedHeadRunner } from './pseudo/head-runner';
 import type { ProcessKind } from './processes/spawn';
 import { trainerLauncher } from './trainer/launch';
@@ -55,7 +55,7 @@ export function createWorkbench({ transport, log, pickFolder, childProcesses, tr
     log,
     weights: weights.store,
   });
-  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: forkedCamRunner(childProcesses ? { kind: childProcesses } : {}) });
+  const pseudoService = new PseudoService({ datasets, projects, runsRoots: () => runsRootsFor(projects.current()?.dir ?? null), emit: (state) => events.emit('pseudo:progress', state), runner: shardedCamRunner(forkedCamRunner(childProcesses ? { kind: childProcesses } : {}), camWorkers()) });
   const heads = new AffinityService({ pseudo: pseudoService, emit: (state) => events.emit('pseudo:head-progress', state), runner: forkedHeadRunner(childProcesses ? { kind: childProcesses } : {}) });
   const pseudo = { service: pseudoService, analysis: new PseudoAnalysis(pseudoService), heads };
   const rounds = new RoundsService({ datasets, projects, pseudo: pseudo.service, analysis: pseudo.analysis, training, emit: (job) => events.emit('rounds:progress', job) });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CamCache, type CamCacheKey } from './cam-cache';
-import { forkedCamRunner } from './cam-runner';
+import { forkedCamRunner, shardedCamRunner, type CamRunner } from './cam-runner';
 import type { CamJob } from './cam-job';
 import { checkpointIdentity } from './run-checkpoint';
 import { appRoot } from '../platform/paths';
@@ -47,5 +47,52 @@ describe('forkedCamRunner', () => {
     await expect(run('dying-child.ts')).rejects.toThrow('The pseudo-mask worker was killed by SIGKILL before finishing.');
     // echo-child's ready (`{type:'ready', transport}`) is not the pseudo-worker protocol's.
     await expect(run('echo-child.ts')).rejects.toThrow(/^Refused a malformed message from the pseudo-mask worker \(/);
+  });
+});
+
+describe('shardedCamRunner', () => {
+  const key = { runId: 'r', checkpointStep: 1, checkpointSha256: 'x', scales: [1], flip: false, labels: 'gt' as const, labelThreshold: 0.5, gridSide: 64, inputMaxSide: null };
+  const jobOf = (count: number, backend?: string): CamJob => ({ runDir: '/r', checkpointDir: '/r/c', key, datasetRoot: '/d', images: Array.from({ length: count }, (_, i) => ({ id: `im${String(i).padStart(3, '0')}`, file: `${i}.jpg`, labels: [1] })), ...(backend ? { backend } : {}) });
+  /** A stand-in worker: reports each image, fails on an id it is told to, stops when aborted. */
+  const fake = (calls: string[][], failOn?: string): CamRunner => async (job, onProgress, signal) => {
+    calls.push(job.images.map((im) => im.id));
+    let done = 0;
+    for (const image of job.images) {
+      if (signal.aborted) return { done, backend: 'wasm', failed: [], cancelled: true };
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (image.id === failOn) throw new Error(`worker died on ${image.id}`);
+      done += 1;
+      onProgress({ done, total: job.images.length, imageId: image.id, seconds: 0.001 });
+    }
+    return { done, backend: 'wasm', failed: image0Failed(job), cancelled: false };
+  };
+  const image0Failed = (job: CamJob) => (job.images[0]!.id === 'im000' ? [{ imageId: 'im000', message: 'bad jpeg' }] : []);
+
+  it('splits a job into contiguous shares, sums their progress and merges their results', async () => {
+    const calls: string[][] = [];
+    const progress: number[] = [];
+    const result = await shardedCamRunner(fake(calls), 2, 4)(jobOf(10), (p) => progress.push(p.done), new AbortController().signal);
+    expect(calls).toEqual([['im000', 'im001', 'im002', 'im003', 'im004'], ['im005', 'im006', 'im007', 'im008', 'im009']]);
+    expect(result).toEqual({ done: 10, backend: 'wasm', failed: [{ imageId: 'im000', message: 'bad jpeg' }], cancelled: false });
+    expect(progress.at(-1)).toBe(10);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b)); // a running total, never going back
+  });
+
+  it('keeps small jobs and jobs for a named GPU backend in one worker', async () => {
+    const calls: string[][] = [];
+    await shardedCamRunner(fake(calls), 4, 4)(jobOf(7), () => undefined, new AbortController().signal);
+    await shardedCamRunner(fake(calls), 4, 4)(jobOf(40, 'webgpu'), () => undefined, new AbortController().signal);
+    await shardedCamRunner(fake(calls), 4, 4)(jobOf(40, 'cpu'), () => undefined, new AbortController().signal);
+    expect(calls.map((c) => c.length)).toEqual([7, 40, 10, 10, 10, 10]);
+  });
+
+  it('a failing shard cancels the others and the job rejects with its error; an abort reaches every shard', async () => {
+    const calls: string[][] = [];
+    await expect(shardedCamRunner(fake(calls, 'im001'), 2, 4)(jobOf(40), () => undefined, new AbortController().signal)).rejects.toThrow('worker died on im001');
+    const abort = new AbortController();
+    const run = shardedCamRunner(fake([]), 2, 4)(jobOf(40), (p) => p.done >= 4 && abort.abort(), abort.signal);
+    const result = await run;
+    expect(result.cancelled).toBe(true);
+    expect(result.done).toBeLessThan(40);
   });
 });
