@@ -11,6 +11,7 @@
  *
  *   npx tsx scripts/bench/self-training.ts [--datasets demo,heldout] [--budget 2] [--work bench/tmp/self-training]
  *     [--heldout-train 3000] [--heldout-val 200] [--no-schemes] [--scratch] [--steps N] [--fractions 0.05,0.1,0.2]
+ *     [--heldout-fractions F (default: --fractions)]
  * The demo set is `eader demo`'s (generated once into $EADER_HOME/cache); the localizer is the Quick
  * preset under its own time budget, its pseudo-masks `eader demo`'s recipe (scales 1, 0.75, 1.25
  * with flip, PAR, threshold 0.3) with the ignore band on the training split.
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     scratch: { type: 'boolean', default: false },
     steps: { type: 'string' },
     fractions: { type: 'string', default: '0.05,0.1,0.2' },
+    'heldout-fractions': { type: 'string' },
     out: { type: 'string', default: 'bench/self-training.md' },
   },
 });
@@ -61,10 +63,11 @@ const WORK = resolve(values.work);
 const BUDGET = Number(values.budget);
 const BAND = { low: 0.05, high: 0.3 };
 const FRACTIONS = values.fractions.split(',').map(Number);
+const HELDOUT_FRACTIONS = (values['heldout-fractions'] ?? values.fractions).split(',').map(Number);
 /** Fixed steps per round (no time budget), or null: the budget decides. */
 const STEPS = values.steps ? Number(values.steps) : null;
 if (STEPS !== null && !(Number.isInteger(STEPS) && STEPS > 0)) throw new Error(`--steps must be a positive integer, got ${values.steps}`);
-if (FRACTIONS.some((f) => !(f > 0 && f < 1))) throw new Error(`--fractions must be shares in (0, 1), got ${values.fractions}`);
+if ([...FRACTIONS, ...HELDOUT_FRACTIONS].some((f) => !(f > 0 && f < 1))) throw new Error(`--fractions and --heldout-fractions must be shares in (0, 1), got ${values.fractions} / ${values['heldout-fractions']}`);
 /** `eader demo`'s pseudo-mask recipe (the app's defaults with PAR). */
 const PSEUDO = { threshold: 0.3, labels: 'gt' as const, scales: [1, 0.75, 1.25], flip: true, refine: 'par' as const, checkpoint: 'last' as const };
 /** A segmenter's predictions: scale 1 with flip, refined by PAR for the scored (val) masks; the training split's only fill the cache the queue ranks. */
@@ -93,6 +96,8 @@ interface Plan {
   root: string;
   year: string;
   segmenter: Partial<SegmenterConfig>;
+  /** Shares of the training split corrected in the curves' rounds. */
+  fractions: number[];
 }
 
 async function plans(): Promise<Plan[]> {
@@ -100,13 +105,13 @@ async function plans(): Promise<Plan[]> {
   for (const name of values.datasets.split(',')) {
     if (name === 'demo') {
       const root = await ensureDemoDataset(join(eaderHome(), 'cache'));
-      out.push({ name, label: `demo set (\`eader demo\`'s: ${LEARNABLE_DEMO.train} train, ${LEARNABLE_DEMO.val} val, shapes on textures, 64–80 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {} });
+      out.push({ name, label: `demo set (\`eader demo\`'s: ${LEARNABLE_DEMO.train} train, ${LEARNABLE_DEMO.val} val, shapes on textures, 64–80 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {}, fractions: FRACTIONS });
     } else if (name === 'heldout') {
       const root = join(WORK, 'heldout-data');
       const train = Number(values['heldout-train']);
       const val = Number(values['heldout-val']);
       if (!existsSync(join(root, 'VOCdevkit/VOC2012/JPEGImages'))) await generateHeldout({ outDir: root, fmnistDir: FMNIST_DIR, seed: 14, train, val, size: 64 });
-      out.push({ name, label: `held-out set (scripts/heldout, seed 14: ${train} train, ${val} val, Fashion-MNIST items on textures, 64 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {} });
+      out.push({ name, label: `held-out set (scripts/heldout, seed 14: ${train} train, ${val} val, Fashion-MNIST items on textures, 64 px)`, root, year: join(root, 'VOCdevkit/VOC2012'), segmenter: {}, fractions: HELDOUT_FRACTIONS });
     } else throw new Error(`unknown dataset ${name} (demo, heldout)`);
   }
   return out;
@@ -176,7 +181,7 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
   });
   const k0 = await segmenterRound(plan, 'k0', pseudoDir, [], {}, trainIds);
   const k0Scratch = values.scratch ? await segmenterRound(plan, 'k0-scratch', pseudoDir, [], {}, trainIds, null) : undefined;
-  const counts = FRACTIONS.map((f) => Math.round(f * trainIds.length));
+  const counts = plan.fractions.map((f) => Math.round(f * trainIds.length));
   const curves: DatasetResult['curves'] = {};
   for (const order of ['worst-first', 'random'] as const) {
     const done = new Set<string>();
@@ -192,7 +197,7 @@ async function benchDataset(plan: Plan): Promise<DatasetResult> {
     curves[order] = rounds;
   }
   const schemes: RoundResult[] = [];
-  if (!values['no-schemes'] && plan.name === 'demo' && FRACTIONS.join() === '0.05,0.1,0.2') {
+  if (!values['no-schemes'] && plan.name === 'demo' && plan.fractions.join() === '0.05,0.1,0.2') {
     // the same 10 % as the worst-first curve's second round: the round-0 queue's worst 5 %, then round 1's next worst
     const ids = await step(`${plan.name}/schemes-set`, async () => {
       const done = new Set<string>();
@@ -241,6 +246,7 @@ async function main(): Promise<void> {
     ignoreBand: BAND,
     segmenter: SEGMENTER_PRESETS.quick,
     datasets,
+    appRound: existsSync(resolve('bench/round-time.json')) ? (JSON.parse(await readFile(resolve('bench/round-time.json'), 'utf8')) as BenchResult['appRound']) : null,
   };
   // The queues' image orders stay in the work folder's state.json; the JSON keeps the numbers.
   await writeFile(resolve(values.out).replace(/\.md$/, '.json'), `${JSON.stringify(result, (key, value: unknown) => (key === 'ids' ? undefined : value), 1)}\n`);
