@@ -7,11 +7,11 @@
  *
  *   npm run build && node --import tsx scripts/bench/round-time.ts --localizer RUN --pseudo DIR
  *     [--trusted DIR] [--dataset D (default: eader demo's set)] [--rounds 3] [--budget 2] [--work bench/tmp/round-time]
- *     [--out bench/round-time.md]
+ *     [--out bench/round-time.md] [--render (the report again from its .json)]
  * Each round trains a fresh segmenter (the Quick preset, warm-started from RUN) on the same labels.
  */
 import { cpus, loadavg } from 'node:os';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEGMENTER_PRESETS, type SegmenterConfig } from '../../src-shared/domain/segmenter-config';
@@ -39,9 +39,10 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '2' },
     work: { type: 'string', default: 'bench/tmp/round-time' },
     out: { type: 'string', default: 'bench/round-time.md' },
+    render: { type: 'boolean', default: false },
   },
 });
-if (!values.localizer || !values.pseudo) throw new Error('--localizer RUN and --pseudo DIR are required');
+if (!values.render && (!values.localizer || !values.pseudo)) throw new Error('--localizer RUN and --pseudo DIR are required');
 const ROUNDS = Number(values.rounds);
 const BUDGET = Number(values.budget);
 
@@ -51,7 +52,15 @@ export interface RoundTimeSummary {
   dataset: string;
   budgetMinutes: number;
   workers: number;
+  /** Median of training + predicting + ranking (the issue's round). */
   medianSeconds: number;
+  /** The same with the scoring the app's round also does. */
+  medianWithScoring: number;
+  machine: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  /** Null in a report rendered from a run that did not record it. */
+  endedAt: string | null;
   rounds: Timing[];
 }
 
@@ -112,37 +121,54 @@ async function round(k: number, dataset: string, work: string): Promise<Timing> 
 }
 
 async function main(): Promise<void> {
-  const dataset = values.dataset ? resolve(values.dataset) : await ensureDemoDataset(join(eaderHome(), 'cache'));
-  const work = resolve(values.work);
-  await mkdir(work, { recursive: true });
-  const startedAt = new Date().toISOString();
-  const loadBefore = loadavg();
-  const timings: Timing[] = [];
-  for (let k = 1; k <= ROUNDS; k++) {
-    timings.push(await round(k, dataset, work));
-    console.error(`round ${k}: ${JSON.stringify(timings.at(-1))}`);
+  const json = resolve(values.out).replace(/\.md$/, '.json');
+  let summary: RoundTimeSummary;
+  if (values.render) {
+    const saved = JSON.parse(await readFile(json, 'utf8')) as Partial<RoundTimeSummary> & Pick<RoundTimeSummary, 'rounds' | 'startedAt' | 'dataset' | 'budgetMinutes' | 'workers'>;
+    summary = summarise(saved.rounds, { ...saved, machine: saved.machine ?? `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`, loadBefore: saved.loadBefore ?? [], loadAfter: saved.loadAfter ?? [], endedAt: saved.endedAt ?? null });
+  } else {
+    const dataset = values.dataset ? resolve(values.dataset) : await ensureDemoDataset(join(eaderHome(), 'cache'));
+    const work = resolve(values.work);
+    await mkdir(work, { recursive: true });
+    const startedAt = new Date().toISOString();
+    const loadBefore = loadavg();
+    const timings: Timing[] = [];
+    for (let k = 1; k <= ROUNDS; k++) {
+      timings.push(await round(k, dataset, work));
+      console.error(`round ${k}: ${JSON.stringify(timings.at(-1))}`);
+    }
+    const index = await openDataset(dataset);
+    summary = summarise(timings, { startedAt, endedAt: new Date().toISOString(), dataset: `${index.root} (${imagesOfSplit(index, 'train').length} train, ${imagesOfSplit(index, 'val').length} val)`, budgetMinutes: BUDGET, workers: camWorkers(), machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`, loadBefore, loadAfter: loadavg() });
   }
-  const index = await openDataset(dataset);
-  const total = (t: Timing): number => t.train + t.predict + t.rank + t.score;
+  const lines = report(summary);
+  await writeFile(resolve(values.out), `${lines.join('\n')}\n`);
+  await writeFile(json, `${JSON.stringify(summary, null, 1)}\n`);
+  console.log(lines.join('\n'));
+}
+
+const roundSeconds = (t: Timing): number => t.train + t.predict + t.rank;
+
+function summarise(rounds: Timing[], rest: Omit<RoundTimeSummary, 'rounds' | 'medianSeconds' | 'medianWithScoring'>): RoundTimeSummary {
+  return { ...rest, medianSeconds: median(rounds.map(roundSeconds)), medianWithScoring: median(rounds.map((t) => roundSeconds(t) + t.score)), rounds };
+}
+
+function report(r: RoundTimeSummary): string[] {
   const f = (v: number): string => v.toFixed(0);
-  const lines = [
+  const med = (pick: (t: Timing) => number): number => median(r.rounds.map(pick));
+  return [
     '# A round of the loop, the app’s way',
     '',
-    `Written by \`node --import tsx scripts/bench/round-time.ts\` (after \`npm run build\`: the trainer and the pseudo-mask workers are child processes). ${startedAt} → ${new Date().toISOString()}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}; load average ${loadBefore.map((v) => v.toFixed(1)).join(' / ')} at the start, ${loadavg().map((v) => v.toFixed(1)).join(' / ')} at the end.`,
+    `Written by \`node --import tsx scripts/bench/round-time.ts\` (after \`npm run build\`: the trainer and the pseudo-mask workers are child processes). ${r.startedAt}${r.endedAt ? ` → ${r.endedAt}` : ' (start)'}; ${r.machine}${r.loadBefore.length ? `; load average ${r.loadBefore.map((v) => v.toFixed(1)).join(' / ')} at the start, ${r.loadAfter.map((v) => v.toFixed(1)).join(' / ')} at the end` : '; the 1-minute load at each round’s start is in the table'}.`,
     '',
-    `Dataset ${index.root} (${imagesOfSplit(index, 'train').length} train, ${imagesOfSplit(index, 'val').length} val). Each round: a fresh segmenter (the Quick preset, ${BUDGET}-min budget, warm-started from the localizer run) in a trainer child process; predictions of the train and val images (scale 1 with flip, as rounds-service.ts's ROUND_PREDICTION) by ${camWorkers()} pseudo-mask worker(s) (shardedCamRunner over forkedCamRunner, wasm); the review queue ranked; val scored against GT with PAR.`,
+    `Dataset ${r.dataset}. Each round: a fresh segmenter (the Quick preset, ${r.budgetMinutes}-min budget, warm-started from the localizer run) in a trainer child process; predictions of the train and val images (scale 1 with flip, as rounds-service.ts's ROUND_PREDICTION) by ${r.workers} pseudo-mask worker(s) (shardedCamRunner over forkedCamRunner, wasm); the review queue ranked; val scored against GT with PAR. Training includes the trainer's start, the dataset and the labels' copy.`,
     '',
-    '| round | load (1 min) | steps | training (s) | predicting (s) | ranking (s) | scoring (s) | round (s) | val mIoU |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...timings.map((t) => `| ${t.round} | ${t.load.toFixed(1)} | ${t.steps} | ${f(t.train)} | ${f(t.predict)} | ${t.rank.toFixed(1)} | ${t.score.toFixed(1)} | ${f(total(t))} | ${t.miou === null ? '—' : (100 * t.miou).toFixed(1)} |`),
+    '| round | load (1 min) | steps | training (s) | predicting (s) | ranking (s) | round (s) | scoring (s) | with scoring (s) | val mIoU |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...r.rounds.map((t) => `| ${t.round} | ${t.load.toFixed(1)} | ${t.steps} | ${f(t.train)} | ${f(t.predict)} | ${t.rank.toFixed(1)} | ${f(roundSeconds(t))} | ${t.score.toFixed(1)} | ${f(roundSeconds(t) + t.score)} | ${t.miou === null ? '—' : (100 * t.miou).toFixed(1)} |`),
     '',
-    `Median round: **${f(median(timings.map(total)))} s** (training ${f(median(timings.map((t) => t.train)))} s, predicting ${f(median(timings.map((t) => t.predict)))} s, ranking ${median(timings.map((t) => t.rank)).toFixed(1)} s, scoring ${median(timings.map((t) => t.score)).toFixed(1)} s).`,
+    `Median round (train, predict, rank): **${f(r.medianSeconds)} s**; with the scoring: ${f(r.medianWithScoring)} s (training ${f(med((t) => t.train))} s, predicting ${f(med((t) => t.predict))} s, ranking ${med((t) => t.rank).toFixed(1)} s, scoring ${med((t) => t.score).toFixed(1)} s).`,
     '',
   ];
-  await writeFile(resolve(values.out), `${lines.join('\n')}\n`);
-  const summary: RoundTimeSummary = { startedAt, dataset: index.root, budgetMinutes: BUDGET, workers: camWorkers(), medianSeconds: median(timings.map(total)), rounds: timings };
-  await writeFile(resolve(values.out).replace(/\.md$/, '.json'), `${JSON.stringify(summary, null, 1)}\n`);
-  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {
