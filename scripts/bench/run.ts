@@ -109,7 +109,7 @@ const otherBenches: { label: string; argv: string[] }[] = [
   { label: 'datasets', argv: [join(here, 'datasets.ts'), '--images', quick ? '2000' : '10000'] },
   { label: 'mask editor', argv: [join(here, 'mask-editor-bench.ts'), '--out', 'bench/mask-editor.json'] },
   { label: 'training on both cores (1 vs 2 wasm replicas, demo set, Quick preset)', argv: [join(here, 'parallel-train.ts'), `--steps=${quick ? 40 : 150}`] },
-  // Writes bench/self-training.md itself (≤ 40 min; --quick: the demo set's curves only); prints its targets.
+  // Writes bench/self-training.md itself (about 1.5 h; --quick: the demo set's curves only); prints its targets.
   { label: 'self-training (simulated annotator): bench/self-training.md', argv: [join(here, 'self-training.ts'), ...(quick ? ['--datasets', 'demo', '--no-schemes', '--work', 'bench/tmp/self-training-quick', '--out', 'bench/tmp/self-training-quick.md'] : [])] },
   // Pseudo-mask quality per stage (cam → PAR → random walk), at fixed time budgets: writes bench/quality.md (~40 min; --quick ~8).
   { label: 'pseudo-mask quality (bench/quality.md)', argv: [join(here, 'quality.ts'), ...(quick ? ['--quick'] : [])] },
