@@ -32,7 +32,7 @@ import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runSegment } from '../../src-main/cli/segment';
 import { runTrain } from '../../src-main/cli/train-run';
-import { maskFileOf, readLabelMask } from '../../src-main/runs/segmenter-labels';
+import { maskClassCounts } from '../../src-main/runs/segmenter-labels';
 import { resolveScheme } from '../../src-main/trainer/segmenter-sampler';
 import { openDataset } from '../../src-main/datasets/open-dataset';
 import { imagesOfSplit } from '../../src-main/datasets/select';
@@ -155,11 +155,7 @@ async function segmenterRound(plan: Plan, key: string, pseudoDir: string, truste
 async function schemeOf(config: SegmenterConfig, trustedDir: string, ids: readonly string[], numForeground: number): Promise<string> {
   if (ids.length === 0) return 'pseudo-masks only';
   if (config.trustedScheme !== 'auto') return config.trustedScheme;
-  const counts = new Map<number, number>();
-  for (const id of ids) {
-    const present = new Set((await readLabelMask(maskFileOf(trustedDir, id), numForeground + 1)).data.filter((v) => v >= 1 && v <= numForeground));
-    for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
+  const counts = await maskClassCounts(trustedDir, ids, numForeground);
   return `auto: ${resolveScheme('auto', counts, numForeground, config.trustedAloneFrom)}`;
 }
 

@@ -95,3 +95,15 @@ export async function copyLabels(source: LabelSource, ids: ReadonlySet<string>, 
 
 /** Relative path of a run's label folder, for messages. */
 export const shownLabelDir = (runDir: string, dir: string): string => relative(resolve(runDir), dir) || '.';
+
+/** How many of the masks `ids` in `dir` hold each class 1..K (the auto scheme counts the trusted ones). */
+export async function maskClassCounts(dir: string, ids: readonly string[], numForeground: number): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const id of ids) {
+    const { data } = await readLabelMask(maskFileOf(dir, id), numForeground + 1);
+    const present = new Set<number>();
+    for (const v of data) if (v >= 1 && v <= numForeground) present.add(v);
+    for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return counts;
+}

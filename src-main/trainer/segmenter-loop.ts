@@ -18,7 +18,7 @@ import { openDataset } from '../datasets/open-dataset';
 import { imagesOfSplit } from '../datasets/select';
 import { loadLatestCheckpoint, removeStaleTemps } from '../runs/checkpoints';
 import { appendMetrics, readMetrics, recordResume, runPaths, truncateMetrics } from '../runs/run-store';
-import { labelPaths, listMaskIds, maskFileOf, readLabelMask } from '../runs/segmenter-labels';
+import { labelPaths, listMaskIds, maskClassCounts } from '../runs/segmenter-labels';
 import { CheckpointWriter } from './checkpoint-writer';
 import { TrainerFailure, type TrainerIO, type TrainingResult } from './loop';
 import { MaskCache } from './mask-cache';
@@ -71,7 +71,7 @@ export async function runSegmenterTraining(command: StartSegmenterCommand, io: T
       const report = await engine.loadBackbone(init.source);
       io.emit({ type: 'log', level: 'info', message: `Backbone from localizer run ${init.runId} (step ${init.step}): ${report.loaded.length} tensors; the ASPP head from scratch.` });
     }
-    const scheme = resolveScheme(config.trustedScheme, config.trustedScheme === 'auto' ? await trustedClassCounts(labelPaths(paths.dir).trusted, prepared.trusted, numForeground) : new Map(), numForeground, config.trustedAloneFrom);
+    const scheme = resolveScheme(config.trustedScheme, config.trustedScheme === 'auto' ? await maskClassCounts(labelPaths(paths.dir).trusted, prepared.trusted, numForeground) : new Map(), numForeground, config.trustedAloneFrom);
     const sampler = new SegmenterSampler(prepared.pseudo, prepared.trusted, { repeat: config.trustedRepeat, scheme, batchSize: config.batchSize, seed: config.seed });
     const byEpochs = sampler.stepsPerEpoch * config.epochs;
     const cap = config.maxSteps !== null ? Math.min(config.maxSteps, byEpochs) : byEpochs;
@@ -183,16 +183,4 @@ async function trainSegmenterSteps(s: SegmenterLoopState): Promise<TrainingResul
   if (checkpoints.lastStep !== step && step > s.startStep) await checkpoints.write(step, Math.floor((step - 1) / sampler.stepsPerEpoch));
   const reason = stopped ? 'stopped' : outOfTime || budget.limiting ? 'time-budget' : config.maxSteps !== null && step === config.maxSteps ? 'max-steps' : 'completed';
   return { step, reason, runDir: s.runDir, validation: null }; // a segmenter's quality is its mIoU (rounds), not a BCE
-}
-
-/** How many of the trusted masks hold each class 1..K (the auto scheme's count). */
-async function trustedClassCounts(dir: string, ids: readonly string[], numForeground: number): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  for (const id of ids) {
-    const { data } = await readLabelMask(maskFileOf(dir, id), numForeground + 1);
-    const present = new Set<number>();
-    for (const v of data) if (v >= 1 && v <= numForeground) present.add(v);
-    for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  return counts;
 }

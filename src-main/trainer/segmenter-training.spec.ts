@@ -14,7 +14,7 @@ import type { StartSegmenterCommand, TrainerMessage } from '@shared/trainer-prot
 import { encodeIndexedPng } from '../codecs/indexed-png';
 import { initBackend } from '../engine/backend';
 import { readAnyRunRecord, readMetrics, readRunRecord } from '../runs/run-store';
-import { listMaskIds } from '../runs/segmenter-labels';
+import { listMaskIds, maskClassCounts } from '../runs/segmenter-labels';
 import { readCheckpoint } from '../runs/checkpoints';
 import { writeShapesVoc } from '../testing/shapes-fixture';
 import { makeTestRun } from '../testing/trained-run';
@@ -95,6 +95,18 @@ describe('segmenter training', () => {
     expect(rows.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect((rows[6]!.elapsedSeconds as number) > (rows[3]!.elapsedSeconds as number)).toBe(true);
     expect((await readAnyRunRecord(runDir)).resumes).toHaveLength(1);
+  });
+
+  it('auto: trains on the trusted masks alone once every class is in enough of them, mixed before, and says which', async () => {
+    const dirs = await labelDirs('auto', ids.train.slice(0, 6), ids.train.slice(6, 10));
+    const counts = await maskClassCounts(dirs.trustedDir, ids.train.slice(6, 10), 2);
+    const least = Math.min(counts.get(1) ?? 0, counts.get(2) ?? 0);
+    expect(least).toBeGreaterThan(0); // the fixture's trusted masks hold both classes
+    for (const [aloneFrom, expected] of [[least, 'auto: trusted-alone'], [least + 1, 'auto: mixed']] as const) {
+      const runDir = join(root, 'runs', `seg-auto-${aloneFrom}`);
+      const { messages } = await train(command(runDir, dirs, { config: { ...config, maxSteps: 1, trustedScheme: 'auto', trustedAloneFrom: aloneFrom } }));
+      expect(messages.some((m) => m.type === 'log' && m.message.includes(`(${expected}, every class in ${aloneFrom}+ trusted masks or not`))).toBe(true);
+    }
   });
 
   it('plans for its time budget and stops cleanly at it, with a checkpoint', async () => {

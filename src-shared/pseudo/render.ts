@@ -2,8 +2,9 @@
  * Cached cams → a pseudo-mask (class indices, 0 = background), the one function `eader infer`, the
  * renderer's previews, the metrics, the review queue and "accept into project" all use. A
  * segmenter's prediction grid (one with a `background` plane) takes the network's own argmax over
- * background and its classes instead of steps 1–2 (no threshold, no refinement); steps 3–4 apply
- * alike, the ignore band to its best probability, background included. For cams:
+ * background and its classes instead of steps 1–2 (no threshold; only a refiner of predictions,
+ * PAR, refines its planes first); steps 3–4 apply alike, the ignore band to its best probability,
+ * background included. For cams:
  *   1. refinement, a named stage (refiners.ts): `none` leaves the cams as they are;
  *   2. the DESIGN §1 rule on the (refined) cams — below the threshold → 0, background a constant
  *      1e-5, per-pixel argmax — or the argmax of a refiner's label scores; scores are resized
