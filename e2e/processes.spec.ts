@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { QUICK_PRESET } from '@shared/domain/train-presets';
 import { EaderModel } from '../src-main/engine/eader-model';
 import { WorkerReplica } from '../src-main/engine/parallel/replica';
 import { builtEntryPath, ENTRY_NAMES, entryOverrideVar, type EntryName } from '../src-main/processes/entries';

@@ -14,7 +14,8 @@ import { RunDetail, RunId, RunSummary, TrainingPreset, TrainingState, TrainingSt
 import { HeadJobState, HeadTrainInput, PseudoAcceptInput, PseudoAcceptResult, PseudoCacheInfo, PseudoCams, PseudoEvalResult, PseudoGenerateInput, PseudoJobState, PseudoQueue, PseudoScopeInput } from './domain/pseudo-view';
 import { RoundJob, RoundSettings, RoundsView } from './domain/segmenter-view';
 import { CHANNEL_NAMES, isChannel, type ChannelName } from './names';
-import { PresetId, TrainConfig } from './domain/train-config';
+import { TrainConfig } from './domain/train-config';
+import { PresetId } from './domain/train-presets';
 import { WeightsJob, WeightsListing, WeightsName } from './domain/weights';
 
 /** Default bound on one call's input, in bytes; a channel may raise it with `maxInputBytes`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QUICK_PRESET, TrainConfig } from './domain/train-config';
+import { TrainConfig } from './domain/train-config';
+import { QUICK_PRESET } from './domain/train-presets';
 import { looksLikeOom, parseParentMessage, parseTrainerMessage } from './trainer-protocol';
 
 const start = { type: 'start', config: QUICK_PRESET, datasetRoot: '/data/voc', runDir: '/runs/a', resume: false };

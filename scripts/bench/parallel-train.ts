@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { QUICK_PRESET, type TrainConfig } from '@shared/domain/train-config';
+import { type TrainConfig } from '@shared/domain/train-config';
+import { QUICK_PRESET } from '@shared/domain/train-presets';
 import { createEngine } from '../../src-main/trainer/engine-adapter';
 import { runTraining } from '../../src-main/trainer/loop';
 import { RunControl } from '../../src-main/trainer/run-control';

@@ -13,7 +13,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { QUICK_PRESET } from '@shared/domain/train-config';
+import { QUICK_PRESET } from '@shared/domain/train-presets';
 import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runRefine } from '../../src-main/cli/refine-run';

@@ -25,7 +25,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEGMENTER_PRESETS, type SegmenterConfig } from '../../src-shared/domain/segmenter-config';
-import { QUICK_PRESET } from '../../src-shared/domain/train-config';
+import { QUICK_PRESET } from '../../src-shared/domain/train-presets';
 import { ensureDemoDataset, LEARNABLE_DEMO } from '../../src-main/datasets/demo/cache';
 import { eaderHome } from '../../src-main/runs/run-roots';
 import { runEval } from '../../src-main/cli/eval-run';

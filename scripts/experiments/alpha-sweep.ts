@@ -9,7 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { QUICK_PRESET, type TrainConfig } from '../../src-shared/domain/train-config';
+import { type TrainConfig } from '../../src-shared/domain/train-config';
+import { QUICK_PRESET } from '../../src-shared/domain/train-presets';
 import { runEval } from '../../src-main/cli/eval-run';
 import { runInfer } from '../../src-main/cli/infer-run';
 import { runTrain } from '../../src-main/cli/train-run';

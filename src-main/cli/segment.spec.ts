@@ -66,6 +66,6 @@ describe('eader segment', () => {
     );
     await expect(runCli(['segment', '--dataset', dataset, '--pseudo', root, '--out', join(root, 'x'), '--time-budget', 'soon'])).rejects.toThrow('--time-budget must be a number or "none", got "soon".');
     // a segmenter run is not a localizer run: `eader train --resume` says so
-    await expect(runTrain({ dataset, out: join(root, 'seg'), config: { ...(await import('@shared/domain/train-config')).QUICK_PRESET }, resume: true, progress: null })).rejects.toThrow(/is a segmenter run, not a localizer run/);
+    await expect(runTrain({ dataset, out: join(root, 'seg'), config: { ...(await import('@shared/domain/train-presets')).QUICK_PRESET }, resume: true, progress: null })).rejects.toThrow(/is a segmenter run, not a localizer run/);
   });
 });

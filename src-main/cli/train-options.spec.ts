@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { flagOf } from '@shared/domain/setting-kinds';
-import { PAPER_PRESET, QUICK_PRESET, SETTING_KEYS, SETTINGS } from '@shared/domain/train-config';
+import { SETTING_KEYS, SETTINGS } from '@shared/domain/train-config';
+import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-presets';
 import { ConfigError } from '../engine/settings';
 import type { WeightsEntry } from '@shared/domain/weights';
 import { addTrainConfigOptions, configFromFlags, placeholder, presetWeightsLines, trainConfigFromFlags, type TrainFlags } from './train-options';

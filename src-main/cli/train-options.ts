@@ -7,7 +7,8 @@
 import { Option, type Command } from 'commander';
 import { flagOf, isNullable, type Setting } from '@shared/domain/setting-kinds';
 import type { SettingsTable } from '@shared/domain/settings-table';
-import { BackendChoice, PRESET_TABLE, PRESETS, PresetId, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
+import { BackendChoice, SETTING_KEYS, SETTINGS, TrainConfig, settingOf, type SettingKey } from '@shared/domain/train-config';
+import { PRESET_TABLE, PRESETS, PresetId } from '@shared/domain/train-presets';
 import { applyPreset, presetPreferences, type PresetWeights } from '@shared/domain/preset-weights';
 import { IMAGENET_RELEASES, type ReleaseKey, type WeightsEntry } from '@shared/domain/weights';
 import { parseBackendChoice } from '../engine/backend/backend-names';

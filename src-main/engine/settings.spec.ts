@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKBONE_STRIDE, DEFAULTS, ENGINE_SETTING_KEYS, PAPER_PRESET, QUICK_PRESET, SETTING_KEYS, SETTINGS, settingOf, TrainConfig, type SettingKey } from '@shared/domain/train-config';
+import { BACKBONE_STRIDE, DEFAULTS, ENGINE_SETTING_KEYS, SETTING_KEYS, SETTINGS, settingOf, TrainConfig, type SettingKey } from '@shared/domain/train-config';
+import { PAPER_PRESET, QUICK_PRESET } from '@shared/domain/train-presets';
 import { createBackbone } from './backbones';
 import { ParamStore } from './params';
 import { makeRng } from './rng';

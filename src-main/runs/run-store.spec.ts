@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULTS, QUICK_PRESET } from '@shared/domain/train-config';
+import { DEFAULTS } from '@shared/domain/train-config';
+import { QUICK_PRESET } from '@shared/domain/train-presets';
 import { createRun, readRunRecord, RUN_FORMAT } from './run-store';
 
 let dir: string;

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { tfjsNodeGpuRequirement, type BackendInfo, type BackendName } from '@shared/domain/app-info';
-import type { PresetId } from '@shared/domain/train-config';
+import type { PresetId } from '@shared/domain/train-presets';
 import { BACKEND_ORDER, BACKEND_PACKAGES, forcedBackend } from '../engine/backend/backend-names';
 import { planBackends, verdicts } from '../engine/backend/resolve-order';
 import { adapterLabel, probeWebGpu, type WebGpuAvailability } from '../engine/backend/webgpu/adapter';

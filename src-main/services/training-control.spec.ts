@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@shared/envelope';
 import type { EventName } from '@shared/events';
-import { PAPER_PRESET } from '@shared/domain/train-config';
+import { PAPER_PRESET } from '@shared/domain/train-presets';
 import { SMALL_TRAIN_CONFIG } from '../testing/small-config';
 import type { TrainingProgressEvent, TrainingSample, TrainingState } from '@shared/domain/training-view';
 import { TrainingControl } from './training-control';

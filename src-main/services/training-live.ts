@@ -4,7 +4,8 @@
  * It is what `training:status` returns, so a reloaded renderer re-attaches with nothing lost.
  */
 import type { SegmenterConfig } from '@shared/domain/segmenter-config';
-import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { PresetId } from '@shared/domain/train-presets';
 import type { TrainerMessage } from '@shared/trainer-protocol';
 import {
   lossColumns,

@@ -3,7 +3,7 @@
  * applied against the weights store's entries as they are now (src-shared/domain/preset-weights.ts).
  */
 import { applyPreset } from '@shared/domain/preset-weights';
-import { PRESET_TABLE, PresetId } from '@shared/domain/train-config';
+import { PRESET_TABLE, PresetId } from '@shared/domain/train-presets';
 import type { TrainingPreset } from '@shared/domain/training-view';
 import type { WeightsEntry } from '@shared/domain/weights';
 

@@ -7,7 +7,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SETTINGS, WEIGHTS_SETTING_KEYS, type TrainConfig, type WeightsSettingKey } from '@shared/domain/train-config';
+import { SETTINGS, type TrainConfig } from '@shared/domain/train-config';
+import { WEIGHTS_SETTING_KEYS, type WeightsSettingKey } from '@shared/domain/train-presets';
 import { NO_WEIGHTS, type RunWeights, type WeightsProvenance } from '@shared/domain/weights';
 import { ConfigError } from '../engine/settings';
 import { weightsProvenance } from './resolve';

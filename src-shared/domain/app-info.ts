@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BackendName } from './backend-name';
-import { PresetId } from './train-config';
+import { PresetId } from './train-presets';
 
 export { BackendName } from './backend-name';
 

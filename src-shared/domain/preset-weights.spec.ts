@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPreset } from './preset-weights';
-import { PAPER_PRESET, QUICK_PRESET, TrainConfig } from './train-config';
+import { TrainConfig } from './train-config';
+import { PAPER_PRESET, QUICK_PRESET } from './train-presets';
 import { entryHoldsRelease, fileHashPrefix } from './weights';
 
 /** A store entry whose source SHA-256 starts with `prefix` (what a download or import of that file records). */

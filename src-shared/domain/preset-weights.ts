@@ -11,7 +11,8 @@
  * preference: the record says what was used.
  */
 import { z } from 'zod';
-import { PRESET_TABLE, PRESETS, SETTINGS, TrainConfig, type PresetId, type SettingKey, type WeightsSettingKey } from './train-config';
+import { SETTINGS, TrainConfig, type SettingKey } from './train-config';
+import { PRESET_TABLE, PRESETS, type PresetId, type WeightsSettingKey } from './train-presets';
 import { IMAGENET_RELEASES, entryHoldsRelease, type ReleaseKey, type WeightsEntry } from './weights';
 
 export const PresetWeights = z.object({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, PRESET_TABLE, PRESETS, PresetId, QUICK_PRESET, SETTING_KEYS, SETTINGS, StoredTrainConfig, TrainConfig } from './train-config';
+import { DEFAULTS, SETTING_KEYS, SETTINGS, StoredTrainConfig, TrainConfig } from './train-config';
+import { PRESET_TABLE, PRESETS, PresetId, QUICK_PRESET } from './train-presets';
 
 describe('the settings table', () => {
   it('builds each schema from the declared bounds', () => {

@@ -8,7 +8,8 @@ import type { LossTerms, SegmenterLossTerms } from './loss-terms';
 import { PresetWeights } from './preset-weights';
 import { SegmenterConfig } from './segmenter-config';
 import { SegmenterLabels } from './segmenter-view';
-import { PresetId, TrainConfig } from './train-config';
+import { TrainConfig } from './train-config';
+import { PresetId } from './train-presets';
 import { RunWeights } from './weights';
 import { FinishReason, Validation } from './validation';
 

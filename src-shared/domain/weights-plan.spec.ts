@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAPER_PRESET, QUICK_PRESET } from './train-config';
+import { PAPER_PRESET, QUICK_PRESET } from './train-presets';
 import { weightsPlan } from './weights-plan';
 
 const r101 = { name: 'in1k-101', backbone: 'resnet101' as const, sha256: '63fe2227'.padEnd(64, '0') };

@@ -5,7 +5,8 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
-import type { PresetId, TrainConfig } from '@shared/domain/train-config';
+import type { TrainConfig } from '@shared/domain/train-config';
+import type { PresetId } from '@shared/domain/train-presets';
 import { SeriesBuffer, type RunDetail, type RunSummary, type TrainingPreset, type TrainingSample, type TrainingState } from '@shared/domain/training-view';
 import { api, call } from '../api/client';
 import { useWeightsStore } from './weights';
